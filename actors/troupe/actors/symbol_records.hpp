@@ -1,0 +1,68 @@
+// File: the functions and classes of one Python file, as Python's `ast`
+// reports them (the record of the `symbols` agent).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace troupe::actors {
+
+/// One `def` or `async def`, anywhere in the file (methods and nested ones too).
+struct function_record {
+  /// Python's `__qualname__`: `C.m`, `f.<locals>.g`, `C.m.<locals>.D`.
+  std::string qualname;
+  /// The name after `def`.
+  std::string name;
+  /// Line of the `def` (or `async`) keyword, 1-based; decorators excluded.
+  std::uint32_t line = 0;
+  /// Last line of the last statement of the body (ast's `end_lineno`).
+  std::uint32_t end_line = 0;
+  /// Whether it is an `async def`.
+  bool is_async = false;
+  /// Whether the enclosing scope is a class body.
+  bool is_method = false;
+  /// Parameter names in ast order: positional-only, regular, *args,
+  /// keyword-only, **kwargs (without the stars).
+  std::vector<std::string> params;
+  /// How many of `params` carry an annotation.
+  std::uint32_t annotated_params = 0;
+  /// Whether the def has a `->` return annotation.
+  bool returns_annotated = false;
+  /// Source text of each decorator expression, without the `@`.
+  std::vector<std::string> decorators;
+  /// Whether `ast.get_docstring` would return a docstring.
+  bool has_docstring = false;
+};
+
+/// One `class` statement, anywhere in the file.
+struct class_record {
+  /// Python's `__qualname__`, as for functions.
+  std::string qualname;
+  /// The class name.
+  std::string name;
+  /// Line of the `class` keyword, 1-based; decorators excluded.
+  std::uint32_t line = 0;
+  /// Last line of the last statement of the body (ast's `end_lineno`).
+  std::uint32_t end_line = 0;
+  /// Source text of each positional base (ast's `bases`; keywords such as
+  /// `metaclass=` are not bases).
+  std::vector<std::string> bases;
+  /// Source text of each decorator expression, without the `@`.
+  std::vector<std::string> decorators;
+  /// Whether `ast.get_docstring` would return a docstring.
+  bool has_docstring = false;
+};
+
+/// Everything the symbol extraction found in one file, in source order.
+struct file_symbols {
+  /// Syntax errors in the tree (ERROR plus MISSING nodes); when it is not 0
+  /// Python would reject the file and the records are a best effort.
+  std::uint32_t parse_errors = 0;
+  /// Functions ordered by the position of their `def`.
+  std::vector<function_record> functions;
+  /// Classes ordered by the position of their `class`.
+  std::vector<class_record> classes;
+};
+
+} // namespace troupe::actors

@@ -1,0 +1,80 @@
+// File: the validated settings of a run, as loaded from a profile.
+//
+// Every field has the default of the `balanced` profile; the loader in
+// profile_loader.hpp fills them from YAML (with `extends:`), and the CLI
+// applies its overrides on top.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace troupe::config {
+
+/// Cache tiers (DESIGN.md "Cache").
+struct cache_settings {
+  /// Byte bound of the in-process L1 tier.
+  std::uint64_t l1_size = 256ull << 20;
+  /// Byte bound of the on-disk L2 tier.
+  std::uint64_t l2_size = 2ull << 30;
+  /// Whether the distributed L3 tier is used when nodes are present.
+  bool l3_enabled = false;
+  /// Time to live of an L1 entry.
+  std::chrono::milliseconds ttl = std::chrono::hours(1);
+};
+
+/// How work is executed in parallel.
+enum class worker_type { thread, process };
+
+/// The worker pool.
+struct parallel_settings {
+  /// Number of worker actors; 0 means one per hardware thread.
+  std::uint32_t workers = 0;
+  /// Tasks in flight per worker (backpressure bound).
+  std::uint32_t queue_size = 2;
+  worker_type type = worker_type::thread;
+  /// Pin worker threads to cores.
+  bool cpu_affinity = false;
+  /// Soft memory budget of the whole run in bytes; 0 means unbounded.
+  std::uint64_t memory_limit = 0;
+};
+
+/// Agent execution policy.
+struct agents_settings {
+  bool parallel_execution = true;
+  /// Agents running at once; 0 means as many as there are workers.
+  std::uint32_t max_concurrent = 0;
+  /// Extra attempts after a failure.
+  std::uint32_t max_retries = 3;
+  /// Time one task may take before it is failed.
+  std::chrono::milliseconds task_timeout = std::chrono::seconds(60);
+};
+
+/// The adaptive auto-tuner.
+struct tuner_settings {
+  bool enabled = false;
+  std::chrono::milliseconds interval = std::chrono::seconds(5);
+  std::chrono::milliseconds cooldown = std::chrono::seconds(30);
+};
+
+/// HTTP client pool used by network agents.
+struct network_settings {
+  std::uint32_t pool_size = 8;
+  std::uint32_t max_in_flight = 16;
+  std::chrono::milliseconds timeout = std::chrono::seconds(10);
+};
+
+/// All settings of a run.
+struct settings {
+  /// Name of the profile these settings came from ("balanced", a file path, ...).
+  std::string profile = "balanced";
+  /// One-line human description taken from the profile's `description:` key.
+  std::string description;
+  cache_settings cache;
+  parallel_settings parallel;
+  agents_settings agents;
+  tuner_settings tuner;
+  network_settings network;
+};
+
+} // namespace troupe::config

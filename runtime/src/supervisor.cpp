@@ -1,0 +1,203 @@
+#include <algorithm>
+#include <queue>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <caf/all.hpp>
+
+#include "internal/pool_actors.hpp"
+#include "troupe/runtime/error.hpp"
+#include "troupe/runtime/messages.hpp"
+
+namespace troupe::detail {
+
+namespace {
+
+/// A ready task, ordered by upward rank (critical path first), then by index.
+struct ready_entry {
+  double rank;
+  std::size_t task;
+  bool operator<(const ready_entry& other) const {
+    return rank != other.rank ? rank < other.rank : task > other.task;
+  }
+};
+
+struct supervisor_state {
+  run_state_ptr run;
+  std::vector<double> ranks;
+  std::vector<std::size_t> missing_deps;
+  std::priority_queue<ready_entry> ready;
+  std::vector<caf::actor> workers;
+  std::vector<std::uint32_t> in_flight;
+  std::size_t final_count = 0;
+  std::size_t total_in_flight = 0;
+  bool finished = false;
+  static inline const char* name = "troupe.supervisor";
+};
+
+using supervisor_actor = caf::stateful_actor<supervisor_state>;
+
+task_outcome& outcome(supervisor_state& st, std::size_t task) {
+  return st.run->result.tasks[task];
+}
+
+void finalize(supervisor_state& st, std::size_t task, task_status status, std::string why);
+
+/// Marks every transitive dependant of `task` skipped.
+void skip_dependants(supervisor_state& st, std::size_t task) {
+  const auto& graph = *st.run->graph;
+  for (auto d : graph.dependants(task)) {
+    if (outcome(st, d).status == task_status::pending)
+      finalize(st, d, task_status::skipped,
+               "dependency '" + graph.tasks()[task].name + "' did not finish");
+  }
+}
+
+void finalize(supervisor_state& st, std::size_t task, task_status status, std::string why) {
+  auto& out = outcome(st, task);
+  out.status = status;
+  out.error = std::move(why);
+  ++st.final_count;
+  if (st.run->options.on_task_finished)
+    st.run->options.on_task_finished(task, out);
+  if (status == task_status::done) {
+    for (auto d : st.run->graph->dependants(task))
+      if (--st.missing_deps[d] == 0 && outcome(st, d).status == task_status::pending)
+        st.ready.push({st.ranks[d], d});
+  } else {
+    skip_dependants(st, task);
+  }
+}
+
+void complete_if_finished(supervisor_actor* self) {
+  auto& st = self->state;
+  auto n = st.run->graph->size();
+  bool cancelled = st.run->cancelled.load();
+  if (st.finished || st.total_in_flight > 0)
+    return;
+  if (st.final_count < n && !cancelled)
+    return;
+  st.finished = true;
+  for (std::size_t i = 0; i < n; ++i)
+    if (outcome(st, i).status == task_status::pending)
+      finalize(st, i, task_status::cancelled, "run cancelled");
+  st.run->result.cancelled = cancelled;
+  st.run->result.wall_seconds = st.run->now_s();
+  for (auto& w : st.workers)
+    self->send_exit(w, caf::exit_reason::user_shutdown);
+  st.run->done.set_value();
+  self->quit();
+}
+
+void dispatch(supervisor_actor* self);
+
+void on_attempt_failed(supervisor_actor* self, std::size_t task, std::string why) {
+  auto& st = self->state;
+  auto& out = outcome(st, task);
+  if (out.attempts <= st.run->options.max_retries && !st.run->cancelled.load())
+    st.ready.push({st.ranks[task], task});
+  else
+    finalize(st, task, task_status::failed, std::move(why));
+}
+
+/// Replaces a worker that stopped answering: its thread may be stuck in a
+/// task body, so it is told to exit and a fresh worker takes its slot.
+void replace_worker(supervisor_actor* self, std::uint32_t w) {
+  auto& st = self->state;
+  self->send_exit(st.workers[w], caf::exit_reason::kill);
+  st.workers[w] = spawn_worker(self->system(), st.run, w);
+}
+
+void send_attempt(supervisor_actor* self, std::uint32_t w, std::size_t task) {
+  auto& st = self->state;
+  auto& out = outcome(st, task);
+  ++out.attempts;
+  ++st.in_flight[w];
+  ++st.total_in_flight;
+  // The worker runs at most queue_size attempts back to back, each checked
+  // against task_timeout by the worker itself; this bound only catches a
+  // worker that hangs.
+  auto limit = st.run->options.task_timeout * (st.run->queue_size + 1) + std::chrono::seconds(1);
+  auto worker = st.workers[w];
+  self->request(worker, limit, run_atom::value, static_cast<std::uint64_t>(task), out.attempts)
+    .then(
+      [=](std::uint64_t t, std::uint32_t wid, std::string& err, double started,
+          double finished) {
+        auto& s = self->state;
+        --s.in_flight[w];
+        --s.total_in_flight;
+        auto& o = outcome(s, t);
+        o.worker = wid;
+        o.started_s = started;
+        o.finished_s = finished;
+        if (err.empty())
+          finalize(s, t, task_status::done, {});
+        else
+          on_attempt_failed(self, t, std::move(err));
+        dispatch(self);
+        complete_if_finished(self);
+      },
+      [=](caf::error& err) {
+        auto& s = self->state;
+        --s.in_flight[w];
+        --s.total_in_flight;
+        if (err == caf::sec::request_timeout && s.workers[w] == worker)
+          replace_worker(self, w);
+        on_attempt_failed(self, task, "worker " + std::to_string(w) + ": "
+                                        + self->system().render(err));
+        dispatch(self);
+        complete_if_finished(self);
+      });
+}
+
+void dispatch(supervisor_actor* self) {
+  auto& st = self->state;
+  if (st.run->cancelled.load())
+    return;
+  while (!st.ready.empty()) {
+    auto best = std::min_element(st.in_flight.begin(), st.in_flight.end());
+    if (*best >= st.run->queue_size)
+      return;
+    auto task = st.ready.top().task;
+    st.ready.pop();
+    if (outcome(st, task).status != task_status::pending)
+      continue;
+    send_attempt(self, static_cast<std::uint32_t>(best - st.in_flight.begin()), task);
+  }
+}
+
+caf::behavior supervisor(supervisor_actor* self, run_state_ptr run) {
+  auto& st = self->state;
+  st.run = run;
+  const auto& graph = *run->graph;
+  auto n = graph.size();
+  run->result.tasks.assign(n, task_outcome{});
+  run->result.workers = run->workers;
+  st.ranks = graph.upward_ranks();
+  st.missing_deps.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    st.missing_deps[i] = graph.tasks()[i].depends_on.size();
+    if (st.missing_deps[i] == 0)
+      st.ready.push({st.ranks[i], i});
+  }
+  for (std::uint32_t w = 0; w < run->workers; ++w)
+    st.workers.push_back(spawn_worker(self->system(), run, w));
+  st.in_flight.assign(run->workers, 0);
+  dispatch(self);
+  complete_if_finished(self);
+  return {
+    [=](cancel_atom) {
+      self->state.run->cancelled = true;
+      complete_if_finished(self);
+    },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_supervisor(caf::actor_system& sys, run_state_ptr state) {
+  return sys.spawn(supervisor, std::move(state));
+}
+
+} // namespace troupe::detail
