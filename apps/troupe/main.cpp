@@ -1,1 +1,102 @@
-int main() { return 0; }
+// The troupe command line: parses arguments, then calls the command functions
+// of troupe/runtime/commands.hpp and troupe/scenarios/bench_command.hpp.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "troupe/runtime/commands.hpp"
+#include "troupe/runtime/exit_code.hpp"
+#include "troupe/scenarios/bench_command.hpp"
+
+namespace {
+
+constexpr const char* default_corpus = "/usr/lib/python3.11";
+
+std::vector<std::string> builtin_profile_dirs() {
+  return {TROUPE_PROFILE_DIR_BUILD, TROUPE_PROFILE_DIR_INSTALL};
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"troupe: an actor-model framework that analyses code bases with 23 agents"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", TROUPE_VERSION);
+  std::vector<std::string> profile_dirs;
+  app.add_option("--profile-dir", profile_dirs, "extra directory searched for NAME.yaml")
+    ->check(CLI::ExistingDirectory);
+
+  troupe::run_command_options run_opts;
+  run_opts.root = default_corpus;
+  auto* run = app.add_subcommand("run", "analyse a source tree and write the report");
+  run->add_option("dir", run_opts.root, "directory to analyse")->capture_default_str();
+  run->add_option("--profile", run_opts.profile, "profile name or YAML file")
+    ->capture_default_str();
+  run->add_option("--workers", run_opts.workers, "worker actors (default: profile)")
+    ->check(CLI::Range(1u, 1024u));
+  run->add_option("--out", run_opts.out_dir, "output directory")->capture_default_str();
+  run->add_option("--json", run_opts.json_file, "report.json path (default: OUT/report.json)");
+  run->add_flag("--quiet,-q", run_opts.quiet, "print nothing on success");
+
+  std::string validate_file;
+  auto* validate = app.add_subcommand("validate", "check a profile file");
+  validate->add_option("file", validate_file, "profile YAML file")->required();
+
+  auto* config = app.add_subcommand("config", "show or compare profiles");
+  config->require_subcommand(1);
+  std::string show_name;
+  auto* show = config->add_subcommand("show", "print the effective settings of a profile");
+  show->add_option("name", show_name, "profile name or file")->required();
+  std::string diff_a;
+  std::string diff_b;
+  auto* diff = config->add_subcommand("diff", "print the settings two profiles differ in");
+  diff->add_option("a", diff_a, "profile name or file")->required();
+  diff->add_option("b", diff_b, "profile name or file")->required();
+
+  bool dot = false;
+  auto* agents = app.add_subcommand("agents", "list the agents and their dependencies");
+  agents->add_flag("--dot", dot, "print the DAG in Graphviz dot syntax");
+
+  troupe::scenarios::bench_command_options bench_opts;
+  auto* bench = app.add_subcommand("bench", "measure the scenarios side by side with baselines");
+  bench->add_option("--scenario", bench_opts.scenarios, "scenario to run (repeatable; default all)");
+  bench->add_flag("--quick", bench_opts.quick, "fewer samples");
+  bench->add_option("--samples", bench_opts.samples, "samples per variant")->check(CLI::Range(1, 1000));
+  bench->add_option("--workers", bench_opts.workers, "workers of the parallel variants")
+    ->check(CLI::Range(1u, 1024u));
+  bench->add_option("--corpus", bench_opts.corpus, "tree to analyse")->capture_default_str();
+  bench->add_option("--out", bench_opts.out_dir, "output directory")->capture_default_str();
+
+  auto* version = app.add_subcommand("version", "print the version");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    auto code = app.exit(e);
+    return code == 0 ? troupe::exit_ok : troupe::exit_usage;
+  }
+
+  for (auto& d : builtin_profile_dirs())
+    profile_dirs.push_back(d);
+  troupe::config::profile_loader loader{troupe::profile_search(profile_dirs)};
+
+  if (*run)
+    return troupe::run_command(loader, run_opts);
+  if (*validate)
+    return troupe::validate_command(loader, validate_file);
+  if (*show)
+    return troupe::config_show_command(loader, show_name);
+  if (*diff)
+    return troupe::config_diff_command(loader, diff_a, diff_b);
+  if (*bench)
+    return troupe::scenarios::bench_command(bench_opts);
+  if (*agents)
+    return troupe::agents_command(dot);
+  if (*version) {
+    std::cout << "troupe " << TROUPE_VERSION << '\n';
+    return troupe::exit_ok;
+  }
+  return troupe::exit_usage;
+}

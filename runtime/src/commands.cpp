@@ -1,0 +1,204 @@
+#include "troupe/runtime/commands.hpp"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include <spdlog/spdlog.h>
+
+#include "troupe/actors/agent_registry.hpp"
+#include "troupe/config/settings_diff.hpp"
+#include "troupe/config/settings_yaml.hpp"
+#include "troupe/runtime/analysis.hpp"
+#include "troupe/runtime/exit_code.hpp"
+#include "troupe/runtime/runtime.hpp"
+#include "troupe/runtime/signal_watch.hpp"
+
+namespace troupe {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string human_bytes(std::uint64_t n) {
+  char buf[32];
+  if (n >= (1ull << 30))
+    std::snprintf(buf, sizeof buf, "%.2f GiB", n / double(1ull << 30));
+  else if (n >= (1ull << 20))
+    std::snprintf(buf, sizeof buf, "%.1f MiB", n / double(1ull << 20));
+  else
+    std::snprintf(buf, sizeof buf, "%.1f KiB", n / 1024.0);
+  return buf;
+}
+
+bool write_text_file(const std::string& path, const std::string& text) {
+  std::error_code ec;
+  auto parent = fs::path{path}.parent_path();
+  if (!parent.empty())
+    fs::create_directories(parent, ec);
+  auto tmp = path + ".tmp";
+  {
+    std::ofstream out{tmp, std::ios::binary | std::ios::trunc};
+    if (!out || !(out << text) || !out.flush()) {
+      std::cerr << "troupe: cannot write " << path << ": " << std::strerror(errno) << '\n';
+      return false;
+    }
+  }
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    std::cerr << "troupe: cannot write " << path << ": " << ec.message() << '\n';
+    return false;
+  }
+  return true;
+}
+
+void print_summary(const analysis_result& r, const std::string& report_path) {
+  std::size_t functions = 0;
+  std::size_t classes = 0;
+  for (const auto& f : r.files) {
+    functions += f.symbols.functions.size();
+    classes += f.symbols.classes.size();
+  }
+  auto parsed = r.count(file_state::parsed);
+  std::printf("troupe run: %s%s\n", r.tree.root.c_str(),
+              r.graph.cancelled ? "  (INCOMPLETE: interrupted)" : "");
+  std::printf("  files     %zu found, %zu parsed (%zu with syntax errors), %s\n",
+              r.files.size(), parsed, r.files_with_syntax_errors(), human_bytes(r.bytes).c_str());
+  std::printf("  skipped   %zu unreadable, %zu binary, %zu not UTF-8, %zu too large\n",
+              r.count(file_state::unreadable), r.count(file_state::binary),
+              r.count(file_state::not_utf8), r.count(file_state::too_large));
+  std::printf("  symbols   %zu functions, %zu classes\n", functions, classes);
+  std::printf("  tasks     %zu done, %zu failed, %zu skipped, %zu cancelled\n",
+              r.graph.count(task_status::done), r.graph.count(task_status::failed),
+              r.graph.count(task_status::skipped), r.graph.count(task_status::cancelled));
+  std::printf("  time      %.2f s wall with %u workers, %.1f MiB/s, peak RSS %s\n",
+              r.wall_seconds, r.workers, r.bytes / double(1 << 20) / r.wall_seconds,
+              human_bytes(r.peak_rss_bytes).c_str());
+  std::printf("  report    %s\n", report_path.c_str());
+}
+
+} // namespace
+
+config::loader_options profile_search(const std::vector<std::string>& extra_dirs) {
+  config::loader_options opts;
+  for (auto& dir : config::profile_path_from_env())
+    opts.search_dirs.push_back(dir);
+  for (auto& dir : extra_dirs)
+    opts.search_dirs.emplace_back(dir);
+  return opts;
+}
+
+std::optional<config::settings>
+load_profile_or_report(const config::profile_loader& loader, const std::string& name_or_path) {
+  auto res = loader.load(name_or_path);
+  for (const auto& err : res.errors)
+    std::cerr << "troupe: error: " << err.to_string() << '\n';
+  if (!res.errors.empty() || !res.value)
+    return std::nullopt;
+  return res.value;
+}
+
+int run_command(const config::profile_loader& loader, const run_command_options& options) {
+  auto loaded = load_profile_or_report(loader, options.profile);
+  if (!loaded)
+    return exit_usage;
+  analysis_options ao;
+  ao.root = options.root;
+  ao.settings = *loaded;
+  if (options.workers)
+    ao.settings.parallel.workers = *options.workers;
+  std::error_code ec;
+  if (!fs::is_directory(ao.root, ec)) {
+    std::cerr << "troupe: error: " << ao.root << ": no such directory\n";
+    return exit_usage;
+  }
+  // Signals are blocked before the runtime starts any thread, so only the
+  // watcher sees them and the run can stop cleanly.
+  runtime* active = nullptr;
+  signal_watch watch{[&active](int) {
+    if (active)
+      active->cancel();
+  }};
+  runtime_options ro;
+  ro.workers = ao.settings.parallel.workers;
+  ro.queue_size = ao.settings.parallel.queue_size;
+  ro.memory_budget = ao.settings.parallel.memory_limit;
+  runtime rt{ro};
+  active = &rt;
+  analysis_result result;
+  std::string error;
+  if (!run_analysis(rt, ao, result, error)) {
+    std::cerr << "troupe: error: " << error << '\n';
+    return exit_usage;
+  }
+  active = nullptr;
+  auto log = rt.logger("troupe.run");
+  for (const auto& w : result.tree.warnings)
+    log->warn("{}", w);
+  for (const auto& f : result.files)
+    if (f.state != file_state::parsed && f.state != file_state::pending)
+      log->warn("{}: skipped ({}): {}", f.path, to_string(f.state), f.detail);
+  for (const auto& t : result.graph.tasks)
+    if (t.status == task_status::failed)
+      log->error("task failed after {} attempts: {}", t.attempts, t.error);
+  auto report_path =
+    options.json_file.empty() ? (fs::path{options.out_dir} / "report.json").string()
+                              : options.json_file;
+  if (!write_text_file(report_path, to_report_json(result, ao)))
+    return exit_usage;
+  if (!options.quiet)
+    print_summary(result, report_path);
+  if (result.graph.cancelled || watch.last_signal() != 0)
+    return exit_interrupted;
+  return result.graph.count(task_status::failed) > 0 ? exit_agents_failed : exit_ok;
+}
+
+int validate_command(const config::profile_loader& loader, const std::string& file) {
+  auto res = loader.load_file(file);
+  for (const auto& err : res.errors)
+    std::cerr << "troupe: error: " << err.to_string() << '\n';
+  if (!res.errors.empty() || !res.value)
+    return exit_usage;
+  std::cout << file << ": valid\n";
+  return exit_ok;
+}
+
+int config_show_command(const config::profile_loader& loader, const std::string& name) {
+  auto loaded = load_profile_or_report(loader, name);
+  if (!loaded)
+    return exit_usage;
+  std::cout << config::to_yaml(*loaded);
+  return exit_ok;
+}
+
+int config_diff_command(const config::profile_loader& loader, const std::string& a,
+                        const std::string& b) {
+  auto left = load_profile_or_report(loader, a);
+  auto right = load_profile_or_report(loader, b);
+  if (!left || !right)
+    return exit_usage;
+  for (const auto& d : config::diff(*left, *right))
+    std::cout << d.to_string() << '\n';
+  return exit_ok;
+}
+
+int agents_command(bool dot) {
+  auto reg = actors::builtin_agents();
+  if (dot) {
+    std::cout << reg.to_dot();
+    return exit_ok;
+  }
+  for (const auto& a : reg.agents()) {
+    std::string deps;
+    for (const auto& d : a.depends_on)
+      deps += (deps.empty() ? "" : ",") + d;
+    std::printf("%-22s group %d  v%u  %-40s %s\n", a.id.c_str(), static_cast<int>(a.scope),
+                a.version, deps.empty() ? "-" : deps.c_str(), a.summary.c_str());
+  }
+  return exit_ok;
+}
+
+} // namespace troupe

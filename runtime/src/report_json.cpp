@@ -1,0 +1,106 @@
+#include <nlohmann/json.hpp>
+
+#include "troupe/runtime/analysis.hpp"
+
+namespace troupe {
+
+namespace {
+
+using nlohmann::json;
+
+json function_json(const actors::function_record& f) {
+  return {{"qualname", f.qualname},
+          {"name", f.name},
+          {"line", f.line},
+          {"end_line", f.end_line},
+          {"async", f.is_async},
+          {"method", f.is_method},
+          {"params", f.params},
+          {"annotated_params", f.annotated_params},
+          {"returns_annotated", f.returns_annotated},
+          {"decorators", f.decorators},
+          {"docstring", f.has_docstring}};
+}
+
+json class_json(const actors::class_record& c) {
+  return {{"qualname", c.qualname}, {"name", c.name},         {"line", c.line},
+          {"end_line", c.end_line}, {"bases", c.bases},       {"decorators", c.decorators},
+          {"docstring", c.has_docstring}};
+}
+
+json file_json(const file_analysis& f) {
+  json out{{"path", f.path},
+           {"bytes", f.bytes},
+           {"digest", f.digest},
+           {"state", to_string(f.state)},
+           {"parse_errors", f.symbols.parse_errors}};
+  if (!f.encoding.empty())
+    out["encoding"] = f.encoding;
+  if (!f.detail.empty())
+    out["detail"] = f.detail;
+  auto& functions = out["functions"] = json::array();
+  for (const auto& fn : f.symbols.functions)
+    functions.push_back(function_json(fn));
+  auto& classes = out["classes"] = json::array();
+  for (const auto& c : f.symbols.classes)
+    classes.push_back(class_json(c));
+  return out;
+}
+
+/// Per-agent rows: tasks of one agent are folded into one entry.
+json agents_json(const analysis_result& r) {
+  json out = json::array();
+  std::uint32_t attempts = 0;
+  double busy = 0;
+  std::size_t failed = 0;
+  std::size_t done = 0;
+  for (const auto& t : r.graph.tasks) {
+    attempts += t.attempts;
+    busy += t.finished_s - t.started_s;
+    failed += t.status == task_status::failed;
+    done += t.status == task_status::done;
+  }
+  auto status = failed > 0                             ? "failed"
+                : done == r.graph.tasks.size()         ? "done"
+                : r.graph.cancelled                    ? "cancelled"
+                                                       : "skipped";
+  out.push_back({{"id", "symbols"},
+                 {"group", 1},
+                 {"depends_on", json::array()},
+                 {"status", status},
+                 {"tasks", r.graph.tasks.size()},
+                 {"attempts", attempts},
+                 {"wall_seconds", busy},
+                 {"cache_hits", 0},
+                 {"cache_misses", r.files.size()}});
+  return out;
+}
+
+} // namespace
+
+std::string to_report_json(const analysis_result& r, const analysis_options& options) {
+  json tier{{"hits", 0}, {"misses", 0}};
+  json run{{"root", r.tree.root},
+           {"profile", options.settings.profile},
+           {"workers", r.workers},
+           {"nodes", json::array({"local"})},
+           {"wall_seconds", r.wall_seconds},
+           {"files", r.files.size()},
+           {"bytes", r.bytes},
+           {"peak_rss_bytes", r.peak_rss_bytes},
+           {"complete", !r.graph.cancelled},
+           {"skipped_files",
+            {{"unreadable", r.count(file_state::unreadable)},
+             {"binary", r.count(file_state::binary)},
+             {"not_utf8", r.count(file_state::not_utf8)},
+             {"too_large", r.count(file_state::too_large)}}},
+           {"files_with_syntax_errors", r.files_with_syntax_errors()},
+           {"cache", {{"l1", tier}, {"l2", tier}, {"l3", tier}}}};
+  json files = json::array();
+  for (const auto& f : r.files)
+    files.push_back(file_json(f));
+  json report{{"run", std::move(run)}, {"agents", agents_json(r)}, {"files", std::move(files)}};
+  return report.dump(1);
+}
+
+} // namespace troupe

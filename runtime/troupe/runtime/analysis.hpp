@@ -1,0 +1,93 @@
+// File: the main job: analyse a source tree with the runtime's workers.
+//
+// Usage:
+//
+//   troupe::runtime rt{opts};
+//   troupe::analysis_options ao;
+//   ao.root = "/usr/lib/python3.11";
+//   troupe::analysis_result res = troupe::run_analysis(rt, ao);
+//
+// Thread-safety: one analysis per runtime at a time (runs are serialised).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "troupe/actors/python_source.hpp"
+#include "troupe/actors/symbol_records.hpp"
+#include "troupe/config/settings.hpp"
+#include "troupe/runtime/graph_result.hpp"
+#include "troupe/runtime/runtime.hpp"
+#include "troupe/runtime/source_tree.hpp"
+
+namespace troupe {
+
+/// What to analyse and how.
+struct analysis_options {
+  /// Directory to analyse.
+  std::string root;
+  /// Validated settings (profile plus overrides).
+  config::settings settings;
+  /// Files larger than this are skipped with a warning.
+  std::uint64_t max_file_bytes = 5ull << 20;
+  /// Target source bytes per group-1 task; files are grouped into shards of
+  /// about this size so that one task costs a few milliseconds.
+  std::uint64_t shard_bytes = 96ull << 10;
+};
+
+/// Why a file yielded no syntax tree, if it did not; `pending` files were
+/// never reached because the run was cancelled.
+enum class file_state : std::uint8_t {
+  parsed,
+  unreadable,
+  binary,
+  not_utf8,
+  too_large,
+  pending,
+};
+
+/// The stable name of a file state, as used in reports.
+const char* to_string(file_state state) noexcept;
+
+/// Everything the run learned about one file.
+struct file_analysis {
+  /// Path relative to the analysed root.
+  std::string path;
+  std::uint64_t bytes = 0;
+  /// XXH3-128 of the file's bytes, hex.
+  std::string digest;
+  file_state state = file_state::parsed;
+  /// Encoding the text was decoded from, or why it was not.
+  std::string encoding;
+  std::string detail;
+  actors::file_symbols symbols;
+};
+
+/// The outcome of one analysis.
+struct analysis_result {
+  source_tree tree;
+  /// One entry per file of `tree.files`, same order.
+  std::vector<file_analysis> files;
+  graph_result graph;
+  std::uint32_t workers = 0;
+  std::uint64_t bytes = 0;
+  double wall_seconds = 0;
+  std::uint64_t peak_rss_bytes = 0;
+
+  /// Number of files in the given state.
+  std::size_t count(file_state state) const noexcept;
+  /// Number of parsed files with at least one syntax error.
+  std::size_t files_with_syntax_errors() const noexcept;
+};
+
+/// Walks, digests and parses the tree on the runtime's workers. Returns
+/// false with `error` set when the root cannot be walked; per-file problems
+/// are recorded in the result, never fatal.
+[[nodiscard]] bool run_analysis(runtime& rt, const analysis_options& options,
+                                analysis_result& out, std::string& error);
+
+/// Renders the result as report.json (DESIGN.md "Contracts").
+std::string to_report_json(const analysis_result& result, const analysis_options& options);
+
+} // namespace troupe

@@ -1,0 +1,52 @@
+// File: the troupe CLI's commands, callable without a command line.
+//
+// apps/troupe/main.cpp only parses arguments into these structs; everything
+// a command does lives here so that it is testable and shared with the node
+// daemon. Data goes to stdout, logs and diagnostics to stderr.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "troupe/config/profile_loader.hpp"
+#include "troupe/config/settings.hpp"
+
+namespace troupe {
+
+/// Where commands look for profiles.
+config::loader_options profile_search(const std::vector<std::string>& extra_dirs);
+
+/// Loads a profile by name or path; prints every error to stderr.
+[[nodiscard]] std::optional<config::settings>
+load_profile_or_report(const config::profile_loader& loader, const std::string& name_or_path);
+
+/// Arguments of `troupe run`.
+struct run_command_options {
+  std::string root;
+  std::string profile = "balanced";
+  std::optional<std::uint32_t> workers;
+  std::string out_dir = "troupe-out";
+  /// report.json path; empty means OUT_DIR/report.json.
+  std::string json_file;
+  bool quiet = false;
+};
+
+/// `troupe run`: analyses a tree, prints a summary, writes the report.
+int run_command(const config::profile_loader& loader, const run_command_options& options);
+
+/// `troupe validate FILE`: 0 when the profile is valid, 2 otherwise.
+int validate_command(const config::profile_loader& loader, const std::string& file);
+
+/// `troupe config show NAME`: the effective settings as YAML.
+int config_show_command(const config::profile_loader& loader, const std::string& name);
+
+/// `troupe config diff A B`: the keys whose values differ.
+int config_diff_command(const config::profile_loader& loader, const std::string& a,
+                        const std::string& b);
+
+/// `troupe agents [--dot]`: the agent DAG as a table or as Graphviz dot.
+int agents_command(bool dot);
+
+} // namespace troupe

@@ -1,0 +1,19 @@
+// File: the process exit codes of the troupe CLI (DESIGN.md "Contracts").
+#pragma once
+
+namespace troupe {
+
+/// Exit codes every troupe command uses.
+enum exit_code : int {
+  exit_ok = 0,
+  /// The run finished, but some agents failed.
+  exit_agents_failed = 1,
+  /// Usage or configuration error; nothing was started.
+  exit_usage = 2,
+  /// A peer or service could not be reached (sysexits EX_UNAVAILABLE).
+  exit_unavailable = 69,
+  /// Interrupted by SIGINT or SIGTERM.
+  exit_interrupted = 130,
+};
+
+} // namespace troupe

@@ -1,0 +1,153 @@
+#include "troupe/scenarios/bench_runner.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "child_process.hpp"
+#include "troupe/scenarios/statistics.hpp"
+
+namespace troupe::scenarios {
+
+namespace {
+
+std::string fmt(double x, int digits = 2) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, x);
+  return buf;
+}
+
+const variant_result* find_variant(const scenario_result& r, const std::string& name) {
+  auto i = std::find_if(r.variants.begin(), r.variants.end(),
+                        [&](const variant_result& v) { return v.name == name; });
+  return i == r.variants.end() ? nullptr : &*i;
+}
+
+std::string verdict_of(const scenario_result& r) {
+  std::string out = "measured " + fmt(r.speedup) + "x (95% CI " + fmt(r.ci95.first) + "-"
+                    + fmt(r.ci95.second) + ")";
+  if (r.required > 0)
+    out += r.speedup >= r.required ? "; meets the required " + fmt(r.required) + "x"
+                                   : "; BELOW the required " + fmt(r.required) + "x";
+  if (r.seed_claim > 0)
+    out += r.speedup >= r.seed_claim ? "; confirms the claimed " + fmt(r.seed_claim, 1) + "x"
+                                     : "; the claimed " + fmt(r.seed_claim, 1)
+                                         + "x was not reached";
+  return out;
+}
+
+} // namespace
+
+scenario_result run_scenario(const scenario_spec& spec, const bench_options& options) {
+  scenario_result r;
+  r.name = spec.name;
+  r.description = spec.description;
+  r.baseline = spec.baseline;
+  r.candidate = spec.candidate;
+  r.seed_claim = spec.seed_claim;
+  r.required = spec.required;
+  for (const auto& v : spec.variants)
+    r.variants.push_back({v.name, {}, 0, 0});
+  auto log = [&](const std::string& line) {
+    if (options.log)
+      *options.log << "bench " << spec.name << ": " << line << std::endl;
+  };
+  auto run_once = [&](std::size_t i, bool timed) -> bool {
+    const auto& v = spec.variants[i];
+    if (!v.prepare.empty()) {
+      auto prep = detail::run_child(v.prepare);
+      if (prep.exit_code != 0) {
+        r.error = v.name + ": preparation failed (exit " + std::to_string(prep.exit_code)
+                  + "): " + prep.error;
+        return false;
+      }
+    }
+    auto run = detail::run_child(v.command);
+    if (run.exit_code != 0) {
+      r.error = v.name + ": exit " + std::to_string(run.exit_code) + ": " + run.error;
+      return false;
+    }
+    if (timed) {
+      r.variants[i].samples_s.push_back(run.wall_s);
+      r.variants[i].peak_rss_bytes = std::max(r.variants[i].peak_rss_bytes, run.peak_rss_bytes);
+      log(v.name + " " + fmt(run.wall_s, 3) + " s");
+    }
+    return true;
+  };
+  for (int w = 0; w < options.warmups; ++w)
+    for (std::size_t i = 0; i < spec.variants.size(); ++i)
+      if (!run_once(i, false))
+        return r;
+  for (int s = 0; s < options.samples; ++s)
+    for (std::size_t i = 0; i < spec.variants.size(); ++i)
+      if (!run_once(i, true))
+        return r;
+  for (auto& v : r.variants)
+    v.median_s = median(v.samples_s);
+  auto* base = find_variant(r, spec.baseline);
+  auto* cand = find_variant(r, spec.candidate);
+  if (!base || !cand || cand->median_s <= 0) {
+    r.error = "baseline or candidate variant missing";
+    return r;
+  }
+  r.speedup = base->median_s / cand->median_s;
+  r.ci95 = speedup_ci95(base->samples_s, cand->samples_s);
+  r.verdict = verdict_of(r);
+  log(r.verdict);
+  return r;
+}
+
+std::string to_bench_json(const machine_info& m, const std::vector<scenario_result>& results) {
+  using nlohmann::json;
+  json out;
+  out["machine"] = {{"cpu_model", m.cpu_model},     {"logical_cpus", m.logical_cpus},
+                    {"memory_bytes", m.memory_bytes}, {"kernel", m.kernel},
+                    {"compiler", m.compiler},       {"build_type", m.build_type},
+                    {"load_average_1m", m.load_average}};
+  auto& scenarios = out["scenarios"] = json::array();
+  for (const auto& r : results) {
+    json variants = json::array();
+    for (const auto& v : r.variants)
+      variants.push_back({{"name", v.name},
+                          {"samples_s", v.samples_s},
+                          {"median_s", v.median_s},
+                          {"peak_rss_bytes", v.peak_rss_bytes}});
+    json s{{"name", r.name},
+           {"description", r.description},
+           {"variants", variants},
+           {"speedup",
+            {{"value", r.speedup},
+             {"ci95", {r.ci95.first, r.ci95.second}},
+             {"baseline_variant", r.baseline},
+             {"candidate_variant", r.candidate}}},
+           {"seed_claim", r.seed_claim},
+           {"required", r.required},
+           {"verdict", r.error.empty() ? r.verdict : "not measured: " + r.error}};
+    scenarios.push_back(std::move(s));
+  }
+  return out.dump(2);
+}
+
+std::string to_bench_markdown(const machine_info& m,
+                              const std::vector<scenario_result>& results) {
+  std::ostringstream out;
+  out << "# troupe bench\n\nMachine: " << m.cpu_model << ", " << m.logical_cpus
+      << " logical CPUs, " << fmt(m.memory_bytes / double(1ull << 30), 1) << " GiB, "
+      << m.kernel << ", " << m.compiler << ", " << m.build_type << ", load "
+      << fmt(m.load_average) << " at start.\n\n";
+  out << "| scenario | variant | samples | median s | peak RSS MiB |\n|---|---|---|---|---|\n";
+  for (const auto& r : results)
+    for (const auto& v : r.variants)
+      out << "| " << r.name << " | " << v.name << " | " << v.samples_s.size() << " | "
+          << fmt(v.median_s, 3) << " | " << fmt(v.peak_rss_bytes / double(1 << 20), 1)
+          << " |\n";
+  out << "\n";
+  for (const auto& r : results)
+    out << "- **" << r.name << "** (" << r.candidate << " vs " << r.baseline << "): "
+        << (r.error.empty() ? r.verdict : "not measured: " + r.error) << "\n";
+  return out.str();
+}
+
+} // namespace troupe::scenarios

@@ -1,0 +1,68 @@
+#include "child_process.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace troupe::scenarios::detail {
+
+child_run run_child(const std::vector<std::string>& command) {
+  child_run out;
+  if (command.empty()) {
+    out.error = "empty command";
+    return out;
+  }
+  char err_path[] = "/tmp/troupe-bench-XXXXXX";
+  int err_fd = mkstemp(err_path);
+  if (err_fd < 0) {
+    out.error = std::string{"mkstemp: "} + std::strerror(errno);
+    return out;
+  }
+  std::vector<char*> argv;
+  for (const auto& a : command)
+    argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  auto start = std::chrono::steady_clock::now();
+  pid_t pid = fork();
+  if (pid == 0) {
+    int devnull = open("/dev/null", O_RDWR);
+    dup2(devnull, STDIN_FILENO);
+    dup2(devnull, STDOUT_FILENO);
+    dup2(err_fd, STDERR_FILENO);
+    execv(argv[0], argv.data());
+    std::fprintf(stderr, "cannot run %s: %s\n", argv[0], std::strerror(errno));
+    _exit(127);
+  }
+  close(err_fd);
+  if (pid < 0) {
+    out.error = std::string{"fork: "} + std::strerror(errno);
+    unlink(err_path);
+    return out;
+  }
+  int status = 0;
+  rusage usage{};
+  while (wait4(pid, &status, 0, &usage) < 0 && errno == EINTR) {
+  }
+  out.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  out.peak_rss_bytes = static_cast<std::uint64_t>(usage.ru_maxrss) * 1024;
+  out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  if (out.exit_code != 0) {
+    std::ifstream in{err_path};
+    std::stringstream text;
+    text << in.rdbuf();
+    auto s = text.str();
+    out.error = s.size() > 2000 ? s.substr(s.size() - 2000) : s;
+  }
+  unlink(err_path);
+  return out;
+}
+
+} // namespace troupe::scenarios::detail

@@ -1,0 +1,26 @@
+// File: the benchmark scenarios troupe ships, built for one machine.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "troupe/scenarios/scenario.hpp"
+
+namespace troupe::scenarios {
+
+/// Where the scenarios find their inputs and put their scratch files.
+struct scenario_inputs {
+  /// The troupe executable the variants run.
+  std::string troupe_binary;
+  /// The corpus analysed (default: the Python standard library).
+  std::string corpus;
+  /// Scratch directory for reports and caches of the variants.
+  std::string scratch_dir;
+  /// Worker count of the parallel variants (default: hardware threads).
+  unsigned workers = 2;
+};
+
+/// All shipped scenarios, in the order `troupe bench` runs them.
+std::vector<scenario_spec> builtin_scenarios(const scenario_inputs& in);
+
+} // namespace troupe::scenarios

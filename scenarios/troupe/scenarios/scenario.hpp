@@ -1,0 +1,63 @@
+// File: a benchmark scenario as data: variants of a troupe command measured
+// side by side, one of them the baseline.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace troupe::scenarios {
+
+/// One way of doing the scenario's work: a command run as a child process.
+struct variant_spec {
+  std::string name;
+  /// The command (argv[0] is the program) whose wall time is a sample.
+  std::vector<std::string> command;
+  /// Run before each sample and not timed (e.g. to clear or warm a cache).
+  std::vector<std::string> prepare;
+};
+
+/// A scenario: the variants to compare and what was claimed for them.
+struct scenario_spec {
+  std::string name;
+  std::string description;
+  /// Name of the variant the others are compared against.
+  std::string baseline;
+  /// Name of the variant whose speedup is reported.
+  std::string candidate;
+  /// The speedup the original report claimed, without measuring it.
+  double seed_claim = 0;
+  /// The speedup troupe's own issue requires on this machine (0: none).
+  double required = 0;
+  std::vector<variant_spec> variants;
+};
+
+/// Measured samples of one variant.
+struct variant_result {
+  std::string name;
+  std::vector<double> samples_s;
+  double median_s = 0;
+  /// Largest peak RSS of the child process over the samples.
+  std::uint64_t peak_rss_bytes = 0;
+};
+
+/// Everything measured for one scenario.
+struct scenario_result {
+  std::string name;
+  std::string description;
+  std::vector<variant_result> variants;
+  std::string baseline;
+  std::string candidate;
+  /// median(baseline) / median(candidate), with a bootstrap 95% interval.
+  double speedup = 0;
+  std::pair<double, double> ci95{0, 0};
+  double seed_claim = 0;
+  double required = 0;
+  /// One sentence comparing the measured figure with claim and requirement.
+  std::string verdict;
+  /// Non-empty when the scenario could not be measured.
+  std::string error;
+};
+
+} // namespace troupe::scenarios
