@@ -5,6 +5,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 
 #include <spdlog/spdlog.h>
@@ -34,7 +35,9 @@ std::string human_bytes(std::uint64_t n) {
   return buf;
 }
 
-bool write_text_file(const std::string& path, const std::string& text) {
+/// Writes through a temporary file and a rename, so a reader never sees half a report.
+bool write_file_atomically(const std::string& path,
+                           const std::function<void(std::ostream&)>& write) {
   std::error_code ec;
   auto parent = fs::path{path}.parent_path();
   if (!parent.empty())
@@ -42,7 +45,9 @@ bool write_text_file(const std::string& path, const std::string& text) {
   auto tmp = path + ".tmp";
   {
     std::ofstream out{tmp, std::ios::binary | std::ios::trunc};
-    if (!out || !(out << text) || !out.flush()) {
+    if (out)
+      write(out);
+    if (!out || !out.flush()) {
       std::cerr << "troupe: cannot write " << path << ": " << std::strerror(errno) << '\n';
       return false;
     }
@@ -147,7 +152,9 @@ int run_command(const config::profile_loader& loader, const run_command_options&
   auto report_path =
     options.json_file.empty() ? (fs::path{options.out_dir} / "report.json").string()
                               : options.json_file;
-  if (!write_text_file(report_path, to_report_json(result, ao)))
+  if (!write_file_atomically(report_path, [&](std::ostream& out) {
+        write_report_json(out, result, ao);
+      }))
     return exit_usage;
   if (!options.quiet)
     print_summary(result, report_path);

@@ -1,3 +1,5 @@
+#include <ostream>
+
 #include <nlohmann/json.hpp>
 
 #include "troupe/runtime/analysis.hpp"
@@ -78,7 +80,8 @@ json agents_json(const analysis_result& r) {
 
 } // namespace
 
-std::string to_report_json(const analysis_result& r, const analysis_options& options) {
+void write_report_json(std::ostream& out, const analysis_result& r,
+                       const analysis_options& options) {
   json tier{{"hits", 0}, {"misses", 0}};
   json run{{"root", r.tree.root},
            {"profile", options.settings.profile},
@@ -96,11 +99,16 @@ std::string to_report_json(const analysis_result& r, const analysis_options& opt
              {"too_large", r.count(file_state::too_large)}}},
            {"files_with_syntax_errors", r.files_with_syntax_errors()},
            {"cache", {{"l1", tier}, {"l2", tier}, {"l3", tier}}}};
-  json files = json::array();
-  for (const auto& f : r.files)
-    files.push_back(file_json(f));
-  json report{{"run", std::move(run)}, {"agents", agents_json(r)}, {"files", std::move(files)}};
-  return report.dump(1);
+  // Streamed file by file: a DOM of the whole corpus would cost more memory
+  // than the analysis itself.
+  out << "{\n \"run\": " << run.dump() << ",\n \"agents\": " << agents_json(r).dump()
+      << ",\n \"files\": [";
+  const char* sep = "\n  ";
+  for (const auto& f : r.files) {
+    out << sep << file_json(f).dump();
+    sep = ",\n  ";
+  }
+  out << "\n ]\n}\n";
 }
 
 } // namespace troupe

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <iosfwd>
 #include <string>
 #include <vector>
 
@@ -87,7 +88,8 @@ struct analysis_result {
 [[nodiscard]] bool run_analysis(runtime& rt, const analysis_options& options,
                                 analysis_result& out, std::string& error);
 
-/// Renders the result as report.json (DESIGN.md "Contracts").
-std::string to_report_json(const analysis_result& result, const analysis_options& options);
+/// Writes the result as report.json (DESIGN.md "Contracts"), file by file.
+void write_report_json(std::ostream& out, const analysis_result& result,
+                       const analysis_options& options);
 
 } // namespace troupe
