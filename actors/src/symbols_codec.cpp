@@ -1,0 +1,113 @@
+#include "troupe/actors/symbols_codec.hpp"
+
+#include <cstring>
+#include <vector>
+
+#include <capnp/message.h>
+#include <capnp/serialize.h>
+#include <kj/exception.h>
+
+#include "schema/symbols.capnp.h"
+
+namespace troupe::actors {
+
+namespace {
+
+template <class Builder>
+void set_texts(Builder&& list, const std::vector<std::string>& xs) {
+  for (unsigned i = 0; i < xs.size(); ++i)
+    list.set(i, xs[i]);
+}
+
+template <class Reader>
+std::vector<std::string> get_texts(Reader list) {
+  std::vector<std::string> out;
+  out.reserve(list.size());
+  for (auto t : list)
+    out.emplace_back(t.cStr(), t.size());
+  return out;
+}
+
+} // namespace
+
+std::string encode_symbols(const file_symbols& symbols) {
+  capnp::MallocMessageBuilder message;
+  auto root = message.initRoot<schema::FileSymbols>();
+  root.setParseErrors(symbols.parse_errors);
+  auto fns = root.initFunctions(static_cast<unsigned>(symbols.functions.size()));
+  for (unsigned i = 0; i < symbols.functions.size(); ++i) {
+    const auto& f = symbols.functions[i];
+    auto b = fns[i];
+    b.setQualname(f.qualname);
+    b.setName(f.name);
+    b.setLine(f.line);
+    b.setEndLine(f.end_line);
+    b.setIsAsync(f.is_async);
+    b.setIsMethod(f.is_method);
+    set_texts(b.initParams(static_cast<unsigned>(f.params.size())), f.params);
+    b.setAnnotatedParams(f.annotated_params);
+    b.setReturnsAnnotated(f.returns_annotated);
+    set_texts(b.initDecorators(static_cast<unsigned>(f.decorators.size())), f.decorators);
+    b.setHasDocstring(f.has_docstring);
+  }
+  auto cls = root.initClasses(static_cast<unsigned>(symbols.classes.size()));
+  for (unsigned i = 0; i < symbols.classes.size(); ++i) {
+    const auto& c = symbols.classes[i];
+    auto b = cls[i];
+    b.setQualname(c.qualname);
+    b.setName(c.name);
+    b.setLine(c.line);
+    b.setEndLine(c.end_line);
+    set_texts(b.initBases(static_cast<unsigned>(c.bases.size())), c.bases);
+    set_texts(b.initDecorators(static_cast<unsigned>(c.decorators.size())), c.decorators);
+    b.setHasDocstring(c.has_docstring);
+  }
+  auto words = capnp::messageToFlatArray(message);
+  auto bytes = words.asBytes();
+  return std::string{reinterpret_cast<const char*>(bytes.begin()), bytes.size()};
+}
+
+bool decode_symbols(std::string_view bytes, file_symbols& out) {
+  if (bytes.size() % sizeof(capnp::word) != 0 || bytes.empty())
+    return false;
+  // Cap'n Proto reads aligned words; a std::string's buffer may not be.
+  std::vector<capnp::word> words(bytes.size() / sizeof(capnp::word));
+  std::memcpy(words.data(), bytes.data(), bytes.size());
+  try {
+    capnp::FlatArrayMessageReader reader{kj::arrayPtr(words.data(), words.size())};
+    auto root = reader.getRoot<schema::FileSymbols>();
+    out = file_symbols{};
+    out.parse_errors = root.getParseErrors();
+    for (auto f : root.getFunctions()) {
+      function_record r;
+      r.qualname = f.getQualname();
+      r.name = f.getName();
+      r.line = f.getLine();
+      r.end_line = f.getEndLine();
+      r.is_async = f.getIsAsync();
+      r.is_method = f.getIsMethod();
+      r.params = get_texts(f.getParams());
+      r.annotated_params = f.getAnnotatedParams();
+      r.returns_annotated = f.getReturnsAnnotated();
+      r.decorators = get_texts(f.getDecorators());
+      r.has_docstring = f.getHasDocstring();
+      out.functions.push_back(std::move(r));
+    }
+    for (auto c : root.getClasses()) {
+      class_record r;
+      r.qualname = c.getQualname();
+      r.name = c.getName();
+      r.line = c.getLine();
+      r.end_line = c.getEndLine();
+      r.bases = get_texts(c.getBases());
+      r.decorators = get_texts(c.getDecorators());
+      r.has_docstring = c.getHasDocstring();
+      out.classes.push_back(std::move(r));
+    }
+    return true;
+  } catch (const kj::Exception&) {
+    return false;
+  }
+}
+
+} // namespace troupe::actors

@@ -1,0 +1,205 @@
+#include "troupe/cache/l2_store.hpp"
+
+#include <cerrno>
+#include <ctime>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+
+#include "l2_files.hpp"
+#include "l2_record.hpp"
+
+namespace troupe::cache {
+
+using namespace detail;
+
+l2_store::l2_store(l2_options options) : options_(std::move(options)) {
+  while (options_.directory.size() > 1 && options_.directory.back() == '/')
+    options_.directory.pop_back();
+}
+
+value_ptr l2_store::get(const cache_key& key) {
+  auto path = record_path(key);
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    // Absent, or evicted by another process since we indexed it.
+    std::lock_guard<std::mutex> guard{mtx_};
+    ++stats_.misses;
+    forget(key);
+    return nullptr;
+  }
+  struct stat st;
+  auto payload = std::make_shared<std::string>();
+  const char* bad = ::fstat(fd, &st) != 0 ? "unreadable"
+                                          : read_l2_record(fd, st.st_size, key,
+                                                           *payload);
+  if (bad != nullptr) {
+    // Remove the file only if it is still the one we read: another process
+    // may have just renamed a good record over it.
+    struct stat now;
+    if (::stat(path.c_str(), &now) == 0 && now.st_ino == st.st_ino
+        && now.st_dev == st.st_dev)
+      ::unlink(path.c_str());
+    ::close(fd);
+    spdlog::warn("cache: corrupt record {} ({}), treated as a miss", path,
+                 bad);
+    std::lock_guard<std::mutex> guard{mtx_};
+    ++stats_.corrupt;
+    ++stats_.misses;
+    forget(key);
+    return nullptr;
+  }
+  // Keep the mtime roughly current, so that eviction by any process (and
+  // the index rebuilt at the next open) sees this record as recently used.
+  if (std::time(nullptr) - st.st_mtime >= options_.touch_interval.count()) {
+    struct timespec times[2] = {{0, UTIME_OMIT}, {0, UTIME_NOW}};
+    ::futimens(fd, times); // best effort, e.g. fails on a read-only disk
+  }
+  ::close(fd);
+  std::lock_guard<std::mutex> guard{mtx_};
+  ++stats_.hits;
+  note_present(key, static_cast<std::uint64_t>(st.st_size));
+  return payload;
+}
+
+cache_error l2_store::put(const cache_key& key, std::string_view payload) {
+  auto dir = fanout_path(key);
+  int err = inject(l2_write_step::create_dir);
+  if (err == 0)
+    err = make_dirs(dir);
+  if (err != 0)
+    return write_error("cannot create cache folder", dir, err);
+  auto tmp = dir + '/' + temp_name(key);
+  int fd = -1;
+  err = inject(l2_write_step::create_temp);
+  if (err == 0) {
+    fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0)
+      err = errno;
+  }
+  if (err != 0)
+    return write_error("cannot create cache record", tmp, err);
+  auto header = encode_l2_header(key, payload);
+  err = inject(l2_write_step::write);
+  if (err == 0)
+    err = write_all(fd, header.data(), header.size());
+  if (err == 0)
+    err = write_all(fd, payload.data(), payload.size());
+  if (err == 0 && options_.sync) {
+    err = inject(l2_write_step::sync_file);
+    if (err == 0 && ::fsync(fd) != 0)
+      err = errno;
+  }
+  if (::close(fd) != 0 && err == 0)
+    err = errno;
+  if (err != 0) {
+    ::unlink(tmp.c_str());
+    return write_error("cannot write cache record", tmp, err);
+  }
+  auto path = record_path(key);
+  {
+    // Renaming under the mutex orders it with this process's evictions.
+    std::lock_guard<std::mutex> guard{mtx_};
+    err = inject(l2_write_step::rename);
+    if (err == 0 && ::rename(tmp.c_str(), path.c_str()) != 0)
+      err = errno;
+    if (err == 0) {
+      ++stats_.writes;
+      note_present(key, header.size() + payload.size());
+      evict_to(options_.max_bytes, &key);
+    }
+  }
+  if (err != 0) {
+    ::unlink(tmp.c_str());
+    return write_error("cannot rename cache record to", path, err);
+  }
+  if (options_.sync) {
+    err = inject(l2_write_step::sync_dir);
+    if (err == 0)
+      err = fsync_dir(dir);
+    if (err != 0)
+      return write_error("cannot sync cache folder", dir, err);
+  }
+  return {};
+}
+
+bool l2_store::erase(const cache_key& key) {
+  auto path = record_path(key);
+  std::lock_guard<std::mutex> guard{mtx_};
+  forget(key);
+  return ::unlink(path.c_str()) == 0;
+}
+
+l2_stats l2_store::stats() const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  return stats_;
+}
+
+std::string l2_store::record_path(const cache_key& key) const {
+  auto hex = key.hex();
+  std::string out = options_.directory;
+  out += '/';
+  out.append(hex, 0, 2);
+  out += '/';
+  out += hex;
+  out += ".rec";
+  return out;
+}
+
+std::string l2_store::fanout_path(const cache_key& key) const {
+  return options_.directory + '/' + key.hex().substr(0, 2);
+}
+
+int l2_store::inject(l2_write_step step) const {
+  return options_.fault_hook ? options_.fault_hook(step) : 0;
+}
+
+cache_error l2_store::write_error(const std::string& what,
+                                  const std::string& path, int err) {
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    ++stats_.write_errors;
+  }
+  return cache_error{errc::unreadable_input, err,
+                     what + ' ' + path + ": " + errno_text(err)};
+}
+
+void l2_store::note_present(const cache_key& key, std::uint64_t size) {
+  if (auto i = index_.find(key); i != index_.end()) {
+    stats_.bytes -= i->second.size;
+    stats_.bytes += size;
+    i->second.size = size;
+    lru_.splice(lru_.begin(), lru_, i->second.lru_pos);
+    return;
+  }
+  lru_.push_front(key);
+  index_.emplace(key, index_entry{size, lru_.begin()});
+  stats_.bytes += size;
+  ++stats_.entries;
+}
+
+void l2_store::forget(const cache_key& key) {
+  auto i = index_.find(key);
+  if (i == index_.end())
+    return;
+  stats_.bytes -= i->second.size;
+  --stats_.entries;
+  lru_.erase(i->second.lru_pos);
+  index_.erase(i);
+}
+
+void l2_store::evict_to(std::uint64_t max_bytes, const cache_key* keep) {
+  while (stats_.bytes > max_bytes && !lru_.empty()) {
+    auto victim = lru_.back();
+    if (keep != nullptr && victim == *keep && lru_.size() == 1)
+      break; // a record larger than the bound stays until the next put
+    ::unlink(record_path(victim).c_str()); // gone already is fine
+    ++stats_.evictions;
+    forget(victim);
+  }
+}
+
+} // namespace troupe::cache

@@ -1,0 +1,118 @@
+// File: the on-disk cache tier (L2), a folder of checksummed records.
+//
+// Layout: `<directory>/<first two hex digits>/<32 hex digits>.rec`; each file
+// is a 48-byte header (magic "TRPCACHE", format version, header size, key,
+// payload length, XXH3-64 over header and payload) followed by the payload.
+// A record is written to `.tmp-...` in its final folder, fsynced, renamed
+// over the old one and the folder fsynced, so readers (in this or another
+// process) only ever see whole records; a record that still fails its checks
+// is counted as corrupt, treated as a miss and replaced on the next put.
+//
+// Usage:
+//   l2_options opts;
+//   opts.directory = "/home/me/.cache/troupe";
+//   l2_store l2{opts};
+//   if (auto err = l2.open())
+//     spdlog::warn("cache disabled: {}", err.message());
+//   if (value_ptr hit = l2.get(key)) use(*hit);
+//   else if (auto err = l2.put(key, bytes)) warn_once(err.message());
+//
+// Thread safety: every member function may be called from any thread; file
+// reads and writes run outside the store's mutex, which guards only the
+// in-memory index and counters. Several processes may share one folder: a
+// record another process evicted is simply a miss.
+#pragma once
+
+#include <cstdint>
+#include <list>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "troupe/cache/cache_error.hpp"
+#include "troupe/cache/cache_key.hpp"
+#include "troupe/cache/fwd.hpp"
+#include "troupe/cache/l2_options.hpp"
+
+namespace troupe::cache {
+
+/// A byte-bounded, least-recently-used store of records in a folder.
+class l2_store {
+public:
+  /// Prepares a store for `options.directory`; touches nothing until `open`.
+  explicit l2_store(l2_options options);
+
+  l2_store(const l2_store&) = delete;
+  l2_store& operator=(const l2_store&) = delete;
+
+  /// Creates the folder, removes temporary files of dead or long-gone
+  /// writers and indexes the records on disk; on error the store still
+  /// works as an always-missing cache whose puts fail.
+  cache_error open();
+
+  /// The verified record under `key`, or null when it is absent or corrupt
+  /// (a corrupt file is counted and removed).
+  value_ptr get(const cache_key& key);
+
+  /// Writes `payload` under `key` atomically, replacing any previous (also
+  /// corrupt) record, then evicts beyond `max_bytes`; on a full or
+  /// read-only disk returns the error and leaves no file behind.
+  cache_error put(const cache_key& key, std::string_view payload);
+
+  /// Removes the record under `key`; returns whether a file was removed.
+  bool erase(const cache_key& key);
+
+  /// Reads every record on disk and reports the unusable ones, removing
+  /// them when `remove_bad` is set (`troupe cache verify`).
+  l2_verify_report verify(bool remove_bad);
+
+  /// Removes every record and stale temporary file (`troupe cache clear`);
+  /// returns the first failure, if any.
+  cache_error clear();
+
+  /// Re-reads the folder, then removes records, least recently used first,
+  /// until at most `max_bytes` remain (`troupe cache gc`).
+  l2_gc_report gc(std::uint64_t max_bytes);
+
+  /// A snapshot of the counters (`troupe cache stats`).
+  l2_stats stats() const;
+
+  /// The path of the record under `key`, whether or not it exists.
+  std::string record_path(const cache_key& key) const;
+
+  /// The options this store was created with.
+  const l2_options& options() const noexcept {
+    return options_;
+  }
+
+private:
+  struct index_entry {
+    std::uint64_t size;
+    std::list<cache_key>::iterator lru_pos;
+  };
+
+  struct scan_result {
+    std::uint64_t records = 0;
+    std::uint64_t bytes = 0;
+  };
+
+  std::string fanout_path(const cache_key& key) const;
+  int inject(l2_write_step step) const;
+  cache_error write_error(const std::string& what, const std::string& path,
+                          int err);
+  scan_result rescan();
+  void remove_stale_temp(const std::string& path, std::int64_t mtime);
+  void note_present(const cache_key& key, std::uint64_t size);
+  void forget(const cache_key& key);
+  void evict_to(std::uint64_t max_bytes, const cache_key* keep);
+
+  l2_options options_;
+  mutable std::mutex mtx_;
+  // Most recently used first.
+  std::list<cache_key> lru_;
+  std::unordered_map<cache_key, index_entry> index_;
+  l2_stats stats_;
+};
+
+} // namespace troupe::cache

@@ -1,0 +1,36 @@
+// File: the seam for a distributed cache tier (L3), not implemented here.
+//
+// DESIGN.md: one cache-shard actor per node; a key belongs to a shard by
+// rendezvous hashing over live members. An implementation adapts that group
+// to this interface and hands it to `tiered_cache`; without one the facade
+// simply has two tiers.
+#pragma once
+
+#include <string_view>
+
+#include "troupe/cache/cache_error.hpp"
+#include "troupe/cache/cache_key.hpp"
+#include "troupe/cache/fwd.hpp"
+
+namespace troupe::cache {
+
+/// A remote cache tier consulted after L1 and L2.
+///
+/// Thread safety: implementations must accept calls from any thread, and
+/// must return within a bounded time: a shard that vanished or does not
+/// answer is a miss (null), never a hang.
+class l3_tier {
+public:
+  virtual ~l3_tier() = default;
+
+  /// The record under `key`, already verified against its digest, or null.
+  virtual value_ptr get(const cache_key& key) = 0;
+
+  /// Stores `value` under `key`; may return before the shard has it.
+  virtual cache_error put(const cache_key& key, const value_ptr& value) = 0;
+
+  /// A short name for logs and statistics, e.g. "l3:rendezvous".
+  virtual std::string_view name() const noexcept = 0;
+};
+
+} // namespace troupe::cache
