@@ -1,9 +1,12 @@
 // File: the tree-sitter parser for Python.
 #include "troupe/actors/python_parser.hpp"
 
+#include "python_prescan.hpp"
+
 #include <cstdint>
 #include <limits>
 #include <new>
+#include <string>
 #include <utility>
 
 extern "C" const TSLanguage* tree_sitter_python(void);
@@ -45,6 +48,26 @@ syntax_tree python_parser::parse(std::string_view utf8) {
   if (parser_ == nullptr
       || utf8.size() >= std::numeric_limits<std::uint32_t>::max())
     return syntax_tree{};
+  // Each nesting level takes at least one byte, so only big files can reach
+  // the depth at which libtree-sitter 0.20.7 corrupts its heap.
+  if (utf8.size() > detail::max_parse_depth
+      && detail::estimate_parse_depth(utf8) > detail::max_parse_depth)
+    return syntax_tree{};
+  auto tree = parse_once(utf8);
+  if (tree.syntax_errors() == 0 || !tree)
+    return tree;
+  // Maybe the scanner's dedent-inside-brackets bug: retry on a copy whose
+  // continuation lines are indented with tabs (same length, same positions).
+  std::string widened{utf8};
+  if (!detail::widen_bracket_indentation(widened))
+    return tree;
+  auto retry = parse_once(widened);
+  if (retry && retry.syntax_errors() < tree.syntax_errors())
+    return retry;
+  return tree;
+}
+
+syntax_tree python_parser::parse_once(std::string_view utf8) {
   auto* tree = ts_parser_parse_string(parser_, nullptr, utf8.data(),
                                       static_cast<std::uint32_t>(utf8.size()));
   if (tree == nullptr) // timed out: drop the partial parse state

@@ -38,7 +38,12 @@ int main(int argc, char** argv) {
     ->check(CLI::Range(1u, 1024u));
   run->add_option("--out", run_opts.out_dir, "output directory")->capture_default_str();
   run->add_option("--json", run_opts.json_file, "report.json path (default: OUT/report.json)");
+  run->add_option("--trace", run_opts.trace_file,
+                  "write a Chrome trace-event JSON of the run (default: $TROUPE_TRACE)");
   run->add_flag("--quiet,-q", run_opts.quiet, "print nothing on success");
+  run->add_option("--cache-dir", run_opts.cache_dir,
+                  "cache folder (default: $TROUPE_CACHE_DIR, $XDG_CACHE_HOME/troupe, ~/.cache/troupe)");
+  run->add_flag("--no-cache", run_opts.no_cache, "use no cache tier at all");
 
   std::string validate_file;
   auto* validate = app.add_subcommand("validate", "check a profile file");

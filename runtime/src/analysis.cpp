@@ -1,17 +1,14 @@
 #include "troupe/runtime/analysis.hpp"
 
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
-#include <cstring>
-#include <fstream>
 #include <numeric>
 
 #include <sys/resource.h>
 
-#include "troupe/actors/extract_symbols.hpp"
-#include "troupe/actors/python_parser.hpp"
-#include "troupe/cache/digest.hpp"
+#include "internal/file_stage.hpp"
+#include "troupe/cache/l2_store.hpp"
+#include "troupe/cache/tiered_cache.hpp"
 #include "troupe/runtime/error.hpp"
 
 namespace troupe {
@@ -21,62 +18,6 @@ namespace {
 /// Source bytes per second one worker parses and extracts, to estimate task
 /// costs for ranking before any duration was measured.
 constexpr double assumed_bytes_per_second = 8e6;
-
-bool read_file(const std::string& path, std::string& bytes, std::string& error) {
-  std::ifstream in{path, std::ios::binary};
-  if (!in) {
-    error = std::strerror(errno);
-    return false;
-  }
-  bytes.assign(std::istreambuf_iterator<char>{in}, std::istreambuf_iterator<char>{});
-  if (in.bad()) {
-    error = "read error";
-    return false;
-  }
-  return true;
-}
-
-file_state state_of(actors::source_status status) {
-  switch (status) {
-    case actors::source_status::ok: return file_state::parsed;
-    case actors::source_status::binary: return file_state::binary;
-    case actors::source_status::not_utf8: return file_state::not_utf8;
-    case actors::source_status::too_large: return file_state::too_large;
-  }
-  return file_state::unreadable;
-}
-
-/// Reads, digests, decodes, parses and extracts one file; runs on a worker.
-file_analysis analyse_file(const std::string& root, const source_file& file,
-                           std::uint64_t max_bytes) {
-  thread_local actors::python_parser parser;
-  file_analysis out;
-  out.path = file.path;
-  out.bytes = file.bytes;
-  if (out.bytes > max_bytes) {
-    out.state = file_state::too_large;
-    out.detail = std::to_string(out.bytes) + " bytes, limit " + std::to_string(max_bytes);
-    return out;
-  }
-  std::string bytes;
-  std::string err;
-  if (!read_file(root + "/" + out.path, bytes, err)) {
-    out.state = file_state::unreadable;
-    out.detail = err;
-    return out;
-  }
-  out.bytes = bytes.size();
-  out.digest = cache::content_digest(bytes).hex();
-  auto source = actors::decode_python_source(bytes, max_bytes);
-  out.state = state_of(source.status);
-  out.encoding = source.encoding;
-  out.detail = source.detail;
-  if (out.state != file_state::parsed)
-    return out;
-  auto tree = parser.parse(source.text);
-  out.symbols = actors::extract_symbols(tree, source.text);
-  return out;
-}
 
 /// Groups file indexes into shards of about `target` bytes, largest files
 /// first, so the biggest tasks get the highest rank and start first.
@@ -124,6 +65,18 @@ std::size_t analysis_result::count(file_state state) const noexcept {
     files.begin(), files.end(), [state](const file_analysis& f) { return f.state == state; }));
 }
 
+double analysis_result::stage_seconds() const noexcept {
+  double sum = 0;
+  for (const auto& f : files)
+    sum += f.stage_seconds;
+  return sum;
+}
+
+std::size_t analysis_result::cache_hits() const noexcept {
+  return static_cast<std::size_t>(
+    std::count_if(files.begin(), files.end(), [](const file_analysis& f) { return f.cache_hit; }));
+}
+
 std::size_t analysis_result::files_with_syntax_errors() const noexcept {
   return static_cast<std::size_t>(std::count_if(files.begin(), files.end(), [](const auto& f) {
     return f.state == file_state::parsed && f.symbols.parse_errors > 0;
@@ -150,19 +103,23 @@ bool run_analysis(runtime& rt, const analysis_options& options, analysis_result&
     // message orders those writes before the host reads them.
     auto* files = &out.files;
     const auto* sources = &out.tree.files;
+    auto* cache = options.cache.get();
     graph.add({std::move(name), "symbols", bytes / assumed_bytes_per_second, {},
-               [files, sources, shard, root, max_bytes](const task_context& ctx) {
+               [files, sources, shard, root, max_bytes, cache](const task_context& ctx) {
                  for (auto i : shard) {
                    if (ctx.cancelled->load(std::memory_order_relaxed))
                      return make_error(errc::cancelled, "analysis cancelled");
-                   (*files)[i] = analyse_file(root, (*sources)[i], max_bytes);
+                   (*files)[i] = detail::analyse_file(root, (*sources)[i], max_bytes, cache);
                  }
                  return caf::error{};
-               }});
+               },
+               static_cast<std::uint32_t>(shard.size()), bytes});
   }
   graph_run_options ro;
   ro.max_retries = options.settings.agents.max_retries;
   ro.task_timeout = options.settings.agents.task_timeout;
+  if (options.before_run)
+    options.before_run(graph, ro);
   out.graph = rt.run(graph, ro);
   out.workers = rt.workers();
   for (std::size_t i = 0; i < out.files.size(); ++i) {
@@ -176,6 +133,14 @@ bool run_analysis(runtime& rt, const analysis_options& options, analysis_result&
   }
   out.wall_seconds =
     std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (options.cache) {
+    out.cached = true;
+    out.cache_stats = options.cache->stats();
+    if (options.cache->l2())
+      out.corrupt_records = options.cache->l2()->stats().corrupt;
+    for (const auto& f : out.files)
+      out.corrupt_records += f.corrupt_record;
+  }
   out.peak_rss_bytes = peak_rss_bytes();
   return true;
 }

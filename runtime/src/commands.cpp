@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -11,12 +12,17 @@
 #include <spdlog/spdlog.h>
 
 #include "troupe/actors/agent_registry.hpp"
+#include "troupe/cache/l1_store.hpp"
+#include "troupe/cache/l2_store.hpp"
+#include "troupe/cache/tiered_cache.hpp"
 #include "troupe/config/settings_diff.hpp"
 #include "troupe/config/settings_yaml.hpp"
 #include "troupe/runtime/analysis.hpp"
 #include "troupe/runtime/exit_code.hpp"
+#include "troupe/runtime/progress_reporter.hpp"
 #include "troupe/runtime/runtime.hpp"
 #include "troupe/runtime/signal_watch.hpp"
+#include "troupe/runtime/trace_writer.hpp"
 
 namespace troupe {
 
@@ -85,7 +91,41 @@ void print_summary(const analysis_result& r, const std::string& report_path) {
   std::printf("  report    %s\n", report_path.c_str());
 }
 
+/// The cache tiers of a run; L2 is dropped with one warning when its folder
+/// cannot be used, and the run goes on with L1 only.
+std::shared_ptr<cache::tiered_cache> open_cache(const config::settings& settings,
+                                                const std::string& dir,
+                                                spdlog::logger& log) {
+  cache::l1_options l1;
+  l1.max_bytes = settings.cache.l1_size;
+  l1.ttl = settings.cache.ttl;
+  cache::l2_options l2o;
+  l2o.directory = dir + "/records";
+  l2o.max_bytes = settings.cache.l2_size;
+  auto l2 = std::make_shared<cache::l2_store>(l2o);
+  if (auto err = l2->open()) {
+    log.warn("disk cache unavailable, running with the memory tier only: {}", err.message());
+    l2 = nullptr;
+  }
+  auto tiers = std::make_shared<cache::tiered_cache>(std::make_shared<cache::l1_store>(l1), l2);
+  if (l2) {
+    auto err = tiers->history().load(dir + "/key-history");
+    if (err && err.code() == errc::corrupt_record)
+      log.warn("ignoring a damaged key history: {}", err.message());
+  }
+  return tiers;
+}
+
 } // namespace
+
+std::string default_cache_dir() {
+  if (const char* dir = std::getenv("TROUPE_CACHE_DIR"); dir && *dir)
+    return dir;
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
+    return std::string{xdg} + "/troupe";
+  const char* home = std::getenv("HOME");
+  return std::string{home && *home ? home : "/tmp"} + "/.cache/troupe";
+}
 
 config::loader_options profile_search(const std::vector<std::string>& extra_dirs) {
   config::loader_options opts;
@@ -133,14 +173,47 @@ int run_command(const config::profile_loader& loader, const run_command_options&
   ro.memory_budget = ao.settings.parallel.memory_limit;
   runtime rt{ro};
   active = &rt;
+  auto log = rt.logger("troupe.run");
+  auto cache_dir = options.cache_dir.empty() ? default_cache_dir() : options.cache_dir;
+  if (!options.no_cache)
+    ao.cache = open_cache(ao.settings, cache_dir, *log);
+  // Progress and trace observe the run: counters bumped on the supervisor's
+  // thread, drawn by the reporter's thread; the trace is written afterwards.
+  progress_reporter progress{{options.quiet ? progress_mode::off : progress_mode::automatic}};
+  auto trace_path = options.trace_file;
+  if (const char* env = std::getenv("TROUPE_TRACE"); trace_path.empty() && env)
+    trace_path = env;
+  std::vector<trace_label> trace_labels;
+  ao.before_run = [&](const task_graph& g, graph_run_options& gro) {
+    progress.start(g);
+    gro.on_task_finished = [&progress, next = std::move(gro.on_task_finished)](
+                             std::size_t t, const task_outcome& o) {
+      progress.task_finished(t, o);
+      if (next)
+        next(t, o);
+    };
+    if (!trace_path.empty())
+      trace_labels = trace_labels_of(g);
+  };
   analysis_result result;
   std::string error;
-  if (!run_analysis(rt, ao, result, error)) {
+  bool analysed = run_analysis(rt, ao, result, error);
+  progress.finish(); // the bar is gone before logs and the summary
+  if (!analysed) {
     std::cerr << "troupe: error: " << error << '\n';
     return exit_usage;
   }
   active = nullptr;
-  auto log = rt.logger("troupe.run");
+  if (ao.cache && ao.cache->l2()) {
+    if (auto err = ao.cache->history().save(cache_dir + "/key-history"))
+      log->warn("cannot save the key history: {}", err.message());
+  }
+  for (const auto& f : result.files) {
+    if (!f.cache_error.empty()) {
+      log->warn("disk cache write failed, continuing without it: {}", f.cache_error);
+      break;
+    }
+  }
   for (const auto& w : result.tree.warnings)
     log->warn("{}", w);
   for (const auto& f : result.files)
@@ -155,6 +228,11 @@ int run_command(const config::profile_loader& loader, const run_command_options&
   if (!write_file_atomically(report_path, [&](std::ostream& out) {
         write_report_json(out, result, ao);
       }))
+    return exit_usage;
+  if (!trace_path.empty()
+      && !write_file_atomically(trace_path, [&](std::ostream& out) {
+           write_chrome_trace(out, trace_labels, result.graph);
+         }))
     return exit_usage;
   if (!options.quiet)
     print_summary(result, report_path);

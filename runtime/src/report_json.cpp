@@ -1,3 +1,4 @@
+#include <map>
 #include <ostream>
 
 #include <nlohmann/json.hpp>
@@ -36,8 +37,6 @@ json file_json(const file_analysis& f) {
            {"digest", f.digest},
            {"state", to_string(f.state)},
            {"parse_errors", f.symbols.parse_errors}};
-  if (!f.encoding.empty())
-    out["encoding"] = f.encoding;
   if (!f.detail.empty())
     out["detail"] = f.detail;
   auto& functions = out["functions"] = json::array();
@@ -46,6 +45,33 @@ json file_json(const file_analysis& f) {
   auto& classes = out["classes"] = json::array();
   for (const auto& c : f.symbols.classes)
     classes.push_back(class_json(c));
+  return out;
+}
+
+json tier_json(const cache::tier_stats& t) {
+  auto us = [](const cache::latency_histogram& h, double q) {
+    return h.count() ? h.quantile(q).count() / 1000.0 : 0.0;
+  };
+  return {{"hits", t.hits},
+          {"misses", t.misses},
+          {"bytes_read", t.bytes_read},
+          {"bytes_written", t.bytes_written},
+          {"write_errors", t.write_errors},
+          {"hit_latency_us", {{"p50", us(t.hit_latency, 0.5)}, {"p99", us(t.hit_latency, 0.99)}}}};
+}
+
+json cache_json(const analysis_result& r) {
+  json out{{"enabled", r.cached}};
+  const auto& tiers = r.cache_stats.tiers;
+  for (auto tier : {cache::cache_tier::l1, cache::cache_tier::l2, cache::cache_tier::l3})
+    out[std::string{cache::to_string(tier)}] = tier_json(tiers[static_cast<std::size_t>(tier)]);
+  out["l2"]["corrupt"] = r.corrupt_records;
+  // Why the misses of files seen in an earlier run missed, by key part.
+  std::map<std::string, std::uint64_t> why;
+  for (const auto& f : r.files)
+    for (const auto& part : f.why_missed)
+      ++why[part];
+  out["why_missed"] = why;
   return out;
 }
 
@@ -73,8 +99,9 @@ json agents_json(const analysis_result& r) {
                  {"tasks", r.graph.tasks.size()},
                  {"attempts", attempts},
                  {"wall_seconds", busy},
-                 {"cache_hits", 0},
-                 {"cache_misses", r.files.size()}});
+                 {"cache_hits", r.cache_hits()},
+                 {"cache_misses", r.cached ? r.count(file_state::parsed) - r.cache_hits() : 0},
+                 {"stage_seconds", r.stage_seconds()}});
   return out;
 }
 
@@ -82,7 +109,6 @@ json agents_json(const analysis_result& r) {
 
 void write_report_json(std::ostream& out, const analysis_result& r,
                        const analysis_options& options) {
-  json tier{{"hits", 0}, {"misses", 0}};
   json run{{"root", r.tree.root},
            {"profile", options.settings.profile},
            {"workers", r.workers},
@@ -98,7 +124,7 @@ void write_report_json(std::ostream& out, const analysis_result& r,
              {"not_utf8", r.count(file_state::not_utf8)},
              {"too_large", r.count(file_state::too_large)}}},
            {"files_with_syntax_errors", r.files_with_syntax_errors()},
-           {"cache", {{"l1", tier}, {"l2", tier}, {"l3", tier}}}};
+           {"cache", cache_json(r)}};
   // Streamed file by file: a DOM of the whole corpus would cost more memory
   // than the analysis itself.
   out << "{\n \"run\": " << run.dump() << ",\n \"agents\": " << agents_json(r).dump()

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <chrono>
 #include <queue>
 #include <string>
 #include <utility>
@@ -23,6 +24,14 @@ struct ready_entry {
   }
 };
 
+/// An attempt sent to a worker and not answered yet.
+struct pending_attempt {
+  std::size_t task;
+  std::uint32_t attempt;
+  /// When the watchdog writes the attempt off and replaces its worker.
+  std::chrono::steady_clock::time_point deadline;
+};
+
 struct supervisor_state {
   run_state_ptr run;
   std::vector<double> ranks;
@@ -30,6 +39,9 @@ struct supervisor_state {
   std::priority_queue<ready_entry> ready;
   std::vector<caf::actor> workers;
   std::vector<std::uint32_t> in_flight;
+  /// Unanswered attempts per worker; an answer not found here is a late
+  /// duplicate of an attempt the watchdog wrote off, and is dropped.
+  std::vector<std::vector<pending_attempt>> pending;
   std::size_t final_count = 0;
   std::size_t total_in_flight = 0;
   bool finished = false;
@@ -109,24 +121,47 @@ void replace_worker(supervisor_actor* self, std::uint32_t w) {
   st.workers[w] = spawn_worker(self->system(), st.run, w);
 }
 
+/// How long a worker may keep an attempt before the watchdog replaces it:
+/// the worker runs at most queue_size attempts back to back, each checked
+/// against task_timeout by the worker itself, so this only catches a hang.
+std::chrono::steady_clock::duration hang_limit(const run_state& run) {
+  return run.options.task_timeout * (run.queue_size + 1) + std::chrono::seconds(1);
+}
+
+/// Removes the attempt from the worker's pending list; false if the
+/// watchdog already wrote it off.
+bool take_pending(supervisor_state& st, std::uint32_t w, std::size_t task,
+                  std::uint32_t attempt) {
+  auto& p = st.pending[w];
+  auto i = std::find_if(p.begin(), p.end(), [&](const pending_attempt& x) {
+    return x.task == task && x.attempt == attempt;
+  });
+  if (i == p.end())
+    return false;
+  p.erase(i);
+  --st.in_flight[w];
+  --st.total_in_flight;
+  return true;
+}
+
 void send_attempt(supervisor_actor* self, std::uint32_t w, std::size_t task) {
   auto& st = self->state;
   auto& out = outcome(st, task);
-  ++out.attempts;
+  auto attempt = ++out.attempts;
   ++st.in_flight[w];
   ++st.total_in_flight;
-  // The worker runs at most queue_size attempts back to back, each checked
-  // against task_timeout by the worker itself; this bound only catches a
-  // worker that hangs.
-  auto limit = st.run->options.task_timeout * (st.run->queue_size + 1) + std::chrono::seconds(1);
+  st.pending[w].push_back({task, attempt, std::chrono::steady_clock::now() + hang_limit(*st.run)});
+  // No per-request timeout: each one costs two events on CAF's clock
+  // thread (set and cancel), a quarter of the dispatch cost of an empty
+  // task (measured); the watchdog checks every deadline instead.
   auto worker = st.workers[w];
-  self->request(worker, limit, run_atom::value, static_cast<std::uint64_t>(task), out.attempts)
+  self->request(worker, caf::infinite, run_atom::value, static_cast<std::uint64_t>(task), attempt)
     .then(
       [=](std::uint64_t t, std::uint32_t wid, std::string& err, double started,
           double finished) {
         auto& s = self->state;
-        --s.in_flight[w];
-        --s.total_in_flight;
+        if (!take_pending(s, w, t, attempt))
+          return;
         auto& o = outcome(s, t);
         o.worker = wid;
         o.started_s = started;
@@ -140,15 +175,35 @@ void send_attempt(supervisor_actor* self, std::uint32_t w, std::size_t task) {
       },
       [=](caf::error& err) {
         auto& s = self->state;
-        --s.in_flight[w];
-        --s.total_in_flight;
-        if (err == caf::sec::request_timeout && s.workers[w] == worker)
+        if (!take_pending(s, w, task, attempt))
+          return;
+        if (s.workers[w] == worker)
           replace_worker(self, w);
         on_attempt_failed(self, task, "worker " + std::to_string(w) + ": "
                                         + self->system().render(err));
         dispatch(self);
         complete_if_finished(self);
       });
+}
+
+/// Replaces every worker holding an attempt past its deadline and fails
+/// (or retries) the attempts it held.
+void check_deadlines(supervisor_actor* self) {
+  auto& st = self->state;
+  auto now = std::chrono::steady_clock::now();
+  for (std::uint32_t w = 0; w < st.pending.size(); ++w) {
+    auto& p = st.pending[w];
+    if (std::none_of(p.begin(), p.end(),
+                     [&](const pending_attempt& x) { return x.deadline < now; }))
+      continue;
+    auto stuck = std::move(p);
+    p.clear();
+    st.in_flight[w] = 0;
+    st.total_in_flight -= stuck.size();
+    replace_worker(self, w);
+    for (auto& x : stuck)
+      on_attempt_failed(self, x.task, "worker " + std::to_string(w) + ": no answer in time");
+  }
 }
 
 void dispatch(supervisor_actor* self) {
@@ -184,12 +239,25 @@ caf::behavior supervisor(supervisor_actor* self, run_state_ptr run) {
   for (std::uint32_t w = 0; w < run->workers; ++w)
     st.workers.push_back(spawn_worker(self->system(), run, w));
   st.in_flight.assign(run->workers, 0);
+  st.pending.resize(run->workers);
   dispatch(self);
   complete_if_finished(self);
+  // One clock event per period instead of two per request.
+  auto period = std::min<std::chrono::steady_clock::duration>(hang_limit(*run) / 4,
+                                                              std::chrono::seconds(1));
+  if (!st.finished)
+    self->delayed_send(self, period, watchdog_atom::value);
   return {
     [=](cancel_atom) {
       self->state.run->cancelled = true;
       complete_if_finished(self);
+    },
+    [=](watchdog_atom) {
+      check_deadlines(self);
+      dispatch(self);
+      complete_if_finished(self);
+      if (!self->state.finished)
+        self->delayed_send(self, period, watchdog_atom::value);
     },
   };
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -25,9 +26,33 @@ const variant_result* find_variant(const scenario_result& r, const std::string& 
   return i == r.variants.end() ? nullptr : &*i;
 }
 
+/// The seconds a child printed on its last `sample_s=X` line, or -1.
+double inner_sample_of(const std::string& stdout_text) {
+  auto at = stdout_text.rfind("sample_s=");
+  if (at == std::string::npos)
+    return -1;
+  char* end = nullptr;
+  auto s = std::strtod(stdout_text.c_str() + at + 9, &end);
+  return end == stdout_text.c_str() + at + 9 || s <= 0 ? -1 : s;
+}
+
 std::string verdict_of(const scenario_result& r) {
   std::string out = "measured " + fmt(r.speedup) + "x (95% CI " + fmt(r.ci95.first) + "-"
                     + fmt(r.ci95.second) + ")";
+  if (r.work_units > 0 && r.speedup > 0) {
+    // Per-unit scenarios compare costs, where "x as long" reads better
+    // than a speedup far below 1.
+    out = r.candidate + " " + fmt(r.candidate_unit_us) + " us per " + r.unit;
+    if (r.max_unit_us > 0)
+      out += r.candidate_unit_us <= r.max_unit_us
+               ? " (meets the required <= " + fmt(r.max_unit_us, 0) + " us)"
+               : " (ABOVE the required <= " + fmt(r.max_unit_us, 0) + " us)";
+    out += ", " + r.baseline + " " + fmt(r.baseline_unit_us) + " us per " + r.unit + ": "
+           + r.candidate + " takes " + fmt(1 / r.speedup, 1) + "x as long (95% CI "
+           + fmt(r.ci95.second > 0 ? 1 / r.ci95.second : 0, 1) + "-"
+           + fmt(r.ci95.first > 0 ? 1 / r.ci95.first : 0, 1) + ")";
+    return out;
+  }
   if (r.required > 0)
     out += r.speedup >= r.required ? "; meets the required " + fmt(r.required) + "x"
                                    : "; BELOW the required " + fmt(r.required) + "x";
@@ -48,6 +73,9 @@ scenario_result run_scenario(const scenario_spec& spec, const bench_options& opt
   r.candidate = spec.candidate;
   r.seed_claim = spec.seed_claim;
   r.required = spec.required;
+  r.work_units = spec.work_units;
+  r.unit = spec.unit;
+  r.max_unit_us = spec.max_unit_us;
   for (const auto& v : spec.variants)
     r.variants.push_back({v.name, {}, 0, 0});
   auto log = [&](const std::string& line) {
@@ -64,15 +92,23 @@ scenario_result run_scenario(const scenario_spec& spec, const bench_options& opt
         return false;
       }
     }
-    auto run = detail::run_child(v.command);
+    std::string out;
+    auto run = detail::run_child(v.command, v.inner_sample ? &out : nullptr);
     if (run.exit_code != 0) {
       r.error = v.name + ": exit " + std::to_string(run.exit_code) + ": " + run.error;
       return false;
     }
+    if (v.inner_sample) {
+      run.wall_s = inner_sample_of(out);
+      if (run.wall_s < 0) {
+        r.error = v.name + ": printed no sample_s=SECONDS line";
+        return false;
+      }
+    }
     if (timed) {
       r.variants[i].samples_s.push_back(run.wall_s);
       r.variants[i].peak_rss_bytes = std::max(r.variants[i].peak_rss_bytes, run.peak_rss_bytes);
-      log(v.name + " " + fmt(run.wall_s, 3) + " s");
+      log(v.name + " " + fmt(run.wall_s, v.inner_sample ? 6 : 3) + " s");
     }
     return true;
   };
@@ -93,6 +129,10 @@ scenario_result run_scenario(const scenario_spec& spec, const bench_options& opt
     return r;
   }
   r.speedup = base->median_s / cand->median_s;
+  if (r.work_units > 0) {
+    r.candidate_unit_us = cand->median_s / static_cast<double>(r.work_units) * 1e6;
+    r.baseline_unit_us = base->median_s / static_cast<double>(r.work_units) * 1e6;
+  }
   r.ci95 = speedup_ci95(base->samples_s, cand->samples_s);
   r.verdict = verdict_of(r);
   log(r.verdict);
@@ -125,6 +165,12 @@ std::string to_bench_json(const machine_info& m, const std::vector<scenario_resu
            {"seed_claim", r.seed_claim},
            {"required", r.required},
            {"verdict", r.error.empty() ? r.verdict : "not measured: " + r.error}};
+    if (r.work_units > 0)
+      s["per_unit"] = {{"unit", r.unit},
+                       {"units_per_sample", r.work_units},
+                       {"candidate_us", r.candidate_unit_us},
+                       {"baseline_us", r.baseline_unit_us},
+                       {"max_candidate_us", r.max_unit_us}};
     scenarios.push_back(std::move(s));
   }
   return out.dump(2);
@@ -141,8 +187,8 @@ std::string to_bench_markdown(const machine_info& m,
   for (const auto& r : results)
     for (const auto& v : r.variants)
       out << "| " << r.name << " | " << v.name << " | " << v.samples_s.size() << " | "
-          << fmt(v.median_s, 3) << " | " << fmt(v.peak_rss_bytes / double(1 << 20), 1)
-          << " |\n";
+          << fmt(v.median_s, v.median_s < 0.1 ? 6 : 3) << " | "
+          << fmt(v.peak_rss_bytes / double(1 << 20), 1) << " |\n";
   out << "\n";
   for (const auto& r : results)
     out << "- **" << r.name << "** (" << r.candidate << " vs " << r.baseline << "): "

@@ -14,7 +14,7 @@
 
 namespace troupe::scenarios::detail {
 
-child_run run_child(const std::vector<std::string>& command) {
+child_run run_child(const std::vector<std::string>& command, std::string* stdout_text) {
   child_run out;
   if (command.empty()) {
     out.error = "empty command";
@@ -26,6 +26,8 @@ child_run run_child(const std::vector<std::string>& command) {
     out.error = std::string{"mkstemp: "} + std::strerror(errno);
     return out;
   }
+  char out_path[] = "/tmp/troupe-bench-out-XXXXXX";
+  int out_fd = stdout_text ? mkstemp(out_path) : -1;
   std::vector<char*> argv;
   for (const auto& a : command)
     argv.push_back(const_cast<char*>(a.c_str()));
@@ -35,16 +37,20 @@ child_run run_child(const std::vector<std::string>& command) {
   if (pid == 0) {
     int devnull = open("/dev/null", O_RDWR);
     dup2(devnull, STDIN_FILENO);
-    dup2(devnull, STDOUT_FILENO);
+    dup2(out_fd >= 0 ? out_fd : devnull, STDOUT_FILENO);
     dup2(err_fd, STDERR_FILENO);
     execv(argv[0], argv.data());
     std::fprintf(stderr, "cannot run %s: %s\n", argv[0], std::strerror(errno));
     _exit(127);
   }
   close(err_fd);
+  if (out_fd >= 0)
+    close(out_fd);
   if (pid < 0) {
     out.error = std::string{"fork: "} + std::strerror(errno);
     unlink(err_path);
+    if (out_fd >= 0)
+      unlink(out_path);
     return out;
   }
   int status = 0;
@@ -62,6 +68,13 @@ child_run run_child(const std::vector<std::string>& command) {
     out.error = s.size() > 2000 ? s.substr(s.size() - 2000) : s;
   }
   unlink(err_path);
+  if (out_fd >= 0) {
+    std::ifstream in{out_path};
+    std::stringstream text;
+    text << in.rdbuf();
+    *stdout_text = text.str();
+    unlink(out_path);
+  }
   return out;
 }
 

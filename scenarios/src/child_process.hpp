@@ -16,7 +16,8 @@ struct child_run {
   std::string error;
 };
 
-/// Runs `command` with stdout discarded and stderr kept for diagnostics.
-child_run run_child(const std::vector<std::string>& command);
+/// Runs `command` with stdout discarded (or, given `out`, kept there) and
+/// stderr kept for diagnostics.
+child_run run_child(const std::vector<std::string>& command, std::string* out = nullptr);
 
 } // namespace troupe::scenarios::detail

@@ -43,7 +43,7 @@ TEST_CASE("troupe run matches Python's ast on the fixtures", "[integration][run]
   temp_dir tmp;
   auto root = make_tree(tmp.path);
   auto report_path = tmp.path / "out" / "report.json";
-  auto r = run({troupe_binary(), "run", root.string(), "--workers", "2", "--json",
+  auto r = run({troupe_binary(), "run", root.string(), "--workers", "2", "--no-cache", "--json",
                 report_path.string()});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
@@ -91,9 +91,11 @@ TEST_CASE("the report does not depend on the number of workers", "[integration][
   auto root = make_tree(tmp.path);
   auto one = tmp.path / "one.json";
   auto two = tmp.path / "two.json";
-  REQUIRE(run({troupe_binary(), "run", root.string(), "--workers", "1", "--json", one.string()})
+  REQUIRE(run({troupe_binary(), "run", root.string(), "--workers", "1", "--no-cache", "--json",
+               one.string()})
             .exit_code == 0);
-  REQUIRE(run({troupe_binary(), "run", root.string(), "--workers", "2", "--json", two.string()})
+  REQUIRE(run({troupe_binary(), "run", root.string(), "--workers", "2", "--no-cache", "--json",
+               two.string()})
             .exit_code == 0);
   auto a = load_json(one);
   auto b = load_json(two);
@@ -153,8 +155,8 @@ TEST_CASE("SIGINT stops a run, writes an incomplete report, exits 130",
   temp_dir tmp;
   auto report_path = tmp.path / "report.json";
   // The corpus takes seconds; interrupt it early.
-  auto pid = spawn({troupe_binary(), "run", "/usr/lib/python3.11", "--workers", "1", "--json",
-                    report_path.string()},
+  auto pid = spawn({troupe_binary(), "run", "/usr/lib/python3.11", "--workers", "1",
+                    "--no-cache", "--json", report_path.string()},
                    tmp.path);
   std::this_thread::sleep_for(std::chrono::milliseconds(600));
   auto sent = std::chrono::steady_clock::now();

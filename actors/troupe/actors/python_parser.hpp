@@ -34,11 +34,17 @@ public:
   /// that runs out of time returns an empty tree.
   void set_timeout(std::chrono::microseconds limit) noexcept;
 
-  /// Parses `utf8`; returns an empty tree only on timeout or for input of
-  /// 4 GiB or more, which tree-sitter cannot address.
+  /// Parses `utf8`. Returns an empty tree on timeout, for input of 4 GiB or
+  /// more, and for input nested so deeply (about 30,000 unfinished levels;
+  /// Python's limit is 200 brackets) that libtree-sitter 0.20.7 would corrupt
+  /// its heap. A file that parses with errors is parsed again with the
+  /// grammar's in-bracket dedent bug worked around; the tree's offsets always
+  /// refer to `utf8`.
   [[nodiscard]] syntax_tree parse(std::string_view utf8);
 
 private:
+  syntax_tree parse_once(std::string_view utf8);
+
   TSParser* parser_ = nullptr;
 };
 

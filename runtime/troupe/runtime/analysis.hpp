@@ -11,16 +11,23 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <iosfwd>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "troupe/actors/python_source.hpp"
 #include "troupe/actors/symbol_records.hpp"
+#include "troupe/cache/cache_stats.hpp"
 #include "troupe/config/settings.hpp"
 #include "troupe/runtime/graph_result.hpp"
 #include "troupe/runtime/runtime.hpp"
 #include "troupe/runtime/source_tree.hpp"
+
+namespace troupe::cache {
+class tiered_cache;
+} // namespace troupe::cache
 
 namespace troupe {
 
@@ -32,9 +39,16 @@ struct analysis_options {
   config::settings settings;
   /// Files larger than this are skipped with a warning.
   std::uint64_t max_file_bytes = 5ull << 20;
+  /// The result cache; null runs uncached. Shared so that a host (or a
+  /// benchmark) can keep one cache across runs in the same process.
+  std::shared_ptr<cache::tiered_cache> cache;
   /// Target source bytes per group-1 task; files are grouped into shards of
   /// about this size so that one task costs a few milliseconds.
   std::uint64_t shard_bytes = 96ull << 10;
+  /// Called with the built graph and the run's options just before the run
+  /// starts, to observe it (progress, trace labels); may set or wrap
+  /// `on_task_finished`.
+  std::function<void(const task_graph&, graph_run_options&)> before_run;
 };
 
 /// Why a file yielded no syntax tree, if it did not; `pending` files were
@@ -59,10 +73,21 @@ struct file_analysis {
   /// XXH3-128 of the file's bytes, hex.
   std::string digest;
   file_state state = file_state::parsed;
-  /// Encoding the text was decoded from, or why it was not.
+  /// Encoding the text was decoded from (empty when served from the cache).
   std::string encoding;
   std::string detail;
   actors::file_symbols symbols;
+  /// Whether the symbols record came from the cache (no parse).
+  bool cache_hit = false;
+  /// A cached record passed its checksum but did not decode; recomputed.
+  bool corrupt_record = false;
+  /// On a miss for a file seen before: the key parts that changed.
+  std::vector<std::string> why_missed;
+  /// Non-empty when storing the record failed (disk full, read-only, ...).
+  std::string cache_error;
+  /// Seconds spent getting the symbols record: cache lookup and decode on a
+  /// hit, decode-parse-extract (and store) on a miss; reading excluded.
+  double stage_seconds = 0;
 };
 
 /// The outcome of one analysis.
@@ -75,9 +100,18 @@ struct analysis_result {
   std::uint64_t bytes = 0;
   double wall_seconds = 0;
   std::uint64_t peak_rss_bytes = 0;
+  /// Whether a cache was used, its statistics after the run, and the
+  /// number of corrupt disk records met (each counted as a miss).
+  bool cached = false;
+  cache::tiered_stats cache_stats;
+  std::uint64_t corrupt_records = 0;
 
   /// Number of files in the given state.
   std::size_t count(file_state state) const noexcept;
+  /// Sum of the files' stage_seconds (CPU-bound work across workers).
+  double stage_seconds() const noexcept;
+  /// Number of files whose record came from the cache.
+  std::size_t cache_hits() const noexcept;
   /// Number of parsed files with at least one syntax error.
   std::size_t files_with_syntax_errors() const noexcept;
 };

@@ -30,8 +30,17 @@ struct run_command_options {
   std::string out_dir = "troupe-out";
   /// report.json path; empty means OUT_DIR/report.json.
   std::string json_file;
+  /// Chrome trace-event JSON path; empty means $TROUPE_TRACE, or no trace.
+  std::string trace_file;
   bool quiet = false;
+  /// Cache folder; empty means the default (see default_cache_dir).
+  std::string cache_dir;
+  /// Run without any cache tier.
+  bool no_cache = false;
 };
+
+/// $TROUPE_CACHE_DIR, else $XDG_CACHE_HOME/troupe, else ~/.cache/troupe.
+std::string default_cache_dir();
 
 /// `troupe run`: analyses a tree, prints a summary, writes the report.
 int run_command(const config::profile_loader& loader, const run_command_options& options);

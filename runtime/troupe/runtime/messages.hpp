@@ -15,6 +15,9 @@ using run_atom = caf::atom_constant<caf::atom("run")>;
 /// Asks the supervisor to stop dispatching.
 using cancel_atom = caf::atom_constant<caf::atom("cancel")>;
 
+/// Tells the supervisor to check its in-flight attempts' deadlines.
+using watchdog_atom = caf::atom_constant<caf::atom("watchdog")>;
+
 /// Tells the supervisor that a dispatch slot may be free.
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
 

@@ -40,6 +40,10 @@ struct task_spec {
   std::vector<std::size_t> depends_on;
   /// What the task does.
   task_function body;
+  /// Input files the task covers, for progress and traces (0: none).
+  std::uint32_t files = 0;
+  /// Input bytes the task covers, for progress rates.
+  std::uint64_t bytes = 0;
 };
 
 /// A directed acyclic graph of tasks; build it, then hand it to the runtime.

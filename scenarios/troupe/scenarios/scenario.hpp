@@ -2,6 +2,7 @@
 // side by side, one of them the baseline.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -16,6 +17,9 @@ struct variant_spec {
   std::vector<std::string> command;
   /// Run before each sample and not timed (e.g. to clear or warm a cache).
   std::vector<std::string> prepare;
+  /// When set, a sample is the seconds the child prints on a stdout line
+  /// `sample_s=X` (timed inside it, start-up excluded), not its wall time.
+  bool inner_sample = false;
 };
 
 /// A scenario: the variants to compare and what was claimed for them.
@@ -30,6 +34,12 @@ struct scenario_spec {
   double seed_claim = 0;
   /// The speedup troupe's own issue requires on this machine (0: none).
   double required = 0;
+  /// Units of work in one sample (e.g. tasks), to report time per unit (0: none).
+  std::size_t work_units = 0;
+  /// What a unit is, for reports ("task").
+  std::string unit = "unit";
+  /// Most microseconds per unit the issue allows the candidate (0: none).
+  double max_unit_us = 0;
   std::vector<variant_spec> variants;
 };
 
@@ -54,6 +64,12 @@ struct scenario_result {
   std::pair<double, double> ci95{0, 0};
   double seed_claim = 0;
   double required = 0;
+  /// Per-unit figures (see scenario_spec); zero when not reported.
+  std::size_t work_units = 0;
+  std::string unit;
+  double max_unit_us = 0;
+  double candidate_unit_us = 0;
+  double baseline_unit_us = 0;
   /// One sentence comparing the measured figure with claim and requirement.
   std::string verdict;
   /// Non-empty when the scenario could not be measured.

@@ -1,0 +1,126 @@
+// The cache seen from the command line: warm runs, damaged records and an
+// unusable cache folder all give the output of an uncached run.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "troupe_process.hpp"
+
+using namespace troupe::test;
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+json run_report(const fs::path& root, const fs::path& out, std::vector<std::string> extra,
+                process_result* result = nullptr) {
+  std::vector<std::string> args{troupe_binary(), "run", root.string(), "--quiet", "--json",
+                                out.string()};
+  args.insert(args.end(), extra.begin(), extra.end());
+  auto r = run(args);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  if (result)
+    *result = r;
+  std::ifstream in{out};
+  return json::parse(in);
+}
+
+std::vector<fs::path> records(const fs::path& cache) {
+  std::vector<fs::path> out;
+  for (auto& e : fs::recursive_directory_iterator{cache / "records"})
+    if (e.is_regular_file() && e.path().extension() == ".rec")
+      out.push_back(e.path());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+/// A small tree: the Python fixtures.
+fs::path fixture_root() {
+  return source_dir() / "tests/fixtures/python";
+}
+
+} // namespace
+
+TEST_CASE("a warm run serves every file from the cache with identical output",
+          "[integration][cache]") {
+  temp_dir tmp;
+  auto cache = tmp.path / "cache";
+  auto plain = run_report(fixture_root(), tmp.path / "plain.json", {"--no-cache"});
+  auto cold = run_report(fixture_root(), tmp.path / "cold.json", {"--cache-dir", cache.string()});
+  auto warm = run_report(fixture_root(), tmp.path / "warm.json", {"--cache-dir", cache.string()});
+  CHECK(cold["files"] == plain["files"]);
+  CHECK(warm["files"] == plain["files"]);
+  auto parsed = 0;
+  for (auto& f : plain["files"])
+    parsed += f["state"] == "parsed";
+  CHECK(cold["agents"][0]["cache_misses"] == parsed);
+  CHECK(warm["agents"][0]["cache_hits"] == parsed);
+  CHECK(warm["agents"][0]["cache_misses"] == 0);
+  CHECK(warm["run"]["cache"]["l2"]["hits"] == parsed);
+  CHECK(plain["run"]["cache"]["enabled"] == false);
+}
+
+TEST_CASE("damaged cache records are counted, recomputed and rewritten",
+          "[integration][cache]") {
+  temp_dir tmp;
+  auto cache = tmp.path / "cache";
+  auto plain = run_report(fixture_root(), tmp.path / "plain.json", {"--no-cache"});
+  run_report(fixture_root(), tmp.path / "cold.json", {"--cache-dir", cache.string()});
+  auto recs = records(cache);
+  REQUIRE(recs.size() >= 4);
+  // Truncated, bit-flipped, emptied, and replaced by a foreign file.
+  fs::resize_file(recs[0], fs::file_size(recs[0]) / 2);
+  {
+    std::fstream f{recs[1], std::ios::in | std::ios::out | std::ios::binary};
+    f.seekg(-3, std::ios::end);
+    char c = 0;
+    f.get(c);
+    f.seekp(-3, std::ios::end);
+    f.put(static_cast<char>(c ^ 0x10));
+  }
+  fs::resize_file(recs[2], 0);
+  std::ofstream{recs[3], std::ios::trunc} << "not a troupe record at all, just text\n";
+  auto damaged = run_report(fixture_root(), tmp.path / "damaged.json",
+                            {"--cache-dir", cache.string()});
+  CHECK(damaged["files"] == plain["files"]);
+  CHECK(damaged["run"]["cache"]["l2"]["corrupt"].get<int>() == 4);
+  CHECK(damaged["agents"][0]["cache_misses"] == 4);
+  // The damaged records were rewritten: the next run hits everything.
+  auto again = run_report(fixture_root(), tmp.path / "again.json", {"--cache-dir", cache.string()});
+  CHECK(again["files"] == plain["files"]);
+  CHECK(again["agents"][0]["cache_misses"] == 0);
+  CHECK(again["run"]["cache"]["l2"]["corrupt"] == 0);
+}
+
+TEST_CASE("an unusable cache folder gives one warning and an uncached run",
+          "[integration][cache]") {
+  temp_dir tmp;
+  std::ofstream{tmp.path / "file"} << "a file where the cache folder should be\n";
+  auto plain = run_report(fixture_root(), tmp.path / "plain.json", {"--no-cache"});
+  process_result r;
+  auto report = run_report(fixture_root(), tmp.path / "r.json",
+                           {"--cache-dir", (tmp.path / "file" / "cache").string()}, &r);
+  CHECK(report["files"] == plain["files"]);
+  CHECK(r.err.find("disk cache unavailable") != std::string::npos);
+}
+
+TEST_CASE("a changed file misses because its input changed", "[integration][cache]") {
+  temp_dir tmp;
+  auto root = tmp.path / "tree";
+  fs::create_directories(root);
+  for (int i = 0; i < 10; ++i)
+    std::ofstream{root / ("m" + std::to_string(i) + ".py")} << "def f" << i << "():\n    return "
+                                                            << i << "\n";
+  auto cache = tmp.path / "cache";
+  run_report(root, tmp.path / "a.json", {"--cache-dir", cache.string()});
+  std::ofstream{root / "m3.py", std::ios::app} << "\ndef g():\n    pass\n";
+  auto b = run_report(root, tmp.path / "b.json", {"--cache-dir", cache.string()});
+  CHECK(b["agents"][0]["cache_hits"] == 9);
+  CHECK(b["agents"][0]["cache_misses"] == 1);
+  CHECK(b["run"]["cache"]["why_missed"]["input"] == 1);
+}
