@@ -1,5 +1,6 @@
 #include "troupe/actors/symbols_codec.hpp"
 
+#include <cstdint>
 #include <cstring>
 #include <vector>
 
@@ -70,14 +71,25 @@ std::string encode_symbols(const file_symbols& symbols) {
 bool decode_symbols(std::string_view bytes, file_symbols& out) {
   if (bytes.size() % sizeof(capnp::word) != 0 || bytes.empty())
     return false;
-  // Cap'n Proto reads aligned words; a std::string's buffer may not be.
-  std::vector<capnp::word> words(bytes.size() / sizeof(capnp::word));
-  std::memcpy(words.data(), bytes.data(), bytes.size());
+  // Cap'n Proto reads aligned words; heap buffers are aligned, others are
+  // copied once.
+  std::vector<capnp::word> copy;
+  auto* words = reinterpret_cast<const capnp::word*>(bytes.data());
+  if (reinterpret_cast<std::uintptr_t>(bytes.data()) % alignof(capnp::word) != 0) {
+    copy.resize(bytes.size() / sizeof(capnp::word));
+    std::memcpy(copy.data(), bytes.data(), bytes.size());
+    words = copy.data();
+  }
   try {
-    capnp::FlatArrayMessageReader reader{kj::arrayPtr(words.data(), words.size())};
+    capnp::ReaderOptions limits;
+    limits.traversalLimitInWords = bytes.size() / sizeof(capnp::word) * 4 + 1024;
+    capnp::FlatArrayMessageReader reader{kj::arrayPtr(words, bytes.size() / sizeof(capnp::word)),
+                                         limits};
     auto root = reader.getRoot<schema::FileSymbols>();
     out = file_symbols{};
     out.parse_errors = root.getParseErrors();
+    out.functions.reserve(root.getFunctions().size());
+    out.classes.reserve(root.getClasses().size());
     for (auto f : root.getFunctions()) {
       function_record r;
       r.qualname = f.getQualname();

@@ -89,6 +89,11 @@ bool run_analysis(runtime& rt, const analysis_options& options, analysis_result&
   out = analysis_result{};
   if (!walk_source_tree(options.root, out.tree, error))
     return false;
+  auto seconds_since = [](std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+  };
+  out.phases.emplace_back("walk", seconds_since(started));
+  auto analyse_started = std::chrono::steady_clock::now();
   const auto& root = out.tree.root;
   out.files.resize(out.tree.files.size());
   task_graph graph;
@@ -121,6 +126,7 @@ bool run_analysis(runtime& rt, const analysis_options& options, analysis_result&
   if (options.before_run)
     options.before_run(graph, ro);
   out.graph = rt.run(graph, ro);
+  out.phases.emplace_back("analyse", seconds_since(analyse_started));
   out.workers = rt.workers();
   for (std::size_t i = 0; i < out.files.size(); ++i) {
     auto& f = out.files[i];

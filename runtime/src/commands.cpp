@@ -1,6 +1,7 @@
 #include "troupe/runtime/commands.hpp"
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -66,7 +67,12 @@ bool write_file_atomically(const std::string& path,
   return true;
 }
 
-void print_summary(const analysis_result& r, const std::string& report_path) {
+double seconds_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+void print_summary(const analysis_result& r, const std::string& report_path,
+                   double report_write_s) {
   std::size_t functions = 0;
   std::size_t classes = 0;
   for (const auto& f : r.files) {
@@ -88,6 +94,13 @@ void print_summary(const analysis_result& r, const std::string& report_path) {
   std::printf("  time      %.2f s wall with %u workers, %.1f MiB/s, peak RSS %s\n",
               r.wall_seconds, r.workers, r.bytes / double(1 << 20) / r.wall_seconds,
               human_bytes(r.peak_rss_bytes).c_str());
+  if (r.cached)
+    std::printf("  cache     %zu of %zu records from the cache, %llu corrupt\n", r.cache_hits(),
+                r.count(file_state::parsed), static_cast<unsigned long long>(r.corrupt_records));
+  std::string phases;
+  for (const auto& [name, seconds] : r.phases)
+    phases += name + " " + std::to_string(seconds).substr(0, 5) + " s, ";
+  std::printf("  phases    %sreport %.3f s\n", phases.c_str(), report_write_s);
   std::printf("  report    %s\n", report_path.c_str());
 }
 
@@ -175,8 +188,10 @@ int run_command(const config::profile_loader& loader, const run_command_options&
   active = &rt;
   auto log = rt.logger("troupe.run");
   auto cache_dir = options.cache_dir.empty() ? default_cache_dir() : options.cache_dir;
+  auto cache_opened = std::chrono::steady_clock::now();
   if (!options.no_cache)
     ao.cache = open_cache(ao.settings, cache_dir, *log);
+  auto cache_open_s = seconds_since(cache_opened);
   // Progress and trace observe the run: counters bumped on the supervisor's
   // thread, drawn by the reporter's thread; the trace is written afterwards.
   progress_reporter progress{{options.quiet ? progress_mode::off : progress_mode::automatic}};
@@ -198,6 +213,7 @@ int run_command(const config::profile_loader& loader, const run_command_options&
   analysis_result result;
   std::string error;
   bool analysed = run_analysis(rt, ao, result, error);
+  result.phases.insert(result.phases.begin(), {"cache_open", cache_open_s});
   progress.finish(); // the bar is gone before logs and the summary
   if (!analysed) {
     std::cerr << "troupe: error: " << error << '\n';
@@ -205,8 +221,10 @@ int run_command(const config::profile_loader& loader, const run_command_options&
   }
   active = nullptr;
   if (ao.cache && ao.cache->l2()) {
+    auto saving = std::chrono::steady_clock::now();
     if (auto err = ao.cache->history().save(cache_dir + "/key-history"))
       log->warn("cannot save the key history: {}", err.message());
+    result.phases.emplace_back("history_save", seconds_since(saving));
   }
   for (const auto& f : result.files) {
     if (!f.cache_error.empty()) {
@@ -225,17 +243,19 @@ int run_command(const config::profile_loader& loader, const run_command_options&
   auto report_path =
     options.json_file.empty() ? (fs::path{options.out_dir} / "report.json").string()
                               : options.json_file;
+  auto writing = std::chrono::steady_clock::now();
   if (!write_file_atomically(report_path, [&](std::ostream& out) {
         write_report_json(out, result, ao);
       }))
     return exit_usage;
+  auto report_write_s = seconds_since(writing);
   if (!trace_path.empty()
       && !write_file_atomically(trace_path, [&](std::ostream& out) {
            write_chrome_trace(out, trace_labels, result.graph);
          }))
     return exit_usage;
   if (!options.quiet)
-    print_summary(result, report_path);
+    print_summary(result, report_path, report_write_s);
   if (result.graph.cancelled || watch.last_signal() != 0)
     return exit_interrupted;
   return result.graph.count(task_status::failed) > 0 ? exit_agents_failed : exit_ok;

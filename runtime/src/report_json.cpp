@@ -3,6 +3,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "internal/json_writer.hpp"
+
 #include "troupe/runtime/analysis.hpp"
 
 namespace troupe {
@@ -11,41 +13,50 @@ namespace {
 
 using nlohmann::json;
 
-json function_json(const actors::function_record& f) {
-  return {{"qualname", f.qualname},
-          {"name", f.name},
-          {"line", f.line},
-          {"end_line", f.end_line},
-          {"async", f.is_async},
-          {"method", f.is_method},
-          {"params", f.params},
-          {"annotated_params", f.annotated_params},
-          {"returns_annotated", f.returns_annotated},
-          {"decorators", f.decorators},
-          {"docstring", f.has_docstring}};
+void write_function(detail::json_writer& w, const actors::function_record& f) {
+  w.begin_object()
+    .value("qualname", f.qualname)
+    .value("name", f.name)
+    .value("line", f.line)
+    .value("end_line", f.end_line)
+    .value("async", f.is_async)
+    .value("method", f.is_method)
+    .value("params", f.params)
+    .value("annotated_params", f.annotated_params)
+    .value("returns_annotated", f.returns_annotated)
+    .value("decorators", f.decorators)
+    .value("docstring", f.has_docstring)
+    .end_object();
 }
 
-json class_json(const actors::class_record& c) {
-  return {{"qualname", c.qualname}, {"name", c.name},         {"line", c.line},
-          {"end_line", c.end_line}, {"bases", c.bases},       {"decorators", c.decorators},
-          {"docstring", c.has_docstring}};
+void write_class(detail::json_writer& w, const actors::class_record& c) {
+  w.begin_object()
+    .value("qualname", c.qualname)
+    .value("name", c.name)
+    .value("line", c.line)
+    .value("end_line", c.end_line)
+    .value("bases", c.bases)
+    .value("decorators", c.decorators)
+    .value("docstring", c.has_docstring)
+    .end_object();
 }
 
-json file_json(const file_analysis& f) {
-  json out{{"path", f.path},
-           {"bytes", f.bytes},
-           {"digest", f.digest},
-           {"state", to_string(f.state)},
-           {"parse_errors", f.symbols.parse_errors}};
+void write_file(detail::json_writer& w, const file_analysis& f) {
+  w.begin_object()
+    .value("path", f.path)
+    .value("bytes", f.bytes)
+    .value("digest", f.digest)
+    .value("state", to_string(f.state))
+    .value("parse_errors", f.symbols.parse_errors);
   if (!f.detail.empty())
-    out["detail"] = f.detail;
-  auto& functions = out["functions"] = json::array();
+    w.value("detail", f.detail);
+  w.begin_array("functions");
   for (const auto& fn : f.symbols.functions)
-    functions.push_back(function_json(fn));
-  auto& classes = out["classes"] = json::array();
+    write_function(w, fn);
+  w.end_array().begin_array("classes");
   for (const auto& c : f.symbols.classes)
-    classes.push_back(class_json(c));
-  return out;
+    write_class(w, c);
+  w.end_array().end_object();
 }
 
 json tier_json(const cache::tier_stats& t) {
@@ -125,16 +136,19 @@ void write_report_json(std::ostream& out, const analysis_result& r,
              {"too_large", r.count(file_state::too_large)}}},
            {"files_with_syntax_errors", r.files_with_syntax_errors()},
            {"cache", cache_json(r)}};
-  // Streamed file by file: a DOM of the whole corpus would cost more memory
-  // than the analysis itself.
-  out << "{\n \"run\": " << run.dump() << ",\n \"agents\": " << agents_json(r).dump()
-      << ",\n \"files\": [";
-  const char* sep = "\n  ";
+  for (const auto& [name, seconds] : r.phases)
+    run["phases_s"][name] = seconds;
+  // The files are streamed: a DOM of the whole corpus would cost more time
+  // and memory than the analysis itself.
+  detail::json_writer w{out};
+  w.begin_object().raw("run", run.dump()).raw("agents", agents_json(r).dump());
+  w.begin_array("files");
   for (const auto& f : r.files) {
-    out << sep << file_json(f).dump();
-    sep = ",\n  ";
+    out.put('\n');
+    write_file(w, f);
   }
-  out << "\n ]\n}\n";
+  w.end_array().end_object();
+  out.put('\n');
 }
 
 } // namespace troupe

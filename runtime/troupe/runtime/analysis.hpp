@@ -15,6 +15,7 @@
 #include <iosfwd>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "troupe/actors/python_source.hpp"
@@ -102,6 +103,8 @@ struct analysis_result {
   std::uint64_t peak_rss_bytes = 0;
   /// Whether a cache was used, its statistics after the run, and the
   /// number of corrupt disk records met (each counted as a miss).
+  /// Wall seconds of the phases of the run, in order ("walk", "analyse", ...).
+  std::vector<std::pair<std::string, double>> phases;
   bool cached = false;
   cache::tiered_stats cache_stats;
   std::uint64_t corrupt_records = 0;

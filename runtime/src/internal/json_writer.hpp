@@ -1,0 +1,52 @@
+// File: a small streaming JSON writer for the large arrays of report.json,
+// where building a DOM first would cost more than the analysis. Internal.
+#pragma once
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace troupe::detail {
+
+/// Writes one JSON value at a time; the caller keeps the structure valid.
+class json_writer {
+public:
+  explicit json_writer(std::ostream& out) : out_(out) {
+  }
+
+  /// Opens an object or array; `key` names it inside an object.
+  json_writer& begin_object(std::string_view key = {});
+  json_writer& end_object();
+  json_writer& begin_array(std::string_view key = {});
+  json_writer& end_array();
+
+  /// A member of the enclosing object, or an element when `key` is empty.
+  json_writer& value(std::string_view key, std::string_view text);
+  json_writer& value(std::string_view key, const char* text) {
+    return value(key, std::string_view{text});
+  }
+  json_writer& value(std::string_view key, const std::string& text) {
+    return value(key, std::string_view{text});
+  }
+  json_writer& value(std::string_view key, std::uint64_t number);
+  json_writer& value(std::string_view key, std::uint32_t number) {
+    return value(key, static_cast<std::uint64_t>(number));
+  }
+  json_writer& value(std::string_view key, bool flag);
+  json_writer& value(std::string_view key, const std::vector<std::string>& texts);
+
+  /// Pre-rendered JSON (e.g. a small nlohmann DOM's dump()).
+  json_writer& raw(std::string_view key, std::string_view json);
+
+private:
+  void prefix(std::string_view key);
+  void string(std::string_view text);
+
+  std::ostream& out_;
+  /// Whether the current container already has an element.
+  std::vector<bool> filled_;
+};
+
+} // namespace troupe::detail
