@@ -6,6 +6,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "troupe/config/units.hpp"
+#include "troupe/runtime/cache_commands.hpp"
 #include "troupe/runtime/commands.hpp"
 #include "troupe/runtime/exit_code.hpp"
 #include "troupe/scenarios/bench_command.hpp"
@@ -74,6 +76,18 @@ int main(int argc, char** argv) {
   bench->add_option("--corpus", bench_opts.corpus, "tree to analyse")->capture_default_str();
   bench->add_option("--out", bench_opts.out_dir, "output directory")->capture_default_str();
 
+  troupe::cache_command_options cache_opts;
+  std::string gc_size;
+  auto* cache = app.add_subcommand("cache", "inspect or maintain the disk cache");
+  cache->require_subcommand(1);
+  cache->add_option("--cache-dir", cache_opts.cache_dir, "cache folder (default as for run)");
+  auto* cache_stats = cache->add_subcommand("stats", "records and bytes in the cache");
+  auto* cache_verify = cache->add_subcommand("verify", "check every record's checksum");
+  cache_verify->add_flag("--remove", cache_opts.remove_bad, "delete damaged records");
+  auto* cache_clear = cache->add_subcommand("clear", "delete every record");
+  auto* cache_gc = cache->add_subcommand("gc", "evict least recently used records");
+  cache_gc->add_option("--max-bytes", gc_size, "size to shrink to (e.g. 500MB)")->required();
+
   auto* version = app.add_subcommand("version", "print the version");
 
   try {
@@ -97,6 +111,22 @@ int main(int argc, char** argv) {
     return troupe::config_diff_command(loader, diff_a, diff_b);
   if (*bench)
     return troupe::scenarios::bench_command(bench_opts);
+  if (*cache) {
+    cache_opts.action = *cache_verify ? troupe::cache_action::verify
+                        : *cache_clear ? troupe::cache_action::clear
+                        : *cache_gc    ? troupe::cache_action::gc
+                                       : troupe::cache_action::stats;
+    if (*cache_gc) {
+      auto size = troupe::config::parse_size(gc_size);
+      if (!size.value) {
+        std::cerr << "troupe cache gc: error: --max-bytes " << gc_size << ": " << size.error << '\n';
+        return troupe::exit_usage;
+      }
+      cache_opts.max_bytes = *size.value;
+    }
+    (void) cache_stats;
+    return troupe::cache_command(cache_opts);
+  }
   if (*agents)
     return troupe::agents_command(dot);
   if (*version) {

@@ -124,3 +124,28 @@ TEST_CASE("a changed file misses because its input changed", "[integration][cach
   CHECK(b["agents"][0]["cache_misses"] == 1);
   CHECK(b["run"]["cache"]["why_missed"]["input"] == 1);
 }
+
+TEST_CASE("troupe cache verify, clear and gc maintain the folder", "[integration][cache]") {
+  temp_dir tmp;
+  auto cache = tmp.path / "cache";
+  run_report(fixture_root(), tmp.path / "cold.json", {"--cache-dir", cache.string()});
+  auto recs = records(cache);
+  REQUIRE(recs.size() >= 2);
+  fs::resize_file(recs[0], 10);
+  auto dir = std::vector<std::string>{"--cache-dir", cache.string()};
+  auto verify = run({troupe_binary(), "cache", dir[0], dir[1], "verify"});
+  CHECK(verify.exit_code == 1);
+  CHECK(verify.out.find("corrupt 1") != std::string::npos);
+  auto remove = run({troupe_binary(), "cache", dir[0], dir[1], "verify", "--remove"});
+  CHECK(remove.exit_code == 0);
+  CHECK(records(cache).size() == recs.size() - 1);
+  auto gc = run({troupe_binary(), "cache", dir[0], dir[1], "gc", "--max-bytes", "1"});
+  CHECK(gc.exit_code == 0);
+  CHECK(records(cache).size() <= 1);
+  auto clear = run({troupe_binary(), "cache", dir[0], dir[1], "clear"});
+  CHECK(clear.exit_code == 0);
+  CHECK(records(cache).empty());
+  auto stats = run({troupe_binary(), "cache", dir[0], dir[1], "stats"});
+  CHECK(stats.exit_code == 0);
+  CHECK(stats.out.find("records       0") != std::string::npos);
+}
