@@ -48,9 +48,11 @@ syntax_tree python_parser::parse(std::string_view utf8) {
   if (parser_ == nullptr
       || utf8.size() >= std::numeric_limits<std::uint32_t>::max())
     return syntax_tree{};
-  // Each nesting level takes at least one byte, so only big files can reach
-  // the depth at which libtree-sitter 0.20.7 corrupts its heap.
-  if (utf8.size() > detail::max_parse_depth
+  // Every stack entry stands for at least one byte (or a zero-width dedent
+  // after an indent), so a small file cannot get near the depth at which
+  // libtree-sitter 0.20.7 corrupts its heap.
+  constexpr std::size_t always_safe_bytes = 16 * 1024;
+  if (utf8.size() > always_safe_bytes
       && detail::estimate_parse_depth(utf8) > detail::max_parse_depth)
     return syntax_tree{};
   auto tree = parse_once(utf8);

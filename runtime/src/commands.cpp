@@ -13,9 +13,6 @@
 #include <spdlog/spdlog.h>
 
 #include "troupe/actors/agent_registry.hpp"
-#include "troupe/cache/l1_store.hpp"
-#include "troupe/cache/l2_store.hpp"
-#include "troupe/cache/tiered_cache.hpp"
 #include "troupe/config/settings_diff.hpp"
 #include "troupe/config/settings_yaml.hpp"
 #include "troupe/runtime/analysis.hpp"
@@ -104,31 +101,6 @@ void print_summary(const analysis_result& r, const std::string& report_path,
   std::printf("  report    %s\n", report_path.c_str());
 }
 
-/// The cache tiers of a run; L2 is dropped with one warning when its folder
-/// cannot be used, and the run goes on with L1 only.
-std::shared_ptr<cache::tiered_cache> open_cache(const config::settings& settings,
-                                                const std::string& dir,
-                                                spdlog::logger& log) {
-  cache::l1_options l1;
-  l1.max_bytes = settings.cache.l1_size;
-  l1.ttl = settings.cache.ttl;
-  cache::l2_options l2o;
-  l2o.directory = dir + "/records";
-  l2o.max_bytes = settings.cache.l2_size;
-  auto l2 = std::make_shared<cache::l2_store>(l2o);
-  if (auto err = l2->open()) {
-    log.warn("disk cache unavailable, running with the memory tier only: {}", err.message());
-    l2 = nullptr;
-  }
-  auto tiers = std::make_shared<cache::tiered_cache>(std::make_shared<cache::l1_store>(l1), l2);
-  if (l2) {
-    auto err = tiers->history().load(dir + "/key-history");
-    if (err && err.code() == errc::corrupt_record)
-      log.warn("ignoring a damaged key history: {}", err.message());
-  }
-  return tiers;
-}
-
 } // namespace
 
 std::string default_cache_dir() {
@@ -184,14 +156,17 @@ int run_command(const config::profile_loader& loader, const run_command_options&
   ro.workers = ao.settings.parallel.workers;
   ro.queue_size = ao.settings.parallel.queue_size;
   ro.memory_budget = ao.settings.parallel.memory_limit;
+  if (!options.no_cache)
+    ro.cache_dir = options.cache_dir.empty() ? default_cache_dir() : options.cache_dir;
+  ro.l1_bytes = ao.settings.cache.l1_size;
+  ro.l2_bytes = ao.settings.cache.l2_size;
+  ro.l1_ttl = ao.settings.cache.ttl;
+  auto starting = std::chrono::steady_clock::now();
   runtime rt{ro};
+  auto start_s = seconds_since(starting);
   active = &rt;
   auto log = rt.logger("troupe.run");
-  auto cache_dir = options.cache_dir.empty() ? default_cache_dir() : options.cache_dir;
-  auto cache_opened = std::chrono::steady_clock::now();
-  if (!options.no_cache)
-    ao.cache = open_cache(ao.settings, cache_dir, *log);
-  auto cache_open_s = seconds_since(cache_opened);
+  ao.cache = rt.cache();
   // Progress and trace observe the run: counters bumped on the supervisor's
   // thread, drawn by the reporter's thread; the trace is written afterwards.
   progress_reporter progress{{options.quiet ? progress_mode::off : progress_mode::automatic}};
@@ -213,19 +188,13 @@ int run_command(const config::profile_loader& loader, const run_command_options&
   analysis_result result;
   std::string error;
   bool analysed = run_analysis(rt, ao, result, error);
-  result.phases.insert(result.phases.begin(), {"cache_open", cache_open_s});
+  result.phases.insert(result.phases.begin(), {"start", start_s});
   progress.finish(); // the bar is gone before logs and the summary
   if (!analysed) {
     std::cerr << "troupe: error: " << error << '\n';
     return exit_usage;
   }
   active = nullptr;
-  if (ao.cache && ao.cache->l2()) {
-    auto saving = std::chrono::steady_clock::now();
-    if (auto err = ao.cache->history().save(cache_dir + "/key-history"))
-      log->warn("cannot save the key history: {}", err.message());
-    result.phases.emplace_back("history_save", seconds_since(saving));
-  }
   for (const auto& f : result.files) {
     if (!f.cache_error.empty()) {
       log->warn("disk cache write failed, continuing without it: {}", f.cache_error);

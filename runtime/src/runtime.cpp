@@ -9,6 +9,9 @@
 #include <spdlog/spdlog.h>
 
 #include "internal/pool_actors.hpp"
+#include "troupe/cache/l1_store.hpp"
+#include "troupe/cache/l2_store.hpp"
+#include "troupe/cache/tiered_cache.hpp"
 #include "internal/run_state.hpp"
 #include "troupe/runtime/error.hpp"
 #include "troupe/runtime/messages.hpp"
@@ -37,6 +40,36 @@ public:
   }
 };
 
+std::string history_path(const std::string& cache_dir) {
+  return cache_dir + "/key-history";
+}
+
+/// The cache tiers; L2 is dropped with one warning when its folder cannot be
+/// used, and runs go on with L1 only.
+std::shared_ptr<cache::tiered_cache> open_cache(const runtime_options& opts,
+                                                spdlog::logger& log) {
+  cache::l1_options l1;
+  l1.max_bytes = opts.l1_bytes;
+  if (opts.memory_budget > 0)
+    l1.max_bytes = std::min(l1.max_bytes, opts.memory_budget / 2);
+  l1.ttl = opts.l1_ttl;
+  cache::l2_options l2o;
+  l2o.directory = opts.cache_dir + "/records";
+  l2o.max_bytes = opts.l2_bytes;
+  auto l2 = std::make_shared<cache::l2_store>(l2o);
+  if (auto err = l2->open()) {
+    log.warn("disk cache unavailable, running with the memory tier only: {}", err.message());
+    l2 = nullptr;
+  }
+  auto tiers = std::make_shared<cache::tiered_cache>(std::make_shared<cache::l1_store>(l1), l2);
+  if (l2) {
+    auto err = tiers->history().load(history_path(opts.cache_dir));
+    if (err && err.code() == errc::corrupt_record)
+      log.warn("ignoring a damaged key history: {}", err.message());
+  }
+  return tiers;
+}
+
 } // namespace
 
 struct runtime::impl {
@@ -45,6 +78,7 @@ struct runtime::impl {
   std::shared_ptr<spdlog::sinks::sink> sink;
   runtime_config config;
   caf::actor_system system;
+  std::shared_ptr<cache::tiered_cache> cache;
   std::mutex run_mutex;
   std::mutex current_mutex;
   detail::run_state_ptr current;
@@ -61,6 +95,8 @@ struct runtime::impl {
 };
 
 runtime::runtime(runtime_options options) : impl_(std::make_unique<impl>(std::move(options))) {
+  if (!impl_->options.cache_dir.empty())
+    impl_->cache = open_cache(impl_->options, *logger("troupe.cache"));
   logger("troupe.runtime")->debug("runtime started: {} workers, scheduler {} thread(s)",
                                   impl_->workers,
                                   caf::get_or(impl_->system.config(), "scheduler.max-threads",
@@ -72,6 +108,14 @@ runtime::~runtime() {
   // Taking the run lock waits for a run in progress to drain; the actor
   // system's destructor then joins every thread it started.
   std::lock_guard<std::mutex> guard{impl_->run_mutex};
+  if (impl_->cache && impl_->cache->l2()) {
+    if (auto err = impl_->cache->history().save(history_path(impl_->options.cache_dir)))
+      logger("troupe.cache")->warn("cannot save the key history: {}", err.message());
+  }
+}
+
+const std::shared_ptr<cache::tiered_cache>& runtime::cache() const noexcept {
+  return impl_->cache;
 }
 
 graph_result runtime::run(const task_graph& graph, const graph_run_options& options) {

@@ -29,6 +29,10 @@ namespace spdlog {
 class logger;
 } // namespace spdlog
 
+namespace troupe::cache {
+class tiered_cache;
+} // namespace troupe::cache
+
 namespace troupe {
 
 /// Policy of one graph run.
@@ -64,6 +68,12 @@ public:
 
   /// Number of worker actors.
   std::uint32_t workers() const noexcept;
+
+  /// The result cache opened from `runtime_options::cache_dir`, or null when
+  /// there is none. If the disk tier cannot be used, one warning is logged
+  /// and the cache runs with its memory tier only. The key history (for
+  /// "why it missed") is loaded at start and saved by the destructor.
+  const std::shared_ptr<cache::tiered_cache>& cache() const noexcept;
 
   /// The actor system, for hosts that spawn their own actors next to troupe's.
   caf::actor_system& system() noexcept;

@@ -1,6 +1,7 @@
 // File: what a host gives the runtime when it embeds troupe.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -19,10 +20,17 @@ struct runtime_options {
   std::uint32_t queue_size = 2;
   /// Threads of CAF's cooperative scheduler (supervisor, cache actors); 0: 1.
   std::uint32_t scheduler_threads = 0;
-  /// Soft memory budget in bytes, 0 for none; reported, enforced by the tuner.
+  /// Memory budget in bytes, 0 for none; the in-memory cache tier is kept
+  /// to at most half of it.
   std::uint64_t memory_budget = 0;
-  /// Folder of the on-disk cache tier; empty disables it.
+  /// Folder of the result cache; empty runs without any cache tier.
   std::string cache_dir;
+  /// Byte bound of the in-memory tier (L1).
+  std::uint64_t l1_bytes = 256ull << 20;
+  /// Byte bound of the on-disk tier (L2).
+  std::uint64_t l2_bytes = 2ull << 30;
+  /// Time to live of an L1 entry.
+  std::chrono::milliseconds l1_ttl = std::chrono::hours(1);
   /// Where troupe's loggers write; null means stderr. The host's default
   /// spdlog logger is never touched.
   std::shared_ptr<spdlog::sinks::sink> log_sink;
