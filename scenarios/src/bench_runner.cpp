@@ -1,8 +1,10 @@
 #include "troupe/scenarios/bench_runner.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -37,6 +39,17 @@ double inner_sample_of(const std::string& stdout_text) {
 }
 
 std::string verdict_of(const scenario_result& r) {
+  if (r.max_cost_ratio > 0 && r.speedup > 0) {
+    // "Costs at most 15% of" reads better than "at least 6.7x faster".
+    auto pct = [](double ratio) { return fmt(100 * ratio, 1) + "%"; };
+    auto out = r.candidate + " costs " + pct(1 / r.speedup) + " of " + r.baseline + " (95% CI "
+               + pct(r.ci95.second > 0 ? 1 / r.ci95.second : 0) + "-"
+               + pct(r.ci95.first > 0 ? 1 / r.ci95.first : 0) + ", speedup " + fmt(r.speedup)
+               + "x)";
+    return out + (1 / r.speedup <= r.max_cost_ratio ? "; meets the required <= "
+                                                    : "; ABOVE the required <= ")
+           + pct(r.max_cost_ratio);
+  }
   std::string out = "measured " + fmt(r.speedup) + "x (95% CI " + fmt(r.ci95.first) + "-"
                     + fmt(r.ci95.second) + ")";
   if (r.work_units > 0 && r.speedup > 0) {
@@ -76,6 +89,10 @@ scenario_result run_scenario(const scenario_spec& spec, const bench_options& opt
   r.work_units = spec.work_units;
   r.unit = spec.unit;
   r.max_unit_us = spec.max_unit_us;
+  r.max_cost_ratio = spec.max_cost_ratio;
+  r.notes = spec.notes;
+  // Per variant, the values of each metric over the timed samples.
+  std::vector<std::map<std::string, std::vector<double>>> metric_samples(spec.variants.size());
   for (const auto& v : spec.variants)
     r.variants.push_back({v.name, {}, 0, 0});
   auto log = [&](const std::string& line) {
@@ -93,7 +110,7 @@ scenario_result run_scenario(const scenario_spec& spec, const bench_options& opt
       }
     }
     std::string out;
-    auto run = detail::run_child(v.command, v.inner_sample ? &out : nullptr);
+    auto run = detail::run_child(v.command, v.inner_sample || v.metrics ? &out : nullptr);
     if (run.exit_code != 0) {
       r.error = v.name + ": exit " + std::to_string(run.exit_code) + ": " + run.error;
       return false;
@@ -109,6 +126,9 @@ scenario_result run_scenario(const scenario_spec& spec, const bench_options& opt
       r.variants[i].samples_s.push_back(run.wall_s);
       r.variants[i].peak_rss_bytes = std::max(r.variants[i].peak_rss_bytes, run.peak_rss_bytes);
       log(v.name + " " + fmt(run.wall_s, v.inner_sample ? 6 : 3) + " s");
+      if (v.metrics)
+        for (const auto& [key, value] : v.metrics(out))
+          metric_samples[i][key].push_back(value);
     }
     return true;
   };
@@ -120,8 +140,11 @@ scenario_result run_scenario(const scenario_spec& spec, const bench_options& opt
     for (std::size_t i = 0; i < spec.variants.size(); ++i)
       if (!run_once(i, true))
         return r;
-  for (auto& v : r.variants)
-    v.median_s = median(v.samples_s);
+  for (std::size_t i = 0; i < r.variants.size(); ++i) {
+    r.variants[i].median_s = median(r.variants[i].samples_s);
+    for (const auto& [key, values] : metric_samples[i])
+      r.variants[i].metrics[key] = median(values);
+  }
   auto* base = find_variant(r, spec.baseline);
   auto* cand = find_variant(r, spec.candidate);
   if (!base || !cand || cand->median_s <= 0) {
@@ -149,11 +172,14 @@ std::string to_bench_json(const machine_info& m, const std::vector<scenario_resu
   auto& scenarios = out["scenarios"] = json::array();
   for (const auto& r : results) {
     json variants = json::array();
-    for (const auto& v : r.variants)
+    for (const auto& v : r.variants) {
       variants.push_back({{"name", v.name},
                           {"samples_s", v.samples_s},
                           {"median_s", v.median_s},
                           {"peak_rss_bytes", v.peak_rss_bytes}});
+      if (!v.metrics.empty())
+        variants.back()["metrics"] = v.metrics;
+    }
     json s{{"name", r.name},
            {"description", r.description},
            {"variants", variants},
@@ -171,6 +197,11 @@ std::string to_bench_json(const machine_info& m, const std::vector<scenario_resu
                        {"candidate_us", r.candidate_unit_us},
                        {"baseline_us", r.baseline_unit_us},
                        {"max_candidate_us", r.max_unit_us}};
+    if (r.max_cost_ratio > 0)
+      s["cost_ratio"] = {{"value", r.speedup > 0 ? 1 / r.speedup : 0},
+                         {"max", r.max_cost_ratio}};
+    if (!r.notes.empty())
+      s["notes"] = r.notes;
     scenarios.push_back(std::move(s));
   }
   return out.dump(2);
@@ -193,6 +224,25 @@ std::string to_bench_markdown(const machine_info& m,
   for (const auto& r : results)
     out << "- **" << r.name << "** (" << r.candidate << " vs " << r.baseline << "): "
         << (r.error.empty() ? r.verdict : "not measured: " + r.error) << "\n";
+  for (const auto& r : results) {
+    bool any = !r.notes.empty();
+    for (const auto& v : r.variants)
+      any = any || !v.metrics.empty();
+    if (!any)
+      continue;
+    out << "\n### " << r.name << "\n\n";
+    for (const auto& note : r.notes)
+      out << note << "\n\n";
+    for (const auto& v : r.variants) {
+      if (v.metrics.empty())
+        continue;
+      out << "- " << v.name << " (medians):";
+      for (const auto& [key, value] : v.metrics)
+        out << " " << key << " " << fmt(value, value == std::floor(value) ? 0 : value < 1 ? 6 : 3)
+            << ";";
+      out << "\n";
+    }
+  }
   return out.str();
 }
 

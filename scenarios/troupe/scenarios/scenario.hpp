@@ -4,11 +4,16 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace troupe::scenarios {
+
+/// Named figures a variant reports besides its time (e.g. cache hit latency).
+using metric_map = std::map<std::string, double>;
 
 /// One way of doing the scenario's work: a command run as a child process.
 struct variant_spec {
@@ -20,6 +25,10 @@ struct variant_spec {
   /// When set, a sample is the seconds the child prints on a stdout line
   /// `sample_s=X` (timed inside it, start-up excluded), not its wall time.
   bool inner_sample = false;
+  /// When set, called after each timed sample with the child's stdout to
+  /// collect named figures (from that text or from a file the child wrote);
+  /// the variant's result holds the median of each over the samples.
+  std::function<metric_map(const std::string& stdout_text)> metrics;
 };
 
 /// A scenario: the variants to compare and what was claimed for them.
@@ -40,6 +49,11 @@ struct scenario_spec {
   std::string unit = "unit";
   /// Most microseconds per unit the issue allows the candidate (0: none).
   double max_unit_us = 0;
+  /// Most median(candidate) / median(baseline) the issue allows (0: none);
+  /// the verdict then states the candidate's cost as a share of the baseline.
+  double max_cost_ratio = 0;
+  /// Sentences printed with the figures: how to read them, what bounds them.
+  std::vector<std::string> notes;
   std::vector<variant_spec> variants;
 };
 
@@ -50,6 +64,8 @@ struct variant_result {
   double median_s = 0;
   /// Largest peak RSS of the child process over the samples.
   std::uint64_t peak_rss_bytes = 0;
+  /// Median over the timed samples of each figure `variant_spec::metrics` gave.
+  metric_map metrics;
 };
 
 /// Everything measured for one scenario.
@@ -70,6 +86,9 @@ struct scenario_result {
   double max_unit_us = 0;
   double candidate_unit_us = 0;
   double baseline_unit_us = 0;
+  /// See scenario_spec; zero when not required.
+  double max_cost_ratio = 0;
+  std::vector<std::string> notes;
   /// One sentence comparing the measured figure with claim and requirement.
   std::string verdict;
   /// Non-empty when the scenario could not be measured.
