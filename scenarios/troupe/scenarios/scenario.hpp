@@ -28,7 +28,7 @@ struct variant_spec {
   /// When set, called after each timed sample with the child's stdout to
   /// collect named figures (from that text or from a file the child wrote);
   /// the variant's result holds the median of each over the samples.
-  std::function<metric_map(const std::string& stdout_text)> metrics;
+  std::function<metric_map(const std::string& stdout_text)> metrics = {};
 };
 
 /// A scenario: the variants to compare and what was claimed for them.
@@ -53,7 +53,7 @@ struct scenario_spec {
   /// the verdict then states the candidate's cost as a share of the baseline.
   double max_cost_ratio = 0;
   /// Sentences printed with the figures: how to read them, what bounds them.
-  std::vector<std::string> notes;
+  std::vector<std::string> notes = {};
   std::vector<variant_spec> variants;
 };
 
@@ -65,7 +65,7 @@ struct variant_result {
   /// Largest peak RSS of the child process over the samples.
   std::uint64_t peak_rss_bytes = 0;
   /// Median over the timed samples of each figure `variant_spec::metrics` gave.
-  metric_map metrics;
+  metric_map metrics = {};
 };
 
 /// Everything measured for one scenario.
@@ -88,7 +88,7 @@ struct scenario_result {
   double baseline_unit_us = 0;
   /// See scenario_spec; zero when not required.
   double max_cost_ratio = 0;
-  std::vector<std::string> notes;
+  std::vector<std::string> notes = {};
   /// One sentence comparing the measured figure with claim and requirement.
   std::string verdict;
   /// Non-empty when the scenario could not be measured.
