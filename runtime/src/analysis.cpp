@@ -102,19 +102,20 @@ bool run_analysis(runtime& rt, const analysis_options& options, analysis_result&
     std::uint64_t bytes = 0;
     for (auto i : shard)
       bytes += out.tree.files[i].bytes;
-    auto name = "symbols[" + out.tree.files[shard.front()].path + " +"
+    auto name = "group1[" + out.tree.files[shard.front()].path + " +"
                 + std::to_string(shard.size() - 1) + "]";
     // Each task writes only the slots of its own shard; the run's completion
     // message orders those writes before the host reads them.
     auto* files = &out.files;
     const auto* sources = &out.tree.files;
     auto* cache = options.cache.get();
-    graph.add({std::move(name), "symbols", bytes / assumed_bytes_per_second, {},
-               [files, sources, shard, root, max_bytes, cache](const task_context& ctx) {
+    const auto* agents = &options.file_agents;
+    graph.add({std::move(name), "group1", bytes / assumed_bytes_per_second, {},
+               [files, sources, shard, root, max_bytes, cache, agents](const task_context& ctx) {
                  for (auto i : shard) {
                    if (ctx.cancelled->load(std::memory_order_relaxed))
                      return make_error(errc::cancelled, "analysis cancelled");
-                   (*files)[i] = detail::analyse_file(root, (*sources)[i], max_bytes, cache);
+                   (*files)[i] = detail::analyse_file(root, (*sources)[i], max_bytes, cache, *agents);
                  }
                  return caf::error{};
                },

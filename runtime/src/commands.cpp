@@ -13,6 +13,7 @@
 #include <spdlog/spdlog.h>
 
 #include "troupe/actors/agent_registry.hpp"
+#include "troupe/actors/file_agent.hpp"
 #include "troupe/config/settings_diff.hpp"
 #include "troupe/config/settings_yaml.hpp"
 #include "troupe/runtime/analysis.hpp"
@@ -167,6 +168,7 @@ int run_command(const config::profile_loader& loader, const run_command_options&
   active = &rt;
   auto log = rt.logger("troupe.run");
   ao.cache = rt.cache();
+  ao.file_agents = actors::builtin_file_agents();
   // Progress and trace observe the run: counters bumped on the supervisor's
   // thread, drawn by the reporter's thread; the trace is written afterwards.
   progress_reporter progress{{options.quiet ? progress_mode::off : progress_mode::automatic}};

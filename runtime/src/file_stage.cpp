@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "troupe/actors/extract_symbols.hpp"
+#include "troupe/actors/file_agent.hpp"
 #include "troupe/actors/python_parser.hpp"
 #include "troupe/actors/symbols_agent.hpp"
 #include "troupe/actors/symbols_codec.hpp"
@@ -86,19 +87,52 @@ file_state state_of(actors::source_status status) {
   return file_state::unreadable;
 }
 
-cache::key_parts symbols_key(const cache::digest& content) {
+cache::key_parts record_key(const char* agent, std::string version,
+                            const cache::digest& content) {
   cache::key_parts parts;
-  parts.agent_id = actors::symbols_agent::id;
-  parts.agent_version = actors::symbols_agent::version;
+  parts.agent_id = agent;
+  parts.agent_version = std::move(version);
   parts.grammar_version = actors::symbols_agent::grammar;
   parts.input = content;
   return parts;
 }
 
+double seconds_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+/// Looks up the records of the other file agents; returns their keys and
+/// whether any is missing.
+bool lookup_agent_records(const file_agent_list& agents, const cache::digest& content,
+                          cache::tiered_cache* cache, const std::string& path,
+                          file_analysis& out, std::vector<cache::cache_key>& keys) {
+  bool missing = false;
+  out.records.assign(agents.size(), nullptr);
+  out.record_hits.assign(agents.size(), 0);
+  for (std::size_t i = 0; i < agents.size(); ++i) {
+    const auto& d = agents[i]->descriptor();
+    auto parts = record_key(d.id.c_str(), std::to_string(d.version), content);
+    if (!cache) {
+      missing = true;
+      continue;
+    }
+    auto found = cache->get(parts, path);
+    keys[i] = found.key;
+    if (found) {
+      out.records[i] = found.value;
+      out.record_hits[i] = 1;
+    } else {
+      missing = true;
+    }
+  }
+  return missing;
+}
+
 } // namespace
 
 file_analysis analyse_file(const std::string& root, const source_file& file,
-                           std::uint64_t max_bytes, cache::tiered_cache* cache) {
+                           std::uint64_t max_bytes, cache::tiered_cache* cache,
+                           const file_agent_list& agents) {
   thread_local actors::python_parser parser;
   file_analysis out;
   out.path = file.path;
@@ -118,35 +152,54 @@ file_analysis analyse_file(const std::string& root, const source_file& file,
   auto digest = cache::content_digest(bytes);
   out.digest = digest.hex();
   auto started = std::chrono::steady_clock::now();
-  auto parts = symbols_key(digest);
-  cache::cache_lookup found;
+  auto symbols_parts = record_key(actors::symbols_agent::id, actors::symbols_agent::version, digest);
+  cache::cache_lookup symbols_found;
   if (cache) {
-    found = cache->get(parts, file.path);
-    if (found && actors::decode_symbols(*found.value, out.symbols)) {
+    symbols_found = cache->get(symbols_parts, file.path);
+    if (symbols_found && actors::decode_symbols(*symbols_found.value, out.symbols))
       out.cache_hit = true;
-      out.stage_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now()
-                                                        - started).count();
-      return out;
-    }
-    if (found)
+    else if (symbols_found)
       out.corrupt_record = true; // checksum passed but the schema did not
-    if (found.why_missed)
-      out.why_missed = *found.why_missed;
+    if (symbols_found.why_missed)
+      out.why_missed = *symbols_found.why_missed;
+  }
+  std::vector<cache::cache_key> keys(agents.size());
+  bool agents_missing = lookup_agent_records(agents, digest, cache, file.path, out, keys);
+  if (out.cache_hit && !agents_missing) {
+    out.stage_seconds = seconds_since(started);
+    return out; // everything from the cache: no parse
   }
   auto source = actors::decode_python_source(bytes, max_bytes);
   out.state = state_of(source.status);
   out.encoding = source.encoding;
   out.detail = source.detail;
-  if (out.state == file_state::parsed) {
-    auto tree = parser.parse(source.text);
-    out.symbols = actors::extract_symbols(tree, source.text);
-    if (cache)
-      out.cache_error =
-        cache->put(found.key, parts.agent_id, cache::make_value(actors::encode_symbols(out.symbols)))
-          .message();
+  if (out.state != file_state::parsed) {
+    out.records.clear();
+    out.record_hits.clear();
+    out.stage_seconds = seconds_since(started);
+    return out;
   }
-  out.stage_seconds =
-    std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  // One parse serves every agent whose record was missing.
+  auto tree = parser.parse(source.text);
+  auto store = [&](const cache::cache_key& key, const std::string& agent, cache::value_ptr value) {
+    if (!cache)
+      return;
+    auto err = cache->put(key, agent, value);
+    if (err && out.cache_error.empty())
+      out.cache_error = err.message();
+  };
+  if (!out.cache_hit) {
+    out.symbols = actors::extract_symbols(tree, source.text);
+    store(symbols_found.key, symbols_parts.agent_id,
+          cache::make_value(actors::encode_symbols(out.symbols)));
+  }
+  for (std::size_t i = 0; i < agents.size(); ++i) {
+    if (out.records[i])
+      continue;
+    out.records[i] = cache::make_value(agents[i]->analyse(tree, source.text));
+    store(keys[i], agents[i]->descriptor().id, out.records[i]);
+  }
+  out.stage_seconds = seconds_since(started);
   return out;
 }
 

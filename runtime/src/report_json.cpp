@@ -3,7 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "internal/json_writer.hpp"
+#include "troupe/actors/json_writer.hpp"
 
 #include "troupe/runtime/analysis.hpp"
 
@@ -13,7 +13,7 @@ namespace {
 
 using nlohmann::json;
 
-void write_function(detail::json_writer& w, const actors::function_record& f) {
+void write_function(actors::json_writer& w, const actors::function_record& f) {
   w.begin_object()
     .value("qualname", f.qualname)
     .value("name", f.name)
@@ -29,7 +29,7 @@ void write_function(detail::json_writer& w, const actors::function_record& f) {
     .end_object();
 }
 
-void write_class(detail::json_writer& w, const actors::class_record& c) {
+void write_class(actors::json_writer& w, const actors::class_record& c) {
   w.begin_object()
     .value("qualname", c.qualname)
     .value("name", c.name)
@@ -41,7 +41,7 @@ void write_class(detail::json_writer& w, const actors::class_record& c) {
     .end_object();
 }
 
-void write_file(detail::json_writer& w, const file_analysis& f) {
+void write_file(actors::json_writer& w, const file_analysis& f, const file_agent_list& agents) {
   w.begin_object()
     .value("path", f.path)
     .value("bytes", f.bytes)
@@ -56,7 +56,12 @@ void write_file(detail::json_writer& w, const file_analysis& f) {
   w.end_array().begin_array("classes");
   for (const auto& c : f.symbols.classes)
     write_class(w, c);
-  w.end_array().end_object();
+  w.end_array();
+  for (std::size_t i = 0; i < agents.size() && i < f.records.size(); ++i) {
+    if (f.records[i] && !agents[i]->write_json(*f.records[i], w))
+      w.value(agents[i]->descriptor().id + "_error", "record does not decode");
+  }
+  w.end_object();
 }
 
 json tier_json(const cache::tier_stats& t) {
@@ -87,8 +92,10 @@ json cache_json(const analysis_result& r) {
 }
 
 /// Per-agent rows: tasks of one agent are folded into one entry.
-json agents_json(const analysis_result& r) {
-  json out = json::array();
+/// One row per group-1 agent. They share the run's tasks (a file is parsed
+/// once for all of them), so status, tasks and attempts are those of the
+/// tasks; cache hits and misses are the agent's own.
+json agents_json(const analysis_result& r, const analysis_options& options) {
   std::uint32_t attempts = 0;
   double busy = 0;
   std::size_t failed = 0;
@@ -99,20 +106,31 @@ json agents_json(const analysis_result& r) {
     failed += t.status == task_status::failed;
     done += t.status == task_status::done;
   }
-  auto status = failed > 0                             ? "failed"
-                : done == r.graph.tasks.size()         ? "done"
-                : r.graph.cancelled                    ? "cancelled"
-                                                       : "skipped";
-  out.push_back({{"id", "symbols"},
-                 {"group", 1},
-                 {"depends_on", json::array()},
-                 {"status", status},
-                 {"tasks", r.graph.tasks.size()},
-                 {"attempts", attempts},
-                 {"wall_seconds", busy},
-                 {"cache_hits", r.cache_hits()},
-                 {"cache_misses", r.cached ? r.count(file_state::parsed) - r.cache_hits() : 0},
-                 {"stage_seconds", r.stage_seconds()}});
+  auto status = failed > 0                     ? "failed"
+                : done == r.graph.tasks.size() ? "done"
+                : r.graph.cancelled            ? "cancelled"
+                                               : "skipped";
+  auto parsed = r.count(file_state::parsed);
+  auto row = [&](const std::string& id, std::size_t hits) {
+    return json{{"id", id},
+                {"group", 1},
+                {"depends_on", json::array()},
+                {"status", status},
+                {"tasks", r.graph.tasks.size()},
+                {"attempts", attempts},
+                {"wall_seconds", busy},
+                {"cache_hits", hits},
+                {"cache_misses", r.cached ? parsed - hits : 0}};
+  };
+  json out = json::array();
+  out.push_back(row("symbols", r.cache_hits()));
+  out.back()["stage_seconds"] = r.stage_seconds();
+  for (std::size_t i = 0; i < options.file_agents.size(); ++i) {
+    std::size_t hits = 0;
+    for (const auto& f : r.files)
+      hits += i < f.record_hits.size() && f.record_hits[i];
+    out.push_back(row(options.file_agents[i]->descriptor().id, hits));
+  }
   return out;
 }
 
@@ -140,12 +158,12 @@ void write_report_json(std::ostream& out, const analysis_result& r,
     run["phases_s"][name] = seconds;
   // The files are streamed: a DOM of the whole corpus would cost more time
   // and memory than the analysis itself.
-  detail::json_writer w{out};
-  w.begin_object().raw("run", run.dump()).raw("agents", agents_json(r).dump());
+  actors::json_writer w{out};
+  w.begin_object().raw("run", run.dump()).raw("agents", agents_json(r, options).dump());
   w.begin_array("files");
   for (const auto& f : r.files) {
     out.put('\n');
-    write_file(w, f);
+    write_file(w, f, options.file_agents);
   }
   w.end_array().end_object();
   out.put('\n');

@@ -158,6 +158,13 @@ scenario_result run_scenario(const scenario_spec& spec, const bench_options& opt
   }
   r.ci95 = speedup_ci95(base->samples_s, cand->samples_s);
   r.verdict = verdict_of(r);
+  for (const auto& name : spec.also_against) {
+    if (auto* other = find_variant(r, name)) {
+      auto x = other->median_s / cand->median_s;
+      r.also_speedups.emplace_back(name, x);
+      r.verdict += "; against " + name + " " + fmt(x) + "x (costs " + fmt(100 / x, 1) + "%)";
+    }
+  }
   log(r.verdict);
   return r;
 }
@@ -202,6 +209,8 @@ std::string to_bench_json(const machine_info& m, const std::vector<scenario_resu
                          {"max", r.max_cost_ratio}};
     if (!r.notes.empty())
       s["notes"] = r.notes;
+    for (const auto& [name, x] : r.also_speedups)
+      s["also_against"].push_back({{"variant", name}, {"speedup", x}});
     scenarios.push_back(std::move(s));
   }
   return out.dump(2);

@@ -14,9 +14,10 @@ class tiered_cache;
 namespace troupe::detail {
 
 /// Analyses one file on the calling (worker) thread. `cache` may be null.
-/// Reading and digesting are always done (the key needs the content); the
-/// parse is skipped when the cache holds the record.
+/// Reading and digesting are always done (the keys need the content); the
+/// file is parsed once, and only when some agent's record is not cached.
 file_analysis analyse_file(const std::string& root, const source_file& file,
-                           std::uint64_t max_bytes, cache::tiered_cache* cache);
+                           std::uint64_t max_bytes, cache::tiered_cache* cache,
+                           const file_agent_list& agents);
 
 } // namespace troupe::detail

@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "troupe/actors/file_agent.hpp"
 #include "troupe/actors/python_source.hpp"
 #include "troupe/actors/symbol_records.hpp"
 #include "troupe/cache/cache_stats.hpp"
@@ -32,6 +33,9 @@ class tiered_cache;
 
 namespace troupe {
 
+/// The file (group 1) agents a run applies, besides `symbols`.
+using file_agent_list = std::vector<std::shared_ptr<const actors::file_agent>>;
+
 /// What to analyse and how.
 struct analysis_options {
   /// Directory to analyse.
@@ -40,6 +44,9 @@ struct analysis_options {
   config::settings settings;
   /// Files larger than this are skipped with a warning.
   std::uint64_t max_file_bytes = 5ull << 20;
+  /// File agents run on every parsed file; their records land in
+  /// file_analysis::records and in report.json.
+  file_agent_list file_agents;
   /// The result cache; null runs uncached. Shared so that a host (or a
   /// benchmark) can keep one cache across runs in the same process.
   std::shared_ptr<cache::tiered_cache> cache;
@@ -78,8 +85,13 @@ struct file_analysis {
   std::string encoding;
   std::string detail;
   actors::file_symbols symbols;
-  /// Whether the symbols record came from the cache (no parse).
+  /// Whether the symbols record came from the cache.
   bool cache_hit = false;
+  /// Serialised records of analysis_options::file_agents, same order;
+  /// empty for files that were not parsed.
+  std::vector<std::shared_ptr<const std::string>> records;
+  /// 1 where the record came from the cache.
+  std::vector<char> record_hits;
   /// A cached record passed its checksum but did not decode; recomputed.
   bool corrupt_record = false;
   /// On a miss for a file seen before: the key parts that changed.

@@ -54,6 +54,9 @@ struct scenario_spec {
   double max_cost_ratio = 0;
   /// Sentences printed with the figures: how to read them, what bounds them.
   std::vector<std::string> notes = {};
+  /// Other variants the candidate is also compared with (e.g. an uncached
+  /// run next to an empty-cache one); their speedups follow the verdict.
+  std::vector<std::string> also_against = {};
   std::vector<variant_spec> variants;
 };
 
@@ -89,6 +92,8 @@ struct scenario_result {
   /// See scenario_spec; zero when not required.
   double max_cost_ratio = 0;
   std::vector<std::string> notes = {};
+  /// median(variant) / median(candidate) for each of `also_against`.
+  std::vector<std::pair<std::string, double>> also_speedups = {};
   /// One sentence comparing the measured figure with claim and requirement.
   std::string verdict;
   /// Non-empty when the scenario could not be measured.

@@ -1,6 +1,9 @@
-#include "internal/json_writer.hpp"
+#include "troupe/actors/json_writer.hpp"
 
-namespace troupe::detail {
+#include <charconv>
+#include <cmath>
+
+namespace troupe::actors {
 
 void json_writer::prefix(std::string_view key) {
   if (!filled_.empty()) {
@@ -75,6 +78,32 @@ json_writer& json_writer::value(std::string_view key, std::uint64_t number) {
   return *this;
 }
 
+json_writer& json_writer::value(std::string_view key, std::int64_t number) {
+  prefix(key);
+  char buffer[24]; // to_chars: no digit grouping from an imbued locale
+  auto end = std::to_chars(buffer, buffer + sizeof buffer, number).ptr;
+  out_.write(buffer, end - buffer);
+  return *this;
+}
+
+json_writer& json_writer::value(std::string_view key, double number) {
+  prefix(key);
+  if (!std::isfinite(number)) {
+    out_ << "null";
+    return *this;
+  }
+  // to_chars ignores the locale (a stream's << would honour a ',' decimal
+  // point) and gives the shortest round-trip form; 32 bytes fit any double.
+  char buffer[32];
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, number);
+  if (ec != std::errc{}) {
+    out_ << "null";
+    return *this;
+  }
+  out_.write(buffer, end - buffer);
+  return *this;
+}
+
 json_writer& json_writer::value(std::string_view key, bool flag) {
   prefix(key);
   out_ << (flag ? "true" : "false");
@@ -94,4 +123,4 @@ json_writer& json_writer::raw(std::string_view key, std::string_view json) {
   return *this;
 }
 
-} // namespace troupe::detail
+} // namespace troupe::actors

@@ -1,5 +1,6 @@
 // File: a small streaming JSON writer for the large arrays of report.json,
-// where building a DOM first would cost more than the analysis. Internal.
+// where building a DOM first would cost more than the analysis; agents
+// write their records into a file's entry with it.
 #pragma once
 
 #include <cstdint>
@@ -8,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-namespace troupe::detail {
+namespace troupe::actors {
 
 /// Writes one JSON value at a time; the caller keeps the structure valid.
 class json_writer {
@@ -34,6 +35,11 @@ public:
   json_writer& value(std::string_view key, std::uint32_t number) {
     return value(key, static_cast<std::uint64_t>(number));
   }
+  json_writer& value(std::string_view key, std::int64_t number);
+  /// A number in its shortest form that reads back to the same double,
+  /// whatever the global locale; null for NaN and infinities, which JSON
+  /// cannot spell.
+  json_writer& value(std::string_view key, double number);
   json_writer& value(std::string_view key, bool flag);
   json_writer& value(std::string_view key, const std::vector<std::string>& texts);
 
@@ -49,4 +55,4 @@ private:
   std::vector<bool> filled_;
 };
 
-} // namespace troupe::detail
+} // namespace troupe::actors

@@ -1,0 +1,81 @@
+// The built-in metric agents (size, complexity, imports, docstrings, todos):
+// each is the same adapter around an extract_* function, the record's codec
+// (metric_codecs.cpp) and its report.json members (metric_json.cpp).
+#include "troupe/actors/file_agent.hpp"
+
+#include <utility>
+
+#include "file_agents/metric_codecs.hpp"
+#include "file_agents/metric_json.hpp"
+
+namespace troupe::actors {
+
+namespace {
+
+/// A file agent whose record is `Record`, computed by `extract`.
+template <class Record>
+class metric_agent final : public file_agent {
+public:
+  using extract_fn = Record (*)(const syntax_tree&, std::string_view);
+
+  metric_agent(agent_descriptor descriptor, extract_fn extract)
+    : descriptor_(std::move(descriptor)), extract_(extract) {
+  }
+
+  const agent_descriptor& descriptor() const noexcept override {
+    return descriptor_;
+  }
+
+  std::string analyse(const syntax_tree& tree, std::string_view utf8) const override {
+    return detail::encode_record(extract_(tree, utf8));
+  }
+
+  bool write_json(std::string_view record, json_writer& out) const override {
+    // Decode in full before writing anything, so a damaged record leaves no
+    // half-written members behind.
+    Record decoded;
+    if (!detail::decode_record(record, decoded))
+      return false;
+    detail::write_members(decoded, out);
+    return true;
+  }
+
+private:
+  agent_descriptor descriptor_;
+  extract_fn extract_;
+};
+
+template <class Record>
+std::shared_ptr<const file_agent>
+make_agent(const char* id, const char* summary,
+           typename metric_agent<Record>::extract_fn extract) {
+  // Bump a version whenever the extractor or the record schema changes what
+  // the agent outputs for the same file: it is part of every cache key.
+  agent_descriptor descriptor{id, 1, agent_scope::per_file, {}, summary};
+  return std::make_shared<const metric_agent<Record>>(std::move(descriptor), extract);
+}
+
+} // namespace
+
+std::vector<std::shared_ptr<const file_agent>> builtin_file_agents() {
+  // Summaries as in DESIGN.md, "The 23 agents".
+  return {
+    make_agent<size_metrics>("size", "lines: total, code, comment, blank, docstring",
+                             &extract_size_metrics),
+    make_agent<file_complexity>("complexity",
+                                "McCabe complexity per function, as the PyCQA mccabe "
+                                "checker (flake8's) defines it",
+                                &extract_complexity),
+    make_agent<file_imports>("imports",
+                             "imports: module, names, aliases, line, relative level, "
+                             "conditional or not",
+                             &extract_imports),
+    make_agent<file_docstrings>("docstrings",
+                                "docstring present for module/classes/functions; coverage",
+                                &extract_docstrings),
+    make_agent<file_todos>("todos", "TODO/FIXME/XXX/HACK comments with line and text",
+                           &extract_todos),
+  };
+}
+
+} // namespace troupe::actors

@@ -1,0 +1,32 @@
+// File: how the built-in metric records appear in a file's object of
+// report.json (DESIGN.md, "Contracts"). Each writer adds one or two members:
+//   "size":       {total, code, comment, blank, docstring}
+//   "complexity": [{qualname, line, complexity, mccabe_key}] for every def;
+//                 mccabe_key is "" when mccabe keeps no graph of its own
+//   "complexity_blocks": [{key, line, complexity}], mccabe's module- and
+//                 class-level if/loop/try graphs
+//   "imports":    [{module, names[], aliases[], alias, line, level,
+//                 from_import, conditional, in_function}]; aliases[i] is the
+//                 `as` name of names[i] ("" for none), alias the one of
+//                 `import m as alias`
+//   "docstrings": {module, documented, total, coverage}
+//   "todos":      [{line, tag, text}]
+#pragma once
+
+#include "troupe/actors/complexity.hpp"
+#include "troupe/actors/docstrings.hpp"
+#include "troupe/actors/imports.hpp"
+#include "troupe/actors/json_writer.hpp"
+#include "troupe/actors/size_metrics.hpp"
+#include "troupe/actors/todos.hpp"
+
+namespace troupe::actors::detail {
+
+/// Writes the record's members into the enclosing (file) object.
+void write_members(const size_metrics& record, json_writer& out);
+void write_members(const file_complexity& record, json_writer& out);
+void write_members(const file_imports& record, json_writer& out);
+void write_members(const file_docstrings& record, json_writer& out);
+void write_members(const file_todos& record, json_writer& out);
+
+} // namespace troupe::actors::detail
