@@ -1,6 +1,7 @@
 #include "troupe/cache/l2_store.hpp"
 
 #include <cerrno>
+#include <chrono>
 #include <ctime>
 
 #include <fcntl.h>
@@ -88,7 +89,8 @@ cache_error l2_store::put(const cache_key& key, std::string_view payload) {
     err = write_all(fd, header.data(), header.size());
   if (err == 0)
     err = write_all(fd, payload.data(), payload.size());
-  if (err == 0 && options_.sync) {
+  bool grouped = options_.commit_batch > 0;
+  if (err == 0 && options_.sync && !grouped) {
     err = inject(l2_write_step::sync_file);
     if (err == 0 && ::fsync(fd) != 0)
       err = errno;
@@ -100,6 +102,16 @@ cache_error l2_store::put(const cache_key& key, std::string_view payload) {
     return write_error("cannot write cache record", tmp, err);
   }
   auto path = record_path(key);
+  if (grouped) {
+    std::lock_guard<std::mutex> guard{mtx_};
+    auto now = std::chrono::steady_clock::now();
+    if (queued_.empty())
+      first_queued_ = now;
+    queued_.push_back({tmp, path, key, header.size() + payload.size()});
+    bool due = queued_.size() >= options_.commit_batch
+               || now - first_queued_ >= options_.commit_delay;
+    return due ? commit_locked() : cache_error{};
+  }
   {
     // Renaming under the mutex orders it with this process's evictions.
     std::lock_guard<std::mutex> guard{mtx_};
@@ -124,6 +136,50 @@ cache_error l2_store::put(const cache_key& key, std::string_view payload) {
       return write_error("cannot sync cache folder", dir, err);
   }
   return {};
+}
+
+l2_store::~l2_store() {
+  std::lock_guard<std::mutex> guard{mtx_};
+  (void) commit_locked();
+}
+
+cache_error l2_store::commit() {
+  std::lock_guard<std::mutex> guard{mtx_};
+  return commit_locked();
+}
+
+cache_error l2_store::commit_locked() {
+  if (queued_.empty())
+    return {};
+  // One sync makes every queued record's data durable before any rename
+  // publishes it; the second makes the renames durable.
+  int dir_fd = ::open(options_.directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (options_.sync && dir_fd >= 0)
+    ::syncfs(dir_fd);
+  cache_error first;
+  for (auto& q : queued_) {
+    int err = inject(l2_write_step::rename);
+    if (err == 0 && ::rename(q.temp.c_str(), q.path.c_str()) != 0)
+      err = errno;
+    if (err != 0) {
+      ::unlink(q.temp.c_str());
+      ++stats_.write_errors;
+      if (!first)
+        first = cache_error{errc::unreadable_input, err,
+                            "cannot rename cache record to " + q.path + ": " + errno_text(err)};
+      continue;
+    }
+    ++stats_.writes;
+    note_present(q.key, q.size);
+  }
+  queued_.clear();
+  evict_to(options_.max_bytes, nullptr);
+  if (dir_fd >= 0) {
+    if (options_.sync)
+      ::syncfs(dir_fd);
+    ::close(dir_fd);
+  }
+  return first;
 }
 
 bool l2_store::erase(const cache_key& key) {

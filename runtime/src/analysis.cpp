@@ -6,6 +6,8 @@
 
 #include <sys/resource.h>
 
+#include <spdlog/spdlog.h>
+
 #include "internal/file_stage.hpp"
 #include "troupe/cache/l2_store.hpp"
 #include "troupe/cache/tiered_cache.hpp"
@@ -127,6 +129,10 @@ bool run_analysis(runtime& rt, const analysis_options& options, analysis_result&
   if (options.before_run)
     options.before_run(graph, ro);
   out.graph = rt.run(graph, ro);
+  if (options.cache && options.cache->l2()) {
+    if (auto err = options.cache->l2()->commit())
+      rt.logger("troupe.cache")->warn("disk cache write failed: {}", err.message());
+  }
   out.phases.emplace_back("analyse", seconds_since(analyse_started));
   out.workers = rt.workers();
   for (std::size_t i = 0; i < out.files.size(); ++i) {

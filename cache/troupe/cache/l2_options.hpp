@@ -45,6 +45,17 @@ struct l2_options {
   /// Whether writes fsync the record and its folder; turn off only for
   /// throwaway caches, since a power loss may then leave empty records.
   bool sync = true;
+  /// Group commit: when > 0, `put` writes the temporary file and queues it;
+  /// every `commit_batch` puts (and at `commit()` or destruction) the store
+  /// syncs the file system once, renames the whole batch into place and
+  /// syncs again. Records are as durable as with per-record fsyncs, at two
+  /// syncs per batch instead of two per record; queued records are not yet
+  /// visible to readers. 0 commits every put on its own.
+  std::size_t commit_batch = 0;
+  /// Under group commit, a batch is also committed once its oldest record
+  /// has waited this long (well below stale_temp_age, after which another
+  /// process may take a queued temporary file for a dead writer's).
+  std::chrono::seconds commit_delay = std::chrono::seconds(5);
   /// Fault injection for tests; empty in production.
   l2_fault_hook fault_hook;
 };

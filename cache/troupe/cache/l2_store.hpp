@@ -29,6 +29,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "troupe/cache/cache_error.hpp"
 #include "troupe/cache/cache_key.hpp"
@@ -42,6 +43,13 @@ class l2_store {
 public:
   /// Prepares a store for `options.directory`; touches nothing until `open`.
   explicit l2_store(l2_options options);
+
+  /// Commits the queued records of a group commit.
+  ~l2_store();
+
+  /// Syncs, renames and indexes the records queued by `put` under group
+  /// commit (see l2_options::commit_batch); returns the first error.
+  cache_error commit();
 
   l2_store(const l2_store&) = delete;
   l2_store& operator=(const l2_store&) = delete;
@@ -106,8 +114,19 @@ private:
   void note_present(const cache_key& key, std::uint64_t size);
   void forget(const cache_key& key);
   void evict_to(std::uint64_t max_bytes, const cache_key* keep);
+  cache_error commit_locked();
+
+  /// A record written to its temporary file, waiting for the group commit.
+  struct queued_record {
+    std::string temp;
+    std::string path;
+    cache_key key;
+    std::uint64_t size;
+  };
 
   l2_options options_;
+  std::vector<queued_record> queued_;
+  std::chrono::steady_clock::time_point first_queued_;
   mutable std::mutex mtx_;
   // Most recently used first.
   std::list<cache_key> lru_;

@@ -260,3 +260,38 @@ TEST_CASE("l2 instances sharing a folder see each other's records") {
   CHECK(b.stats().entries == 0);
   CHECK(b.stats().corrupt == 0);
 }
+
+TEST_CASE("l2 group commit publishes a batch at once, and on destruction") {
+  scratch_dir dir;
+  auto opts = options_for(dir);
+  opts.commit_batch = 3;
+  l2_options reader_opts = options_for(dir);
+  {
+    l2_store writer{opts};
+    REQUIRE_FALSE(writer.open());
+    REQUIRE_FALSE(writer.put(key_of(1), make_payload("one", 1, 100)));
+    REQUIRE_FALSE(writer.put(key_of(2), make_payload("two", 1, 100)));
+    {
+      // Queued records are still temporary files: invisible to readers.
+      l2_store reader{reader_opts};
+      REQUIRE_FALSE(reader.open());
+      CHECK(reader.get(key_of(1)) == nullptr);
+      CHECK(temp_files(opts.directory).size() == 2);
+    }
+    // The third put fills the batch: all three are renamed into place.
+    REQUIRE_FALSE(writer.put(key_of(3), make_payload("three", 1, 100)));
+    CHECK(writer.stats().writes == 3);
+    CHECK(temp_files(opts.directory).empty());
+    REQUIRE_FALSE(writer.put(key_of(4), make_payload("four", 1, 100)));
+    CHECK(writer.stats().writes == 3);
+  }
+  // The destructor committed the last, partial batch.
+  l2_store reader{reader_opts};
+  REQUIRE_FALSE(reader.open());
+  for (int i = 1; i <= 4; ++i) {
+    INFO("record " << i);
+    CHECK(reader.get(key_of(i)) != nullptr);
+  }
+  CHECK(is_payload_of("four", *reader.get(key_of(4))));
+  CHECK(temp_files(opts.directory).empty());
+}
