@@ -1,13 +1,10 @@
 #include "troupe/actors/symbols_codec.hpp"
 
-#include <cstdint>
-#include <cstring>
 #include <vector>
 
 #include <capnp/message.h>
-#include <capnp/serialize.h>
-#include <kj/exception.h>
 
+#include "file_agents/record_bytes.hpp"
 #include "schema/symbols.capnp.h"
 
 namespace troupe::actors {
@@ -63,29 +60,11 @@ std::string encode_symbols(const file_symbols& symbols) {
     set_texts(b.initDecorators(static_cast<unsigned>(c.decorators.size())), c.decorators);
     b.setHasDocstring(c.has_docstring);
   }
-  auto words = capnp::messageToFlatArray(message);
-  auto bytes = words.asBytes();
-  return std::string{reinterpret_cast<const char*>(bytes.begin()), bytes.size()};
+  return detail::message_bytes(message);
 }
 
 bool decode_symbols(std::string_view bytes, file_symbols& out) {
-  if (bytes.size() % sizeof(capnp::word) != 0 || bytes.empty())
-    return false;
-  // Cap'n Proto reads aligned words; heap buffers are aligned, others are
-  // copied once.
-  std::vector<capnp::word> copy;
-  auto* words = reinterpret_cast<const capnp::word*>(bytes.data());
-  if (reinterpret_cast<std::uintptr_t>(bytes.data()) % alignof(capnp::word) != 0) {
-    copy.resize(bytes.size() / sizeof(capnp::word));
-    std::memcpy(copy.data(), bytes.data(), bytes.size());
-    words = copy.data();
-  }
-  try {
-    capnp::ReaderOptions limits;
-    limits.traversalLimitInWords = bytes.size() / sizeof(capnp::word) * 4 + 1024;
-    capnp::FlatArrayMessageReader reader{kj::arrayPtr(words, bytes.size() / sizeof(capnp::word)),
-                                         limits};
-    auto root = reader.getRoot<schema::FileSymbols>();
+  return detail::read_record<schema::FileSymbols>(bytes, [&](schema::FileSymbols::Reader root) {
     out = file_symbols{};
     out.parse_errors = root.getParseErrors();
     out.functions.reserve(root.getFunctions().size());
@@ -117,9 +96,7 @@ bool decode_symbols(std::string_view bytes, file_symbols& out) {
       out.classes.push_back(std::move(r));
     }
     return true;
-  } catch (const kj::Exception&) {
-    return false;
-  }
+  });
 }
 
 } // namespace troupe::actors
