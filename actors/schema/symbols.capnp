@@ -16,6 +16,13 @@ struct Function {
   returnsAnnotated @8 :Bool;
   decorators @9 :List(Text);
   hasDocstring @10 :Bool;
+  signature @11 :Text;
+  calls @12 :List(Text);
+  bodyHash @13 :UInt64;
+  bodyTokens @14 :UInt32;
+  summary @15 :Text;
+  localNames @16 :List(Text);
+  firstParamAnnotated @17 :Bool;
 }
 
 struct Class {
@@ -26,10 +33,17 @@ struct Class {
   bases @4 :List(Text);
   decorators @5 :List(Text);
   hasDocstring @6 :Bool;
+  summary @7 :Text;
 }
 
 struct FileSymbols {
   parseErrors @0 :UInt32;
   functions @1 :List(Function);
   classes @2 :List(Class);
+  names @3 :List(Text);
+  attributes @4 :List(Text);
+  exports @5 :List(Text);
+  hasAll @6 :Bool;
+  moduleCalls @7 :List(Text);
+  moduleSummary @8 :Text;
 }

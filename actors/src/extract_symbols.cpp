@@ -202,6 +202,7 @@ void symbol_walker::collect_params(TSNode params, function_record& record) {
     auto param = ts_node_named_child(params, i);
     auto symbol = ts_node_symbol(param);
     TSNode name{};
+    bool annotated = symbol == g.typed_default_parameter || symbol == g.typed_parameter;
     if (symbol == g.identifier) {
       name = param;
     } else if (symbol == g.default_parameter
@@ -225,6 +226,8 @@ void symbol_walker::collect_params(TSNode params, function_record& record) {
       name = ts_node_named_child(name, 0);
     if (ts_node_is_null(name) || ts_node_symbol(name) != g.identifier)
       continue;
+    if (record.params.empty())
+      record.first_param_annotated = annotated;
     record.params.emplace_back(node_text(name, utf8_));
   }
 }

@@ -47,6 +47,13 @@ std::string encode_symbols(const file_symbols& symbols) {
     b.setReturnsAnnotated(f.returns_annotated);
     set_texts(b.initDecorators(static_cast<unsigned>(f.decorators.size())), f.decorators);
     b.setHasDocstring(f.has_docstring);
+    b.setSignature(f.signature);
+    set_texts(b.initCalls(static_cast<unsigned>(f.calls.size())), f.calls);
+    b.setBodyHash(f.body_hash);
+    b.setBodyTokens(f.body_tokens);
+    b.setSummary(f.summary);
+    b.setFirstParamAnnotated(f.first_param_annotated);
+    set_texts(b.initLocalNames(static_cast<unsigned>(f.local_names.size())), f.local_names);
   }
   auto cls = root.initClasses(static_cast<unsigned>(symbols.classes.size()));
   for (unsigned i = 0; i < symbols.classes.size(); ++i) {
@@ -59,7 +66,15 @@ std::string encode_symbols(const file_symbols& symbols) {
     set_texts(b.initBases(static_cast<unsigned>(c.bases.size())), c.bases);
     set_texts(b.initDecorators(static_cast<unsigned>(c.decorators.size())), c.decorators);
     b.setHasDocstring(c.has_docstring);
+    b.setSummary(c.summary);
   }
+  set_texts(root.initNames(static_cast<unsigned>(symbols.names.size())), symbols.names);
+  set_texts(root.initAttributes(static_cast<unsigned>(symbols.attributes.size())), symbols.attributes);
+  set_texts(root.initExports(static_cast<unsigned>(symbols.exports.size())), symbols.exports);
+  root.setHasAll(symbols.has_all);
+  root.setModuleSummary(symbols.module_summary);
+  set_texts(root.initModuleCalls(static_cast<unsigned>(symbols.module_calls.size())),
+        symbols.module_calls);
   return detail::message_bytes(message);
 }
 
@@ -82,6 +97,13 @@ bool decode_symbols(std::string_view bytes, file_symbols& out) {
       r.returns_annotated = f.getReturnsAnnotated();
       r.decorators = get_texts(f.getDecorators());
       r.has_docstring = f.getHasDocstring();
+      r.signature = f.getSignature();
+      r.calls = get_texts(f.getCalls());
+      r.body_hash = f.getBodyHash();
+      r.body_tokens = f.getBodyTokens();
+      r.summary = f.getSummary();
+      r.first_param_annotated = f.getFirstParamAnnotated();
+      r.local_names = get_texts(f.getLocalNames());
       out.functions.push_back(std::move(r));
     }
     for (auto c : root.getClasses()) {
@@ -93,8 +115,15 @@ bool decode_symbols(std::string_view bytes, file_symbols& out) {
       r.bases = get_texts(c.getBases());
       r.decorators = get_texts(c.getDecorators());
       r.has_docstring = c.getHasDocstring();
+      r.summary = c.getSummary();
       out.classes.push_back(std::move(r));
     }
+    out.names = get_texts(root.getNames());
+    out.attributes = get_texts(root.getAttributes());
+    out.exports = get_texts(root.getExports());
+    out.has_all = root.getHasAll();
+    out.module_calls = get_texts(root.getModuleCalls());
+    out.module_summary = root.getModuleSummary();
     return true;
   });
 }

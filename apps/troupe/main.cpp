@@ -46,6 +46,8 @@ int main(int argc, char** argv) {
   run->add_option("--cache-dir", run_opts.cache_dir,
                   "cache folder (default: $TROUPE_CACHE_DIR, $XDG_CACHE_HOME/troupe, ~/.cache/troupe)");
   run->add_flag("--no-cache", run_opts.no_cache, "use no cache tier at all");
+  run->add_option("--index", run_opts.index_url,
+                  "package index for deps_lookup, http://HOST:PORT (default: $TROUPE_INDEX_URL)");
 
   std::string validate_file;
   auto* validate = app.add_subcommand("validate", "check a profile file");

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <numeric>
 
 #include <sys/resource.h>
@@ -9,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "internal/file_stage.hpp"
+#include "troupe/actors/record_codecs.hpp"
 #include "troupe/cache/l2_store.hpp"
 #include "troupe/cache/tiered_cache.hpp"
 #include "troupe/runtime/error.hpp"
@@ -42,10 +44,83 @@ std::vector<std::vector<std::size_t>> make_shards(const std::vector<source_file>
   return shards;
 }
 
+/// Indexes of the records later groups read, in analysis_options::file_agents.
+struct record_slots {
+  static constexpr auto none = static_cast<std::size_t>(-1);
+  std::size_t size = none, complexity = none, imports = none, docstrings = none;
+
+  explicit record_slots(const file_agent_list& agents) {
+    for (std::size_t i = 0; i < agents.size(); ++i) {
+      const auto& id = agents[i]->descriptor().id;
+      if (id == "size")
+        size = i;
+      else if (id == "complexity")
+        complexity = i;
+      else if (id == "imports")
+        imports = i;
+      else if (id == "docstrings")
+        docstrings = i;
+    }
+  }
+};
+
+/// Moves the symbols record of `f` into `c` and decodes the records the
+/// corpus agents read; a record that does not decode leaves its part empty.
+void collect_records(file_analysis& f, const record_slots& slots, corpus::corpus_file& c) {
+  c.parsed = f.state == file_state::parsed;
+  c.symbols = std::move(f.symbols);
+  f.symbols = actors::file_symbols{};
+  if (!c.parsed)
+    return;
+  auto record = [&](std::size_t slot) -> std::string_view {
+    if (slot == record_slots::none || slot >= f.records.size() || !f.records[slot])
+      return {};
+    return *f.records[slot];
+  };
+  if (auto r = record(slots.size); !r.empty() && !actors::decode_size(r, c.size))
+    c.size = {};
+  if (auto r = record(slots.complexity); !r.empty() && !actors::decode_complexity(r, c.complexity))
+    c.complexity = {};
+  if (auto r = record(slots.imports); !r.empty() && !actors::decode_imports(r, c.imports))
+    c.imports = {};
+  if (auto r = record(slots.docstrings); !r.empty() && !actors::decode_docstrings(r, c.docstrings))
+    c.docstrings = {};
+}
+
 std::uint64_t peak_rss_bytes() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   return static_cast<std::uint64_t>(usage.ru_maxrss) * 1024;
+}
+
+/// Estimated cost of one corpus agent before any was measured.
+constexpr double assumed_corpus_agent_seconds = 0.01;
+
+/// One task per corpus agent, after every group-1 task and the corpus agents
+/// it depends on; each writes its own member of out.corpus_results.
+void add_corpus_tasks(const analysis_options& options, const std::vector<std::size_t>& group1,
+                      analysis_result& out, task_graph& graph) {
+  std::map<std::string, std::size_t> task_of;
+  for (const auto& agent : options.corpus_agents) {
+    const auto& d = agent->descriptor();
+    std::vector<std::size_t> deps = group1;
+    for (const auto& dep : d.depends_on)
+      if (auto it = task_of.find(dep); it != task_of.end())
+        deps.push_back(it->second);
+    const auto* input = &out.corpus;
+    auto* results = &out.corpus_results;
+    const auto* context = &options.corpus_context;
+    auto id = d.id;
+    auto index = graph.add({id, id, assumed_corpus_agent_seconds, std::move(deps),
+                            [agent, input, results, context, id](const task_context&) {
+                              auto err = agent->run(*input, *results, *context);
+                              if (!err.empty())
+                                return make_error(errc::agent_failed, id + ": " + err);
+                              return caf::error{};
+                            }});
+    task_of[d.id] = index;
+    out.corpus_tasks.push_back(index);
+  }
 }
 
 } // namespace
@@ -80,9 +155,10 @@ std::size_t analysis_result::cache_hits() const noexcept {
 }
 
 std::size_t analysis_result::files_with_syntax_errors() const noexcept {
-  return static_cast<std::size_t>(std::count_if(files.begin(), files.end(), [](const auto& f) {
-    return f.state == file_state::parsed && f.symbols.parse_errors > 0;
-  }));
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < files.size() && i < corpus.files.size(); ++i)
+    n += files[i].state == file_state::parsed && corpus.files[i].symbols.parse_errors > 0;
+  return n;
 }
 
 bool run_analysis(runtime& rt, const analysis_options& options, analysis_result& out,
@@ -98,7 +174,13 @@ bool run_analysis(runtime& rt, const analysis_options& options, analysis_result&
   auto analyse_started = std::chrono::steady_clock::now();
   const auto& root = out.tree.root;
   out.files.resize(out.tree.files.size());
+  out.corpus.files.resize(out.tree.files.size());
+  for (std::size_t i = 0; i < out.tree.files.size(); ++i)
+    out.corpus.files[i].path = out.tree.files[i].path;
+  out.corpus.index_modules();
+  record_slots slots{options.file_agents};
   task_graph graph;
+  std::vector<std::size_t> group1;
   auto max_bytes = options.max_file_bytes;
   for (auto& shard : make_shards(out.tree.files, options.shard_bytes)) {
     std::uint64_t bytes = 0;
@@ -109,20 +191,26 @@ bool run_analysis(runtime& rt, const analysis_options& options, analysis_result&
     // Each task writes only the slots of its own shard; the run's completion
     // message orders those writes before the host reads them.
     auto* files = &out.files;
+    auto* corpus_files = &out.corpus.files;
     const auto* sources = &out.tree.files;
     auto* cache = options.cache.get();
     const auto* agents = &options.file_agents;
-    graph.add({std::move(name), "group1", bytes / assumed_bytes_per_second, {},
-               [files, sources, shard, root, max_bytes, cache, agents](const task_context& ctx) {
-                 for (auto i : shard) {
-                   if (ctx.cancelled->load(std::memory_order_relaxed))
-                     return make_error(errc::cancelled, "analysis cancelled");
-                   (*files)[i] = detail::analyse_file(root, (*sources)[i], max_bytes, cache, *agents);
-                 }
-                 return caf::error{};
-               },
-               static_cast<std::uint32_t>(shard.size()), bytes});
+    group1.push_back(graph.add(
+      {std::move(name), "group1", bytes / assumed_bytes_per_second, {},
+       [files, corpus_files, sources, shard, root, max_bytes, cache, agents,
+        slots](const task_context& ctx) {
+         for (auto i : shard) {
+           if (ctx.cancelled->load(std::memory_order_relaxed))
+             return make_error(errc::cancelled, "analysis cancelled");
+           auto& f = (*files)[i];
+           f = detail::analyse_file(root, (*sources)[i], max_bytes, cache, *agents);
+           collect_records(f, slots, (*corpus_files)[i]);
+         }
+         return caf::error{};
+       },
+       static_cast<std::uint32_t>(shard.size()), bytes}));
   }
+  add_corpus_tasks(options, group1, out, graph);
   graph_run_options ro;
   ro.max_retries = options.settings.agents.max_retries;
   ro.task_timeout = options.settings.agents.task_timeout;

@@ -16,6 +16,7 @@
 #include "troupe/actors/file_agent.hpp"
 #include "troupe/config/settings_diff.hpp"
 #include "troupe/config/settings_yaml.hpp"
+#include "troupe/corpus/corpus.hpp"
 #include "troupe/runtime/analysis.hpp"
 #include "troupe/runtime/exit_code.hpp"
 #include "troupe/runtime/progress_reporter.hpp"
@@ -73,7 +74,7 @@ void print_summary(const analysis_result& r, const std::string& report_path,
                    double report_write_s) {
   std::size_t functions = 0;
   std::size_t classes = 0;
-  for (const auto& f : r.files) {
+  for (const auto& f : r.corpus.files) {
     functions += f.symbols.functions.size();
     classes += f.symbols.classes.size();
   }
@@ -86,6 +87,16 @@ void print_summary(const analysis_result& r, const std::string& report_path,
               r.count(file_state::unreadable), r.count(file_state::binary),
               r.count(file_state::not_utf8), r.count(file_state::too_large));
   std::printf("  symbols   %zu functions, %zu classes\n", functions, classes);
+  if (!r.corpus_tasks.empty()) {
+    const auto& c = r.corpus_results;
+    std::printf("  corpus    %zu import edges, %zu cycles, %zu unused imports, %zu dead, "
+                "%zu duplicate groups, %zu suggestions, score %.1f\n",
+                c.import_graph.edges.size(), c.import_cycles.cycles.size(),
+                c.unused_imports.items.size(), c.dead_code.items.size(),
+                c.duplicates.groups.size(), c.suggestions.items.size(), c.scores.overall);
+    std::printf("  deps      %s%s%s\n", c.deps.status.c_str(), c.deps.reason.empty() ? "" : ": ",
+                c.deps.reason.c_str());
+  }
   std::printf("  tasks     %zu done, %zu failed, %zu skipped, %zu cancelled\n",
               r.graph.count(task_status::done), r.graph.count(task_status::failed),
               r.graph.count(task_status::skipped), r.graph.count(task_status::cancelled));
@@ -169,6 +180,13 @@ int run_command(const config::profile_loader& loader, const run_command_options&
   auto log = rt.logger("troupe.run");
   ao.cache = rt.cache();
   ao.file_agents = actors::builtin_file_agents();
+  ao.corpus_agents = corpus::builtin_corpus_agents();
+  ao.corpus_context.out_dir = options.out_dir;
+  ao.corpus_context.index_url = options.index_url;
+  if (const char* env = std::getenv("TROUPE_INDEX_URL"); ao.corpus_context.index_url.empty() && env)
+    ao.corpus_context.index_url = env;
+  ao.corpus_context.network = ao.settings.network;
+  ao.corpus_context.max_retries = ao.settings.agents.max_retries;
   // Progress and trace observe the run: counters bumped on the supervisor's
   // thread, drawn by the reporter's thread; the trace is written afterwards.
   progress_reporter progress{{options.quiet ? progress_mode::off : progress_mode::automatic}};
@@ -215,6 +233,15 @@ int run_command(const config::profile_loader& loader, const run_command_options&
     options.json_file.empty() ? (fs::path{options.out_dir} / "report.json").string()
                               : options.json_file;
   auto writing = std::chrono::steady_clock::now();
+  auto out_dir = fs::path{options.out_dir};
+  if (!write_file_atomically((out_dir / "report.md").string(), [&](std::ostream& out) {
+        write_report_markdown(out, result, ao);
+      })
+      || !write_file_atomically((out_dir / "report.html").string(), [&](std::ostream& out) {
+           write_report_html(out, result, ao);
+         }))
+    return exit_usage;
+  result.report_seconds = seconds_since(writing);
   if (!write_file_atomically(report_path, [&](std::ostream& out) {
         write_report_json(out, result, ao);
       }))

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "troupe/actors/extract_symbols.hpp"
+#include "troupe/actors/extract_references.hpp"
 #include "troupe/actors/file_agent.hpp"
 #include "troupe/actors/python_parser.hpp"
 #include "troupe/actors/symbols_agent.hpp"
@@ -189,7 +189,7 @@ file_analysis analyse_file(const std::string& root, const source_file& file,
       out.cache_error = err.message();
   };
   if (!out.cache_hit) {
-    out.symbols = actors::extract_symbols(tree, source.text);
+    out.symbols = actors::extract_symbol_record(tree, source.text);
     store(symbols_found.key, symbols_parts.agent_id,
           cache::make_value(actors::encode_symbols(out.symbols)));
   }

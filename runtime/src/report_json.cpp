@@ -3,8 +3,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "troupe/actors/agent_registry.hpp"
 #include "troupe/actors/json_writer.hpp"
+#include "troupe/corpus/corpus.hpp"
 
+#include "internal/report_sections.hpp"
 #include "troupe/runtime/analysis.hpp"
 
 namespace troupe {
@@ -13,7 +16,8 @@ namespace {
 
 using nlohmann::json;
 
-void write_function(actors::json_writer& w, const actors::function_record& f) {
+void write_function(actors::json_writer& w, const actors::function_record& f,
+                    const actors::function_complexity* complexity) {
   w.begin_object()
     .value("qualname", f.qualname)
     .value("name", f.name)
@@ -23,10 +27,14 @@ void write_function(actors::json_writer& w, const actors::function_record& f) {
     .value("method", f.is_method)
     .value("params", f.params)
     .value("annotated_params", f.annotated_params)
+    .value("first_param_annotated", f.first_param_annotated)
     .value("returns_annotated", f.returns_annotated)
     .value("decorators", f.decorators)
     .value("docstring", f.has_docstring)
-    .end_object();
+    .value("signature", f.signature);
+  if (complexity)
+    w.value("complexity", complexity->complexity);
+  w.end_object();
 }
 
 void write_class(actors::json_writer& w, const actors::class_record& c) {
@@ -41,21 +49,38 @@ void write_class(actors::json_writer& w, const actors::class_record& c) {
     .end_object();
 }
 
-void write_file(actors::json_writer& w, const file_analysis& f, const file_agent_list& agents) {
+void write_file(actors::json_writer& w, const file_analysis& f, const corpus::corpus_file& c,
+                const std::vector<const corpus::unused_import*>& unused,
+                const file_agent_list& agents) {
+  const auto& symbols = c.symbols;
   w.begin_object()
     .value("path", f.path)
+    .value("module", c.module)
     .value("bytes", f.bytes)
     .value("digest", f.digest)
     .value("state", to_string(f.state))
-    .value("parse_errors", f.symbols.parse_errors);
+    .value("parse_errors", symbols.parse_errors);
   if (!f.detail.empty())
     w.value("detail", f.detail);
+  // The complexity record lists the same defs by line.
+  const auto& fc = c.complexity.functions;
+  std::size_t next = 0;
   w.begin_array("functions");
-  for (const auto& fn : f.symbols.functions)
-    write_function(w, fn);
+  for (const auto& fn : symbols.functions) {
+    while (next < fc.size() && fc[next].line < fn.line)
+      ++next;
+    const actors::function_complexity* cx = nullptr;
+    if (next < fc.size() && fc[next].line == fn.line && fc[next].qualname == fn.qualname)
+      cx = &fc[next];
+    write_function(w, fn, cx);
+  }
   w.end_array().begin_array("classes");
-  for (const auto& c : f.symbols.classes)
-    write_class(w, c);
+  for (const auto& cl : symbols.classes)
+    write_class(w, cl);
+  w.end_array();
+  w.begin_array("unused_imports");
+  for (const auto* u : unused)
+    w.begin_object().value("name", u->name).value("line", u->line).end_object();
   w.end_array();
   for (std::size_t i = 0; i < agents.size() && i < f.records.size(); ++i) {
     if (f.records[i] && !agents[i]->write_json(*f.records[i], w))
@@ -96,27 +121,33 @@ json cache_json(const analysis_result& r) {
 /// once for all of them), so status, tasks and attempts are those of the
 /// tasks; cache hits and misses are the agent's own.
 json agents_json(const analysis_result& r, const analysis_options& options) {
+  auto registry = actors::builtin_agents();
   std::uint32_t attempts = 0;
   double busy = 0;
   std::size_t failed = 0;
   std::size_t done = 0;
+  std::size_t group1 = 0;
   for (const auto& t : r.graph.tasks) {
+    if (group1 >= r.graph.tasks.size() - r.corpus_tasks.size())
+      break;
+    ++group1;
     attempts += t.attempts;
     busy += t.finished_s - t.started_s;
     failed += t.status == task_status::failed;
     done += t.status == task_status::done;
   }
   auto status = failed > 0                     ? "failed"
-                : done == r.graph.tasks.size() ? "done"
+                : done == group1 ? "done"
                 : r.graph.cancelled            ? "cancelled"
                                                : "skipped";
   auto parsed = r.count(file_state::parsed);
   auto row = [&](const std::string& id, std::size_t hits) {
+    const auto* d = registry.find(id);
     return json{{"id", id},
                 {"group", 1},
-                {"depends_on", json::array()},
+                {"depends_on", d ? json(d->depends_on) : json::array()},
                 {"status", status},
-                {"tasks", r.graph.tasks.size()},
+                {"tasks", group1},
                 {"attempts", attempts},
                 {"wall_seconds", busy},
                 {"cache_hits", hits},
@@ -131,13 +162,61 @@ json agents_json(const analysis_result& r, const analysis_options& options) {
       hits += i < f.record_hits.size() && f.record_hits[i];
     out.push_back(row(options.file_agents[i]->descriptor().id, hits));
   }
+  // Corpus agents: one task each, computed from the group-1 records on
+  // every run (they are not cached).
+  for (std::size_t i = 0; i < options.corpus_agents.size() && i < r.corpus_tasks.size(); ++i) {
+    const auto& d = options.corpus_agents[i]->descriptor();
+    const auto& t = r.graph.tasks[r.corpus_tasks[i]];
+    std::string status = to_string(t.status);
+    std::string reason = t.error;
+    if (d.id == "deps_lookup" && t.status == task_status::done && r.corpus_results.deps.status == "skipped") {
+      status = "skipped";
+      reason = r.corpus_results.deps.reason;
+    }
+    json j{{"id", d.id},
+           {"group", static_cast<int>(d.scope)},
+           {"depends_on", d.depends_on},
+           {"status", status},
+           {"tasks", 1},
+           {"attempts", t.attempts},
+           {"wall_seconds", t.finished_s - t.started_s},
+           {"cache_hits", 0},
+           {"cache_misses", 0}};
+    if (!reason.empty())
+      j["reason"] = reason;
+    out.push_back(std::move(j));
+  }
+  if (!options.corpus_agents.empty()) {
+    const auto* d = registry.find("report");
+    out.push_back({{"id", "report"},
+                   {"group", 3},
+                   {"depends_on", d ? json(d->depends_on) : json::array()},
+                   {"status", r.graph.cancelled ? "cancelled" : "done"},
+                   {"tasks", 0},
+                   {"attempts", 1},
+                   {"wall_seconds", r.report_seconds},
+                   {"cache_hits", 0},
+                   {"cache_misses", 0}});
+  }
   return out;
+}
+
+/// The corpus-wide members after files[], one key at a time.
+void write_corpus_sections(actors::json_writer& w, const analysis_result& r) {
+  auto sections = detail::corpus_sections(r);
+  for (auto& [key, value] : sections.items())
+    w.raw(key, value.dump());
 }
 
 } // namespace
 
-void write_report_json(std::ostream& out, const analysis_result& r,
-                       const analysis_options& options) {
+namespace detail {
+
+json agents_section(const analysis_result& r, const analysis_options& options) {
+  return agents_json(r, options);
+}
+
+json run_section(const analysis_result& r, const analysis_options& options) {
   json run{{"root", r.tree.root},
            {"profile", options.settings.profile},
            {"workers", r.workers},
@@ -156,16 +235,33 @@ void write_report_json(std::ostream& out, const analysis_result& r,
            {"cache", cache_json(r)}};
   for (const auto& [name, seconds] : r.phases)
     run["phases_s"][name] = seconds;
+  return run;
+}
+
+} // namespace detail
+
+void write_report_json(std::ostream& out, const analysis_result& r,
+                       const analysis_options& options) {
+  auto run = detail::run_section(r, options);
   // The files are streamed: a DOM of the whole corpus would cost more time
   // and memory than the analysis itself.
   actors::json_writer w{out};
-  w.begin_object().raw("run", run.dump()).raw("agents", agents_json(r, options).dump());
+  w.begin_object().raw("run", run.dump()).raw("agents", detail::agents_section(r, options).dump());
+  std::vector<std::vector<const corpus::unused_import*>> unused(r.files.size());
+  for (const auto& u : r.corpus_results.unused_imports.items)
+    if (u.file < unused.size())
+      unused[u.file].push_back(&u);
+  static const corpus::corpus_file no_records;
   w.begin_array("files");
-  for (const auto& f : r.files) {
+  for (std::size_t i = 0; i < r.files.size(); ++i) {
     out.put('\n');
-    write_file(w, f, options.file_agents);
+    write_file(w, r.files[i], i < r.corpus.files.size() ? r.corpus.files[i] : no_records,
+               unused[i], options.file_agents);
   }
-  w.end_array().end_object();
+  w.end_array();
+  out.put('\n');
+  write_corpus_sections(w, r);
+  w.end_object();
   out.put('\n');
 }
 

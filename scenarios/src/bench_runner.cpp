@@ -111,7 +111,8 @@ scenario_result run_scenario(const scenario_spec& spec, const bench_options& opt
     }
     std::string out;
     auto run = detail::run_child(v.command, v.inner_sample || v.metrics ? &out : nullptr);
-    if (run.exit_code != 0) {
+    if (std::find(v.accepted_exit_codes.begin(), v.accepted_exit_codes.end(), run.exit_code)
+        == v.accepted_exit_codes.end()) {
       r.error = v.name + ": exit " + std::to_string(run.exit_code) + ": " + run.error;
       return false;
     }

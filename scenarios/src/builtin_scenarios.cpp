@@ -65,10 +65,33 @@ scenario_spec actor_micro(const scenario_inputs& in) {
   return s;
 }
 
+/// The whole 23-agent analysis, cold (no cache), against pyflakes3 - one
+/// checker doing one of those 23 analyses - on the same files. The
+/// original report claimed 4x for agent orchestration; the issue asks for
+/// 8x over pyflakes with peak RSS under 300 MB.
+scenario_spec orchestration(const scenario_inputs& in) {
+  scenario_spec s;
+  s.name = "orchestration";
+  s.description = "the full 23-agent cold analysis (troupe run --no-cache, " +
+                  std::to_string(in.workers) + " workers) vs pyflakes3 on the same tree";
+  s.baseline = "pyflakes3";
+  s.candidate = "troupe_23_agents";
+  s.seed_claim = 4;
+  s.required = 8;
+  s.notes = {"pyflakes exits 1 when it reports anything; that counts as a completed sample",
+             "the troupe variant writes report.json, report.md, report.html and the "
+             "generated tests and docs; see peak_rss_bytes for the 300 MB bound"};
+  variant_spec pyflakes{s.baseline, {"/usr/bin/python3", "-m", "pyflakes", in.corpus}, {}};
+  pyflakes.accepted_exit_codes = {0, 1};
+  s.variants.push_back(std::move(pyflakes));
+  s.variants.push_back({s.candidate, troupe_run(in, "orchestration", in.workers), {}});
+  return s;
+}
+
 } // namespace
 
 std::vector<scenario_spec> builtin_scenarios(const scenario_inputs& in) {
-  auto all = std::vector<scenario_spec>{multi_file(in), actor_micro(in)};
+  auto all = std::vector<scenario_spec>{multi_file(in), actor_micro(in), orchestration(in)};
   for (auto& s : cache_scenarios(in))
     all.push_back(std::move(s));
   return all;

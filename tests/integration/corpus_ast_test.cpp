@@ -12,7 +12,7 @@ TEST_CASE("functions and classes agree with ast on every file of the corpus Pyth
   temp_dir tmp;
   auto report = (tmp.path / "report.json").string();
   auto r = run({troupe_binary(), "run", "/usr/lib/python3.11", "--json", report, "--quiet",
-                "--no-cache"});
+                "--no-cache", "--out", (tmp.path / "out").string()});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   auto cmp = run({"/usr/bin/python3",

@@ -23,6 +23,7 @@
 #include "troupe/actors/symbol_records.hpp"
 #include "troupe/cache/cache_stats.hpp"
 #include "troupe/config/settings.hpp"
+#include "troupe/corpus/corpus.hpp"
 #include "troupe/runtime/graph_result.hpp"
 #include "troupe/runtime/runtime.hpp"
 #include "troupe/runtime/source_tree.hpp"
@@ -36,6 +37,9 @@ namespace troupe {
 /// The file (group 1) agents a run applies, besides `symbols`.
 using file_agent_list = std::vector<std::shared_ptr<const actors::file_agent>>;
 
+/// The corpus (group 2 and 3) agents a run applies after group 1.
+using corpus_agent_list = std::vector<std::shared_ptr<const corpus::corpus_agent>>;
+
 /// What to analyse and how.
 struct analysis_options {
   /// Directory to analyse.
@@ -47,6 +51,12 @@ struct analysis_options {
   /// File agents run on every parsed file; their records land in
   /// file_analysis::records and in report.json.
   file_agent_list file_agents;
+  /// Corpus agents, in topological order; each becomes one task that starts
+  /// when group 1 and the corpus agents it depends on are done. Group-1
+  /// ids among their dependencies mean "every group-1 task".
+  corpus_agent_list corpus_agents;
+  /// Output folder, package index and bounds for the corpus agents.
+  corpus::corpus_context corpus_context;
   /// The result cache; null runs uncached. Shared so that a host (or a
   /// benchmark) can keep one cache across runs in the same process.
   std::shared_ptr<cache::tiered_cache> cache;
@@ -84,6 +94,8 @@ struct file_analysis {
   /// Encoding the text was decoded from (empty when served from the cache).
   std::string encoding;
   std::string detail;
+  /// The symbols record; moved into analysis_result::corpus once the file's
+  /// task is done (read it there).
   actors::file_symbols symbols;
   /// Whether the symbols record came from the cache.
   bool cache_hit = false;
@@ -109,6 +121,16 @@ struct analysis_result {
   /// One entry per file of `tree.files`, same order.
   std::vector<file_analysis> files;
   graph_result graph;
+  /// The decoded group-1 records of every file (same order as `files`) and
+  /// what the corpus agents computed from them.
+  corpus::corpus corpus;
+  corpus::corpus_results corpus_results;
+  /// Index in `graph` of each corpus agent's task (same order as
+  /// analysis_options::corpus_agents).
+  std::vector<std::size_t> corpus_tasks;
+  /// Seconds the `report` agent spent on report.md and report.html (set
+  /// by the writer before report.json, which reports it).
+  double report_seconds = 0;
   std::uint32_t workers = 0;
   std::uint64_t bytes = 0;
   double wall_seconds = 0;
@@ -139,6 +161,17 @@ struct analysis_result {
 
 /// Writes the result as report.json (DESIGN.md "Contracts"), file by file.
 void write_report_json(std::ostream& out, const analysis_result& result,
+                       const analysis_options& options);
+
+/// Writes a Markdown summary of the result (report.md): run, agents,
+/// scores, hotspots, cycles, findings, dependencies, suggestions.
+void write_report_markdown(std::ostream& out, const analysis_result& result,
+                           const analysis_options& options);
+
+/// Writes a self-contained HTML report (report.html): no network access,
+/// inline CSS and SVG charts (hotspots, import-cycle sizes, score
+/// distribution).
+void write_report_html(std::ostream& out, const analysis_result& result,
                        const analysis_options& options);
 
 } // namespace troupe

@@ -37,6 +37,9 @@ struct run_command_options {
   std::string cache_dir;
   /// Run without any cache tier.
   bool no_cache = false;
+  /// Package index for deps_lookup (`http://HOST:PORT`); empty means
+  /// $TROUPE_INDEX_URL, or none (deps_lookup is skipped).
+  std::string index_url;
 };
 
 /// $TROUPE_CACHE_DIR, else $XDG_CACHE_HOME/troupe, else ~/.cache/troupe.

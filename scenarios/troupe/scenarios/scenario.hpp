@@ -29,6 +29,9 @@ struct variant_spec {
   /// collect named figures (from that text or from a file the child wrote);
   /// the variant's result holds the median of each over the samples.
   std::function<metric_map(const std::string& stdout_text)> metrics = {};
+  /// Exit codes that count as success (a linter exits 1 when it finds
+  /// something, which is its normal outcome on a real corpus).
+  std::vector<int> accepted_exit_codes = {0};
 };
 
 /// A scenario: the variants to compare and what was claimed for them.

@@ -1,0 +1,23 @@
+#include "troupe/actors/record_codecs.hpp"
+
+#include "file_agents/metric_codecs.hpp"
+
+namespace troupe::actors {
+
+bool decode_size(std::string_view bytes, size_metrics& out) {
+  return detail::decode_record(bytes, out);
+}
+
+bool decode_complexity(std::string_view bytes, file_complexity& out) {
+  return detail::decode_record(bytes, out);
+}
+
+bool decode_imports(std::string_view bytes, file_imports& out) {
+  return detail::decode_record(bytes, out);
+}
+
+bool decode_docstrings(std::string_view bytes, file_docstrings& out) {
+  return detail::decode_record(bytes, out);
+}
+
+} // namespace troupe::actors

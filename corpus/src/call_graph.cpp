@@ -1,0 +1,225 @@
+// `call_graph` and `dead_code`: calls resolved to corpus functions through
+// each module's own definitions and import bindings; definitions nothing
+// in the corpus refers to.
+#include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "troupe/corpus/agents.hpp"
+
+namespace troupe::corpus {
+
+namespace {
+
+constexpr auto npos = static_cast<std::size_t>(-1);
+
+/// What a name bound by an import refers to: a corpus module, or a name
+/// inside one (`from m import f`).
+struct binding_target {
+  std::size_t file = npos;
+  std::string member; // empty: the module itself
+};
+
+/// Definitions of one file by qualified name.
+struct file_index {
+  std::unordered_map<std::string, std::size_t> functions; // qualname -> index
+  std::unordered_set<std::string> classes;                // qualnames
+  std::unordered_map<std::string, binding_target> bindings;
+};
+
+file_index index_file(const corpus& c, std::size_t fi) {
+  file_index ix;
+  const auto& f = c.files[fi];
+  for (std::size_t i = 0; i < f.symbols.functions.size(); ++i)
+    ix.functions.emplace(f.symbols.functions[i].qualname, i);
+  for (const auto& cl : f.symbols.classes)
+    ix.classes.insert(cl.qualname);
+  std::string external;
+  bool escaped = false;
+  for (const auto& imp : f.imports.imports) {
+    if (!imp.from_import) {
+      if (!imp.alias.empty()) {
+        auto to = resolve_import(c, fi, imp.module, 0, {}, external, escaped);
+        if (to != npos && c.files[to].module == imp.module)
+          ix.bindings[imp.alias] = {to, {}};
+      } else {
+        auto head = imp.module.substr(0, imp.module.find('.'));
+        auto it = c.by_module.find(head);
+        if (it != c.by_module.end())
+          ix.bindings[head] = {it->second, {}};
+      }
+      continue;
+    }
+    for (const auto& nm : imp.names) {
+      if (nm.name == "*")
+        continue;
+      auto to = resolve_import(c, fi, imp.module, imp.level, nm.name, external, escaped);
+      if (to == npos)
+        continue;
+      auto bound = nm.alias.empty() ? nm.name : nm.alias;
+      const auto& target = c.files[to];
+      // `from pkg import sub` names a submodule; else a member of `to`.
+      bool submodule = target.module.size() > nm.name.size()
+                       && target.module.compare(target.module.size() - nm.name.size(),
+                                                nm.name.size(), nm.name)
+                            == 0
+                       && target.module[target.module.size() - nm.name.size() - 1] == '.';
+      ix.bindings[bound] = submodule ? binding_target{to, {}} : binding_target{to, nm.name};
+    }
+  }
+  return ix;
+}
+
+/// Looks `path` (`f`, `C`, `C.m`) up among the top-level definitions of a
+/// file; a class resolves to its `__init__` when it has one.
+std::size_t lookup(const file_index& ix, const std::string& path) {
+  if (auto it = ix.functions.find(path); it != ix.functions.end())
+    return it->second;
+  if (ix.classes.count(path))
+    if (auto it = ix.functions.find(path + ".__init__"); it != ix.functions.end())
+      return it->second;
+  return npos;
+}
+
+} // namespace
+
+std::string run_call_graph(const corpus& c, corpus_results& results, const corpus_context&) {
+  auto& out = results.call_graph;
+  out = call_graph_result{};
+  std::vector<file_index> indexes(c.files.size());
+  for (std::size_t fi = 0; fi < c.files.size(); ++fi)
+    if (c.files[fi].parsed)
+      indexes[fi] = index_file(c, fi);
+
+  // Resolves one callee text seen in file `fi`, from def `caller` (npos:
+  // module level).
+  auto resolve = [&](std::size_t fi, std::size_t caller, const std::string& callee) -> function_ref {
+    const auto& f = c.files[fi];
+    const auto& ix = indexes[fi];
+    auto dot = callee.find('.');
+    auto head = callee.substr(0, dot);
+    auto rest = dot == std::string::npos ? std::string{} : callee.substr(dot + 1);
+    if ((head == "self" || head == "cls") && caller != npos && !rest.empty()
+        && rest.find('.') == std::string::npos) {
+      const auto& q = f.symbols.functions[caller].qualname;
+      auto cls = q.substr(0, q.rfind('.'));
+      if (auto i = lookup(ix, cls + "." + rest); i != npos)
+        return {fi, i};
+      return {npos, npos};
+    }
+    if (auto i = lookup(ix, callee); i != npos)
+      return {fi, i};
+    auto b = ix.bindings.find(head);
+    if (b == ix.bindings.end())
+      return {npos, npos};
+    auto target = b->second.file;
+    std::string path = b->second.member;
+    if (!rest.empty())
+      path = path.empty() ? rest : path + "." + rest;
+    // Walk down submodules: `pkg.sub.f` through `import pkg`.
+    while (!path.empty()) {
+      auto d = path.find('.');
+      if (d == std::string::npos)
+        break;
+      auto sub = c.by_module.find(c.files[target].module + "." + path.substr(0, d));
+      if (sub == c.by_module.end())
+        break;
+      target = sub->second;
+      path = path.substr(d + 1);
+    }
+    if (path.empty() || !c.files[target].parsed)
+      return {npos, npos};
+    if (auto i = lookup(indexes[target], path); i != npos)
+      return {target, i};
+    return {npos, npos};
+  };
+
+  for (std::size_t fi = 0; fi < c.files.size(); ++fi) {
+    const auto& f = c.files[fi];
+    if (!f.parsed)
+      continue;
+    auto add = [&](std::size_t caller, const std::string& callee) {
+      ++out.calls;
+      auto ref = resolve(fi, caller, callee);
+      if (ref.file == npos)
+        return;
+      ++out.resolved;
+      out.edges.push_back({fi, caller, ref});
+    };
+    for (const auto& callee : f.symbols.module_calls)
+      add(npos, callee);
+    for (std::size_t i = 0; i < f.symbols.functions.size(); ++i)
+      for (const auto& callee : f.symbols.functions[i].calls)
+        add(i, callee);
+  }
+  return {};
+}
+
+std::string run_dead_code(const corpus& c, corpus_results& results, const corpus_context&) {
+  auto& out = results.dead_code;
+  out = dead_code_result{};
+  // Every name read anywhere, attribute names and `__all__` entries: a
+  // definition whose name appears there may be referenced (by a call, a
+  // callback, getattr-free dispatch...), so only the rest is reported.
+  std::unordered_set<std::string> referenced;
+  for (const auto& f : c.files) {
+    referenced.insert(f.symbols.names.begin(), f.symbols.names.end());
+    referenced.insert(f.symbols.attributes.begin(), f.symbols.attributes.end());
+    referenced.insert(f.symbols.exports.begin(), f.symbols.exports.end());
+  }
+  std::vector<std::vector<char>> called(c.files.size());
+  for (std::size_t fi = 0; fi < c.files.size(); ++fi)
+    called[fi].assign(c.files[fi].symbols.functions.size(), 0);
+  for (const auto& e : results.call_graph.edges) {
+    bool self_call = e.caller_file == e.callee.file && e.caller_function == e.callee.function;
+    if (!self_call)
+      called[e.callee.file][e.callee.function] = 1;
+  }
+  auto exempt = [](const std::string& name, const std::vector<std::string>& decorators) {
+    bool dunder = name.size() > 4 && name.compare(0, 2, "__") == 0
+                  && name.compare(name.size() - 2, 2, "__") == 0;
+    // Decorated definitions are registered somewhere (routes, properties,
+    // fixtures); tests are found by their runner.
+    return dunder || !decorators.empty() || name.compare(0, 4, "test") == 0
+           || name.compare(0, 4, "Test") == 0;
+  };
+  // Public names of public modules are API, used from outside the corpus:
+  // only private names (`_x`), definitions in private modules and nested
+  // defs can be dead.
+  auto internal = [](const corpus_file& f, const std::string& qualname) {
+    if ((!f.module.empty() && f.module.front() == '_') || f.module.find("._") != std::string::npos)
+      return true;
+    if (qualname.find("<locals>") != std::string::npos)
+      return true;
+    std::size_t start = 0;
+    for (;;) {
+      if (start < qualname.size() && qualname[start] == '_'
+          && qualname.compare(start, 2, "__") != 0)
+        return true;
+      auto dot = qualname.find('.', start);
+      if (dot == std::string::npos)
+        return false;
+      start = dot + 1;
+    }
+  };
+  for (std::size_t fi = 0; fi < c.files.size(); ++fi) {
+    const auto& f = c.files[fi];
+    if (!f.parsed || f.symbols.parse_errors > 0)
+      continue;
+    for (std::size_t i = 0; i < f.symbols.functions.size(); ++i) {
+      const auto& fn = f.symbols.functions[i];
+      if (!internal(f, fn.qualname) || called[fi][i] || referenced.count(fn.name)
+          || exempt(fn.name, fn.decorators))
+        continue;
+      out.items.push_back({fi, "function", fn.qualname, fn.line});
+    }
+    for (const auto& cl : f.symbols.classes) {
+      if (!internal(f, cl.qualname) || referenced.count(cl.name) || exempt(cl.name, cl.decorators))
+        continue;
+      out.items.push_back({fi, "class", cl.qualname, cl.line});
+    }
+  }
+  return {};
+}
+
+} // namespace troupe::corpus

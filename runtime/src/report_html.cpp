@@ -1,0 +1,230 @@
+// report.html: one self-contained page (inline CSS and SVG, no scripts, no
+// network) with charts of hotspots, import-cycle sizes and the score
+// distribution, and the main tables of report.md.
+#include <algorithm>
+#include <cstdio>
+#include <ostream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "internal/report_sections.hpp"
+
+namespace troupe {
+
+namespace {
+
+using nlohmann::json;
+
+std::string escape(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char ch : text) {
+    switch (ch) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += ch;
+    }
+  }
+  return out;
+}
+
+std::string text_of(const json& value) {
+  if (value.is_string())
+    return value.get<std::string>();
+  if (value.is_number_float()) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3g", value.get<double>());
+    return buf;
+  }
+  if (value.is_null())
+    return {};
+  return value.dump();
+}
+
+/// A horizontal bar chart: one labelled bar per (label, value).
+void bar_chart(std::ostream& out, const std::string& title,
+               const std::vector<std::pair<std::string, double>>& bars) {
+  out << "<figure><figcaption>" << escape(title) << "</figcaption>\n";
+  if (bars.empty()) {
+    out << "<p>None.</p></figure>\n";
+    return;
+  }
+  constexpr int label_w = 330, bar_w = 380, row_h = 20;
+  double max = 0;
+  for (const auto& b : bars)
+    max = std::max(max, b.second);
+  if (max <= 0)
+    max = 1;
+  auto height = static_cast<int>(bars.size()) * row_h + 6;
+  out << "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\""
+      << label_w + bar_w + 70 << "\" height=\"" << height << "\">\n";
+  int y = 3;
+  for (const auto& [label, value] : bars) {
+    auto w = static_cast<int>(value / max * bar_w);
+    auto shown = label.size() > 48 ? "..." + label.substr(label.size() - 45) : label;
+    out << "<text x=\"" << label_w - 6 << "\" y=\"" << y + 14
+        << "\" text-anchor=\"end\" class=\"l\">" << escape(shown) << "</text>"
+        << "<rect x=\"" << label_w << "\" y=\"" << y + 2 << "\" width=\"" << std::max(w, 1)
+        << "\" height=\"" << row_h - 5 << "\" class=\"b\"><title>" << escape(label) << ": "
+        << text_of(json(value)) << "</title></rect>"
+        << "<text x=\"" << label_w + std::max(w, 1) + 4 << "\" y=\"" << y + 14
+        << "\" class=\"v\">" << text_of(json(value)) << "</text>\n";
+    y += row_h;
+  }
+  out << "</svg></figure>\n";
+}
+
+/// A vertical histogram with one column per bin.
+void histogram(std::ostream& out, const std::string& title,
+               const std::vector<std::pair<std::string, double>>& bins) {
+  constexpr int col_w = 56, chart_h = 160;
+  double max = 1;
+  for (const auto& b : bins)
+    max = std::max(max, b.second);
+  out << "<figure><figcaption>" << escape(title) << "</figcaption>\n"
+      << "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\""
+      << static_cast<int>(bins.size()) * col_w + 10 << "\" height=\"" << chart_h + 40 << "\">\n";
+  int x = 5;
+  for (const auto& [label, value] : bins) {
+    auto h = static_cast<int>(value / max * chart_h);
+    out << "<rect x=\"" << x + 4 << "\" y=\"" << chart_h - h + 14 << "\" width=\"" << col_w - 8
+        << "\" height=\"" << h << "\" class=\"b\"><title>" << escape(label) << ": "
+        << text_of(json(value)) << "</title></rect>"
+        << "<text x=\"" << x + col_w / 2 << "\" y=\"" << chart_h - h + 10
+        << "\" text-anchor=\"middle\" class=\"v\">" << text_of(json(value)) << "</text>"
+        << "<text x=\"" << x + col_w / 2 << "\" y=\"" << chart_h + 30
+        << "\" text-anchor=\"middle\" class=\"l\">" << escape(label) << "</text>\n";
+    x += col_w;
+  }
+  out << "</svg></figure>\n";
+}
+
+void table(std::ostream& out, const json& rows, const std::vector<std::string>& keys,
+           std::size_t limit) {
+  if (rows.empty()) {
+    out << "<p>None.</p>\n";
+    return;
+  }
+  out << "<table><tr>";
+  for (const auto& k : keys)
+    out << "<th>" << escape(k) << "</th>";
+  out << "</tr>\n";
+  std::size_t n = 0;
+  for (const auto& row : rows) {
+    if (n++ == limit)
+      break;
+    out << "<tr>";
+    for (const auto& k : keys)
+      out << "<td>" << (row.contains(k) ? escape(text_of(row[k])) : std::string{}) << "</td>";
+    out << "</tr>\n";
+  }
+  out << "</table>\n";
+  if (rows.size() > limit)
+    out << "<p>" << rows.size() - limit << " more in report.json.</p>\n";
+}
+
+constexpr const char* style = R"(
+body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1100px;color:#1d232a;padding:0 1em}
+h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #d6dde3}
+table{border-collapse:collapse;margin:.5em 0;font-size:13px}
+td,th{border:1px solid #d6dde3;padding:3px 7px;text-align:left;vertical-align:top}
+th{background:#eef2f5}figure{margin:1em 0}figcaption{font-weight:600;margin-bottom:.3em}
+.b{fill:#3b7dd8}.l{font-size:12px;fill:#1d232a}.v{font-size:11px;fill:#4a5560}
+.score{font-size:2.4em;font-weight:700}.warn{color:#a33}
+)";
+
+} // namespace
+
+void write_report_html(std::ostream& out, const analysis_result& r,
+                       const analysis_options& options) {
+  auto run = detail::run_section(r, options);
+  auto agents = detail::agents_section(r, options);
+  auto s = detail::corpus_sections(r);
+  const auto& modules = s["modules"];
+  out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+      << "<title>troupe report: " << escape(r.tree.root) << "</title><style>" << style
+      << "</style></head><body>\n<h1>troupe report: " << escape(r.tree.root) << "</h1>\n";
+  if (r.graph.cancelled)
+    out << "<p class=\"warn\"><strong>Incomplete: the run was interrupted.</strong></p>\n";
+  out << "<table>"
+      << "<tr><th>profile</th><td>" << escape(text_of(run["profile"])) << "</td></tr>"
+      << "<tr><th>workers</th><td>" << run["workers"] << "</td></tr>"
+      << "<tr><th>files</th><td>" << run["files"] << " (" << r.count(file_state::parsed)
+      << " parsed, " << r.files_with_syntax_errors() << " with syntax errors)</td></tr>"
+      << "<tr><th>bytes</th><td>" << run["bytes"] << "</td></tr>"
+      << "<tr><th>wall seconds</th><td>" << text_of(run["wall_seconds"]) << "</td></tr>"
+      << "<tr><th>peak RSS bytes</th><td>" << run["peak_rss_bytes"] << "</td></tr>"
+      << "<tr><th>cache</th><td>"
+      << (r.cached ? std::to_string(r.cache_hits()) + " files from the cache" : std::string{"off"})
+      << "</td></tr></table>\n";
+
+  out << "<h2>Quality score</h2>\n<p><span class=\"score\">"
+      << text_of(s["scores"]["overall"])
+      << "</span> of 100 (weights: complexity 0.35, documentation 0.25, typing 0.15, findings "
+         "0.25)</p>\n";
+  std::vector<std::pair<std::string, double>> bins;
+  for (int d = 0; d < 10; ++d)
+    bins.emplace_back(std::to_string(d * 10) + "-" + std::to_string(d == 9 ? 100 : d * 10 + 9),
+                      s["scores"]["histogram"][static_cast<std::size_t>(d)].get<double>());
+  histogram(out, "Modules by quality score", bins);
+
+  out << "<h2>Agents</h2>\n";
+  table(out, agents, {"id", "group", "status", "attempts", "wall_seconds", "cache_hits", "reason"},
+        agents.size());
+
+  out << "<h2>Hotspots</h2>\n";
+  std::vector<std::pair<std::string, double>> hot;
+  for (const auto& h : modules["hotspots"]) {
+    if (hot.size() == 15)
+      break;
+    hot.emplace_back(h["path"].get<std::string>() + ":" + h["qualname"].get<std::string>(),
+                     h["score"].get<double>());
+  }
+  bar_chart(out, "Functions by complexity x lines (top 15)", hot);
+  table(out, modules["hotspots"], {"path", "qualname", "line", "complexity", "lines", "score"}, 20);
+
+  out << "<h2>Import cycles</h2>\n";
+  std::vector<std::pair<std::string, double>> cycles;
+  for (const auto& c : modules["cycles"]) {
+    if (cycles.size() == 15)
+      break;
+    auto label = c[0].get<std::string>() + (c.size() > 1 ? " + " + std::to_string(c.size() - 1) : "");
+    cycles.emplace_back(label, static_cast<double>(c.size()));
+  }
+  bar_chart(out, std::to_string(modules["cycles"].size()) + " cycles, modules per cycle", cycles);
+
+  const auto& tc = modules["type_coverage"];
+  out << "<h2>Type coverage</h2>\n<p>" << tc["annotated_params"] << " of " << tc["params"]
+      << " parameters and " << tc["annotated_returns"] << " of " << tc["returns"]
+      << " returns annotated (" << text_of(tc["coverage"]) << ").</p>\n";
+
+  json unused = json::array();
+  for (const auto& f : r.corpus_results.unused_imports.items)
+    unused.push_back({{"path", r.corpus.files[f.file].path}, {"line", f.line}, {"name", f.name}});
+  out << "<h2>Unused imports (" << unused.size() << ")</h2>\n";
+  table(out, unused, {"path", "line", "name"}, 30);
+
+  out << "<h2>Dead code (" << modules["dead_code"].size() << ")</h2>\n";
+  table(out, modules["dead_code"], {"path", "kind", "qualname", "line"}, 30);
+
+  const auto& deps = modules["deps"];
+  out << "<h2>Third-party dependencies</h2>\n<p>Lookup status: " << escape(text_of(deps["status"]))
+      << (deps["reason"].get<std::string>().empty()
+            ? std::string{}
+            : " (" + escape(deps["reason"].get<std::string>()) + ")")
+      << "</p>\n";
+  table(out, deps["items"], {"import", "project", "files", "status", "version", "summary"}, 50);
+
+  out << "<h2>Suggestions</h2>\n";
+  table(out, s["suggestions"], {"kind", "path", "line", "target", "reason", "priority"}, 40);
+
+  out << "<h2>Generated files</h2>\n<p>" << s["generated"]["tests"].size()
+      << " pytest skeletons and " << s["generated"]["docs"].size()
+      << " API reference pages under generated/.</p>\n</body></html>\n";
+}
+
+} // namespace troupe

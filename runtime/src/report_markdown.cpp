@@ -1,0 +1,160 @@
+// report.md: the run and the corpus findings as Markdown tables, built from
+// the same sections as report.json.
+#include <cstdio>
+#include <ostream>
+#include <string>
+
+#include "internal/report_sections.hpp"
+
+namespace troupe {
+
+namespace {
+
+using nlohmann::json;
+
+/// Text for a Markdown table cell: pipes and line breaks escaped.
+std::string cell(const std::string& text) {
+  std::string out;
+  for (char ch : text) {
+    if (ch == '|')
+      out += "\\|";
+    else if (ch == '\n' || ch == '\r')
+      out += ' ';
+    else
+      out += ch;
+  }
+  return out;
+}
+
+std::string cell(const json& value) {
+  if (value.is_string())
+    return cell(value.get<std::string>());
+  if (value.is_number_float()) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3g", value.get<double>());
+    return buf;
+  }
+  return cell(value.dump());
+}
+
+/// A table of the first `limit` rows of `rows`, one column per key.
+void table(std::ostream& out, const json& rows, const std::vector<std::string>& keys,
+           std::size_t limit) {
+  if (rows.empty()) {
+    out << "None.\n\n";
+    return;
+  }
+  out << '|';
+  for (const auto& k : keys)
+    out << ' ' << k << " |";
+  out << "\n|";
+  for (std::size_t i = 0; i < keys.size(); ++i)
+    out << " --- |";
+  out << '\n';
+  std::size_t n = 0;
+  for (const auto& row : rows) {
+    if (n++ == limit)
+      break;
+    out << '|';
+    for (const auto& k : keys)
+      out << ' ' << (row.contains(k) ? cell(row[k]) : std::string{}) << " |";
+    out << '\n';
+  }
+  if (rows.size() > limit)
+    out << "\n" << rows.size() - limit << " more in report.json.\n";
+  out << '\n';
+}
+
+} // namespace
+
+void write_report_markdown(std::ostream& out, const analysis_result& r,
+                           const analysis_options& options) {
+  auto run = detail::run_section(r, options);
+  auto agents = detail::agents_section(r, options);
+  auto s = detail::corpus_sections(r);
+  const auto& modules = s["modules"];
+  out << "# troupe report: " << cell(r.tree.root) << "\n\n";
+  if (r.graph.cancelled)
+    out << "**Incomplete: the run was interrupted.**\n\n";
+  out << "| run | |\n| --- | --- |\n"
+      << "| profile | " << cell(run["profile"]) << " |\n"
+      << "| workers | " << run["workers"] << " |\n"
+      << "| files | " << run["files"] << " (" << r.count(file_state::parsed) << " parsed, "
+      << r.files_with_syntax_errors() << " with syntax errors) |\n"
+      << "| bytes | " << run["bytes"] << " |\n"
+      << "| wall seconds | " << cell(run["wall_seconds"]) << " |\n"
+      << "| peak RSS bytes | " << run["peak_rss_bytes"] << " |\n"
+      << "| cache | " << (r.cached ? std::to_string(r.cache_hits()) + " files from the cache"
+                                    : std::string{"off"})
+      << " |\n\n";
+
+  out << "## Quality score\n\nOverall **" << cell(s["scores"]["overall"])
+      << "** of 100 (weights: complexity 0.35, documentation 0.25, typing 0.15, findings "
+         "0.25).\n\n";
+  out << "| score | modules |\n| --- | --- |\n";
+  for (int d = 0; d < 10; ++d)
+    out << "| " << d * 10 << "-" << (d == 9 ? 100 : d * 10 + 9) << " | "
+        << s["scores"]["histogram"][static_cast<std::size_t>(d)] << " |\n";
+  out << '\n';
+
+  out << "## Agents\n\n";
+  table(out, agents, {"id", "group", "status", "attempts", "wall_seconds", "cache_hits", "reason"},
+        agents.size());
+
+  out << "## Hotspots (complexity x lines)\n\n";
+  table(out, modules["hotspots"], {"path", "qualname", "line", "complexity", "lines", "score"}, 20);
+
+  out << "## Import cycles\n\n" << modules["cycles"].size() << " cycles.\n\n";
+  json cycles = json::array();
+  for (const auto& c : modules["cycles"]) {
+    std::string members;
+    for (std::size_t i = 0; i < c.size() && i < 8; ++i)
+      members += (i ? ", " : "") + c[i].get<std::string>();
+    if (c.size() > 8)
+      members += ", ...";
+    cycles.push_back({{"size", c.size()}, {"modules", members}});
+  }
+  table(out, cycles, {"size", "modules"}, 10);
+
+  const auto& tc = modules["type_coverage"];
+  out << "## Type coverage\n\n"
+      << tc["annotated_params"] << " of " << tc["params"] << " parameters and "
+      << tc["annotated_returns"] << " of " << tc["returns"] << " returns annotated ("
+      << cell(tc["coverage"]) << ").\n\n";
+
+  json unused = json::array();
+  for (const auto& f : r.corpus_results.unused_imports.items)
+    unused.push_back({{"path", r.corpus.files[f.file].path}, {"line", f.line}, {"name", f.name}});
+  out << "## Unused imports\n\n" << unused.size() << " found.\n\n";
+  table(out, unused, {"path", "line", "name"}, 20);
+
+  json dups = json::array();
+  for (const auto& g : modules["duplicates"]) {
+    std::string where;
+    for (const auto& f : g["functions"])
+      where += (where.empty() ? "" : ", ") + f["path"].get<std::string>() + ":"
+               + f["qualname"].get<std::string>();
+    dups.push_back({{"lines", g["lines"]}, {"copies", g["functions"].size()}, {"functions", where}});
+  }
+  out << "## Duplicated functions\n\n" << dups.size() << " groups.\n\n";
+  table(out, dups, {"lines", "copies", "functions"}, 10);
+
+  out << "## Dead code\n\n" << modules["dead_code"].size() << " definitions never referenced.\n\n";
+  table(out, modules["dead_code"], {"path", "kind", "qualname", "line"}, 20);
+
+  const auto& deps = modules["deps"];
+  out << "## Third-party dependencies\n\nLookup status: " << cell(deps["status"]);
+  if (!deps["reason"].get<std::string>().empty())
+    out << " (" << cell(deps["reason"]) << ")";
+  out << ".\n\n";
+  table(out, deps["items"], {"import", "project", "files", "status", "version", "summary"}, 50);
+
+  out << "## Suggestions\n\n";
+  table(out, s["suggestions"], {"kind", "path", "line", "target", "reason", "priority"}, 30);
+
+  out << "## Generated files\n\n" << s["generated"]["tests"].size()
+      << " pytest skeletons and " << s["generated"]["docs"].size()
+      << " API reference pages under generated/.\n";
+}
+
+} // namespace troupe
