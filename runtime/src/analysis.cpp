@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <vector>
 #include <map>
 #include <numeric>
 
@@ -10,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "internal/file_stage.hpp"
+#include "internal/run_history.hpp"
 #include "troupe/actors/record_codecs.hpp"
 #include "troupe/cache/l2_store.hpp"
 #include "troupe/cache/tiered_cache.hpp"
@@ -96,10 +98,17 @@ std::uint64_t peak_rss_bytes() {
 /// Estimated cost of one corpus agent before any was measured.
 constexpr double assumed_corpus_agent_seconds = 0.01;
 
+/// Shards are sized so that one group-1 task takes about this long at the
+/// rate the last run measured (5-50 ms is the aim), within these bounds.
+constexpr double target_task_seconds = 0.02;
+constexpr std::uint64_t min_shard_bytes = 16ull << 10;
+constexpr std::uint64_t max_shard_bytes = 1ull << 20;
+
 /// One task per corpus agent, after every group-1 task and the corpus agents
 /// it depends on; each writes its own member of out.corpus_results.
 void add_corpus_tasks(const analysis_options& options, const std::vector<std::size_t>& group1,
-                      analysis_result& out, task_graph& graph) {
+                      const detail::run_history& history, analysis_result& out,
+                      task_graph& graph) {
   std::map<std::string, std::size_t> task_of;
   for (const auto& agent : options.corpus_agents) {
     const auto& d = agent->descriptor();
@@ -111,7 +120,10 @@ void add_corpus_tasks(const analysis_options& options, const std::vector<std::si
     auto* results = &out.corpus_results;
     const auto* context = &options.corpus_context;
     auto id = d.id;
-    auto index = graph.add({id, id, assumed_corpus_agent_seconds, std::move(deps),
+    auto known = history.agent_seconds.find(id);
+    double cost =
+      known != history.agent_seconds.end() ? known->second : assumed_corpus_agent_seconds;
+    auto index = graph.add({id, id, cost, std::move(deps),
                             [agent, input, results, context, id](const task_context&) {
                               auto err = agent->run(*input, *results, *context);
                               if (!err.empty())
@@ -124,6 +136,35 @@ void add_corpus_tasks(const analysis_options& options, const std::vector<std::si
 }
 
 } // namespace
+
+void schedule_stats::measure(const task_graph& graph, const graph_result& result,
+                             std::uint32_t workers) {
+  const auto& tasks = graph.tasks();
+  if (tasks.empty() || result.tasks.size() != tasks.size())
+    return;
+  double first = result.tasks[0].started_s, last = 0;
+  busy_seconds = 0;
+  // Longest path by measured durations; tasks are in topological order.
+  std::vector<double> finish(tasks.size(), 0);
+  critical_path = 0;
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    const auto& o = result.tasks[i];
+    if (o.status != task_status::done && o.status != task_status::failed)
+      continue;
+    double d = o.finished_s - o.started_s;
+    busy_seconds += d;
+    first = std::min(first, o.started_s);
+    last = std::max(last, o.finished_s);
+    double ready = 0;
+    for (auto dep : tasks[i].depends_on)
+      ready = std::max(ready, finish[dep]);
+    finish[i] = ready + d;
+    critical_path = std::max(critical_path, finish[i]);
+  }
+  makespan = last - first;
+  lower_bound = std::max(critical_path, workers ? busy_seconds / workers : busy_seconds);
+  ratio = lower_bound > 0 ? makespan / lower_bound : 0;
+}
 
 const char* to_string(file_state state) noexcept {
   switch (state) {
@@ -179,10 +220,26 @@ bool run_analysis(runtime& rt, const analysis_options& options, analysis_result&
     out.corpus.files[i].path = out.tree.files[i].path;
   out.corpus.index_modules();
   record_slots slots{options.file_agents};
+  // Past durations: task costs for ranking, and shard sizes that give
+  // tasks of about target_task_seconds at the measured rate.
+  detail::run_history history;
+  if (!options.history_file.empty()) {
+    std::string warning;
+    history = detail::run_history::load(options.history_file, warning);
+    if (!warning.empty())
+      rt.logger("troupe.run")->warn("{}", warning);
+  }
+  double rate = history.group1_bytes_per_second > 0 ? history.group1_bytes_per_second
+                                                    : assumed_bytes_per_second;
+  out.schedule.shard_bytes = options.shard_bytes;
+  if (options.shard_bytes == 0)
+    out.schedule.shard_bytes = std::clamp<std::uint64_t>(
+      static_cast<std::uint64_t>(rate * target_task_seconds), min_shard_bytes, max_shard_bytes);
+  out.schedule.from_history = history.group1_bytes_per_second > 0;
   task_graph graph;
   std::vector<std::size_t> group1;
   auto max_bytes = options.max_file_bytes;
-  for (auto& shard : make_shards(out.tree.files, options.shard_bytes)) {
+  for (auto& shard : make_shards(out.tree.files, out.schedule.shard_bytes)) {
     std::uint64_t bytes = 0;
     for (auto i : shard)
       bytes += out.tree.files[i].bytes;
@@ -196,7 +253,7 @@ bool run_analysis(runtime& rt, const analysis_options& options, analysis_result&
     auto* cache = options.cache.get();
     const auto* agents = &options.file_agents;
     group1.push_back(graph.add(
-      {std::move(name), "group1", bytes / assumed_bytes_per_second, {},
+      {std::move(name), "group1", static_cast<double>(bytes) / rate, {},
        [files, corpus_files, sources, shard, root, max_bytes, cache, agents,
         slots](const task_context& ctx) {
          for (auto i : shard) {
@@ -210,7 +267,7 @@ bool run_analysis(runtime& rt, const analysis_options& options, analysis_result&
        },
        static_cast<std::uint32_t>(shard.size()), bytes}));
   }
-  add_corpus_tasks(options, group1, out, graph);
+  add_corpus_tasks(options, group1, history, out, graph);
   graph_run_options ro;
   ro.max_retries = options.settings.agents.max_retries;
   ro.task_timeout = options.settings.agents.task_timeout;
@@ -223,6 +280,27 @@ bool run_analysis(runtime& rt, const analysis_options& options, analysis_result&
   }
   out.phases.emplace_back("analyse", seconds_since(analyse_started));
   out.workers = rt.workers();
+  out.schedule.measure(graph, out.graph, out.workers);
+  if (!options.history_file.empty() && !out.graph.cancelled) {
+    double busy = 0;
+    std::uint64_t bytes = 0;
+    for (auto t : group1) {
+      const auto& o = out.graph.tasks[t];
+      busy += o.finished_s - o.started_s;
+      bytes += graph.tasks()[t].bytes;
+    }
+    if (busy > 0)
+      history.group1_bytes_per_second = static_cast<double>(bytes) / busy;
+    for (std::size_t i = 0; i < out.corpus_tasks.size(); ++i) {
+      const auto& o = out.graph.tasks[out.corpus_tasks[i]];
+      if (o.status == task_status::done)
+        history.record_agent(options.corpus_agents[i]->descriptor().id,
+                             o.finished_s - o.started_s);
+    }
+    std::string error;
+    if (!history.save(options.history_file, error))
+      rt.logger("troupe.run")->debug("run history not saved: {}", error);
+  }
   for (std::size_t i = 0; i < out.files.size(); ++i) {
     auto& f = out.files[i];
     if (f.path.empty()) { // never reached: the run was cancelled first

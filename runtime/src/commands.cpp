@@ -110,6 +110,11 @@ void print_summary(const analysis_result& r, const std::string& report_path,
   for (const auto& [name, seconds] : r.phases)
     phases += name + " " + std::to_string(seconds).substr(0, 5) + " s, ";
   std::printf("  phases    %sreport %.3f s\n", phases.c_str(), report_write_s);
+  std::printf("  schedule  makespan %.3f s, lower bound %.3f s (critical path %.3f s, "
+              "work %.3f s / %u workers): %.3fx; %zu tasks, shards of %llu KiB\n",
+              r.schedule.makespan, r.schedule.lower_bound, r.schedule.critical_path,
+              r.schedule.busy_seconds, r.workers, r.schedule.ratio, r.graph.tasks.size(),
+              static_cast<unsigned long long>(r.schedule.shard_bytes >> 10));
   std::printf("  report    %s\n", report_path.c_str());
 }
 
@@ -181,6 +186,8 @@ int run_command(const config::profile_loader& loader, const run_command_options&
   ao.cache = rt.cache();
   ao.file_agents = actors::builtin_file_agents();
   ao.corpus_agents = corpus::builtin_corpus_agents();
+  if (!ro.cache_dir.empty())
+    ao.history_file = (fs::path{ro.cache_dir} / "run-history.json").string();
   ao.corpus_context.out_dir = options.out_dir;
   ao.corpus_context.index_url = options.index_url;
   if (const char* env = std::getenv("TROUPE_INDEX_URL"); ao.corpus_context.index_url.empty() && env)

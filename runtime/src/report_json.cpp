@@ -235,6 +235,15 @@ json run_section(const analysis_result& r, const analysis_options& options) {
            {"cache", cache_json(r)}};
   for (const auto& [name, seconds] : r.phases)
     run["phases_s"][name] = seconds;
+  const auto& s = r.schedule;
+  run["schedule"] = {{"makespan_s", s.makespan},
+                     {"critical_path_s", s.critical_path},
+                     {"busy_s", s.busy_seconds},
+                     {"lower_bound_s", s.lower_bound},
+                     {"makespan_over_lower_bound", s.ratio},
+                     {"tasks", r.graph.tasks.size()},
+                     {"shard_bytes", s.shard_bytes},
+                     {"shard_size_from_history", s.from_history}};
   return run;
 }
 

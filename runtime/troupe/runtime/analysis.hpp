@@ -61,8 +61,13 @@ struct analysis_options {
   /// benchmark) can keep one cache across runs in the same process.
   std::shared_ptr<cache::tiered_cache> cache;
   /// Target source bytes per group-1 task; files are grouped into shards of
-  /// about this size so that one task costs a few milliseconds.
-  std::uint64_t shard_bytes = 96ull << 10;
+  /// about this size so that one task costs a few milliseconds. 0 (the
+  /// default): sized from the rate the last run measured (history_file),
+  /// for tasks of about 20 ms, within 16 KiB - 1 MiB.
+  std::uint64_t shard_bytes = 0;
+  /// Where task durations of earlier runs are kept (a JSON file in the
+  /// cache folder); empty: no history, default costs.
+  std::string history_file;
   /// Called with the built graph and the run's options just before the run
   /// starts, to observe it (progress, trace labels); may set or wrap
   /// `on_task_finished`.
@@ -115,6 +120,28 @@ struct file_analysis {
   double stage_seconds = 0;
 };
 
+/// How well the run's schedule used its workers, from the measured task
+/// durations of the same run (DESIGN.md, issue "supervisor and worker pool").
+struct schedule_stats {
+  /// First task start to last task end.
+  double makespan = 0;
+  /// Longest dependency chain of measured task durations.
+  double critical_path = 0;
+  /// Sum of task durations.
+  double busy_seconds = 0;
+  /// max(critical_path, busy_seconds / workers): no schedule can be shorter.
+  double lower_bound = 0;
+  /// makespan / lower_bound (>= 1).
+  double ratio = 0;
+  /// Source bytes per group-1 shard, and whether the size came from a past
+  /// run's measured rate.
+  std::uint64_t shard_bytes = 0;
+  bool from_history = false;
+
+  /// Computes the figures from a run of `graph`.
+  void measure(const task_graph& graph, const graph_result& result, std::uint32_t workers);
+};
+
 /// The outcome of one analysis.
 struct analysis_result {
   source_tree tree;
@@ -131,6 +158,7 @@ struct analysis_result {
   /// Seconds the `report` agent spent on report.md and report.html (set
   /// by the writer before report.json, which reports it).
   double report_seconds = 0;
+  schedule_stats schedule;
   std::uint32_t workers = 0;
   std::uint64_t bytes = 0;
   double wall_seconds = 0;

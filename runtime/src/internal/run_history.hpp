@@ -1,0 +1,33 @@
+// File: what earlier runs measured, kept in the cache folder so that the
+// next run ranks tasks by real costs and sizes its shards to a target
+// duration (DESIGN.md "The flow of one run": "using past durations").
+#pragma once
+
+#include <map>
+#include <string>
+
+namespace troupe::detail {
+
+/// Costs measured by earlier runs on this cache folder.
+struct run_history {
+  /// Source bytes one worker took through group 1 per second of task time
+  /// in the last run (cache hits included, so warm runs are faster); 0 when
+  /// unknown.
+  double group1_bytes_per_second = 0;
+  /// Seconds each corpus agent took, smoothed over runs (half the last
+  /// value plus half the new one).
+  std::map<std::string, double> agent_seconds;
+
+  /// Reads `path`; a missing file gives an empty history, an unreadable or
+  /// malformed one too, with `warning` set to say why.
+  static run_history load(const std::string& path, std::string& warning);
+
+  /// Writes through a temporary file and a rename; false with `error` set
+  /// when it cannot.
+  bool save(const std::string& path, std::string& error) const;
+
+  /// Folds in one agent's measured seconds.
+  void record_agent(const std::string& id, double seconds);
+};
+
+} // namespace troupe::detail

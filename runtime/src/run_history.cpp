@@ -1,0 +1,70 @@
+#include "internal/run_history.hpp"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+namespace troupe::detail {
+
+namespace {
+
+constexpr int format_version = 1;
+
+} // namespace
+
+run_history run_history::load(const std::string& path, std::string& warning) {
+  run_history h;
+  std::ifstream in{path};
+  if (!in)
+    return h; // first run on this folder
+  try {
+    auto j = nlohmann::json::parse(in);
+    if (j.value("version", 0) != format_version) {
+      warning = path + ": unknown format version, ignored";
+      return h;
+    }
+    h.group1_bytes_per_second = j.value("group1_bytes_per_second", 0.0);
+    if (!(h.group1_bytes_per_second >= 0))
+      h.group1_bytes_per_second = 0;
+    auto agents = j.value("agent_seconds", nlohmann::json::object());
+    for (const auto& [id, seconds] : agents.items())
+      if (seconds.is_number() && seconds.get<double>() >= 0)
+        h.agent_seconds[id] = seconds.get<double>();
+  } catch (const std::exception& e) {
+    warning = path + ": malformed run history, ignored (" + e.what() + ")";
+    return run_history{};
+  }
+  return h;
+}
+
+bool run_history::save(const std::string& path, std::string& error) const {
+  nlohmann::json j{{"version", format_version},
+                   {"group1_bytes_per_second", group1_bytes_per_second},
+                   {"agent_seconds", agent_seconds}};
+  auto tmp = path + ".tmp";
+  {
+    std::ofstream out{tmp, std::ios::trunc};
+    out << j.dump(1) << '\n';
+    if (!out.flush()) {
+      error = "cannot write " + tmp + ": " + std::strerror(errno);
+      return false;
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    error = "cannot rename " + tmp + ": " + std::strerror(errno);
+    std::remove(tmp.c_str());
+    return false;
+  }
+  return true;
+}
+
+void run_history::record_agent(const std::string& id, double seconds) {
+  auto [it, inserted] = agent_seconds.emplace(id, seconds);
+  if (!inserted)
+    it->second = 0.5 * it->second + 0.5 * seconds;
+}
+
+} // namespace troupe::detail
