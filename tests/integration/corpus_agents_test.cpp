@@ -191,6 +191,41 @@ TEST_CASE("corpus agents compute the expected results on the fixture project",
   }
 }
 
+TEST_CASE("codegen regenerates only what changed", "[integration][corpus_agents]") {
+  temp_dir tmp;
+  auto tree = tmp.path / "proj";
+  fs::copy(project(), tree, fs::copy_options::recursive);
+  auto out = tmp.path / "out";
+  auto once = [&] {
+    auto r = run({troupe_binary(), "run", tree.string(), "--quiet", "--no-cache", "--out",
+                  out.string()});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+  };
+  once();
+  auto a = out / "generated/tests/test_pkg_a.py";
+  auto c = out / "generated/tests/test_pkg_c.py";
+  REQUIRE(fs::exists(a));
+  REQUIRE(fs::exists(c));
+  // Make the mtimes of the first run recognisable.
+  auto old = fs::file_time_type::clock::now() - std::chrono::hours(1);
+  fs::last_write_time(a, old);
+  fs::last_write_time(c, old);
+  {
+    std::ofstream add{tree / "pkg/a.py", std::ios::app};
+    add << "\n\ndef added_later(x):\n    return x\n";
+  }
+  fs::remove(tree / "pkg/c.py");
+  once();
+  CHECK(fs::last_write_time(a) > old);           // its API changed: rendered again
+  CHECK(slurp(a).find("def test_added_later") != std::string::npos);
+  CHECK_FALSE(fs::exists(c));                     // its module is gone: removed
+  auto b = out / "generated/tests/test_pkg_b.py";
+  fs::last_write_time(b, old);
+  once();
+  CHECK(fs::last_write_time(b) == old);          // unchanged input: not rewritten
+}
+
 TEST_CASE("deps_lookup asks the local package index", "[integration][corpus_agents][net]") {
   troupe::net::index_server_options opts;
   opts.data_file = index_data();
