@@ -16,6 +16,9 @@ namespace {
 
 using nlohmann::json;
 
+/// Most rows of any table (the full lists are in report.json).
+constexpr std::size_t summary_rows = 50;
+
 std::string escape(const std::string& text) {
   std::string out;
   out.reserve(text.size());
@@ -104,7 +107,7 @@ void histogram(std::ostream& out, const std::string& title,
 }
 
 void table(std::ostream& out, const json& rows, const std::vector<std::string>& keys,
-           std::size_t limit) {
+           std::size_t limit, std::size_t total = 0) {
   if (rows.empty()) {
     out << "<p>None.</p>\n";
     return;
@@ -123,8 +126,9 @@ void table(std::ostream& out, const json& rows, const std::vector<std::string>& 
     out << "</tr>\n";
   }
   out << "</table>\n";
-  if (rows.size() > limit)
-    out << "<p>" << rows.size() - limit << " more in report.json.</p>\n";
+  total = std::max(total, rows.size());
+  if (total > limit)
+    out << "<p>" << total - limit << " more in report.json.</p>\n";
 }
 
 constexpr const char* style = R"(
@@ -143,7 +147,7 @@ void write_report_html(std::ostream& out, const analysis_result& r,
                        const analysis_options& options) {
   auto run = detail::run_section(r, options);
   auto agents = detail::agents_section(r, options);
-  auto s = detail::corpus_sections(r);
+  auto s = detail::corpus_summary(r, summary_rows);
   const auto& modules = s["modules"];
   out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
       << "<title>troupe report: " << escape(r.tree.root) << "</title><style>" << style
@@ -195,7 +199,9 @@ void write_report_html(std::ostream& out, const analysis_result& r,
     auto label = c[0].get<std::string>() + (c.size() > 1 ? " + " + std::to_string(c.size() - 1) : "");
     cycles.emplace_back(label, static_cast<double>(c.size()));
   }
-  bar_chart(out, std::to_string(modules["cycles"].size()) + " cycles, modules per cycle", cycles);
+  const auto& res = r.corpus_results;
+  bar_chart(out, std::to_string(res.import_cycles.cycles.size()) + " cycles, modules per cycle",
+            cycles);
 
   const auto& tc = modules["type_coverage"];
   out << "<h2>Type coverage</h2>\n<p>" << tc["annotated_params"] << " of " << tc["params"]
@@ -203,13 +209,17 @@ void write_report_html(std::ostream& out, const analysis_result& r,
       << " returns annotated (" << text_of(tc["coverage"]) << ").</p>\n";
 
   json unused = json::array();
-  for (const auto& f : r.corpus_results.unused_imports.items)
+  for (const auto& f : res.unused_imports.items) {
+    if (unused.size() == summary_rows)
+      break;
     unused.push_back({{"path", r.corpus.files[f.file].path}, {"line", f.line}, {"name", f.name}});
-  out << "<h2>Unused imports (" << unused.size() << ")</h2>\n";
-  table(out, unused, {"path", "line", "name"}, 30);
+  }
+  out << "<h2>Unused imports (" << res.unused_imports.items.size() << ")</h2>\n";
+  table(out, unused, {"path", "line", "name"}, 30, res.unused_imports.items.size());
 
-  out << "<h2>Dead code (" << modules["dead_code"].size() << ")</h2>\n";
-  table(out, modules["dead_code"], {"path", "kind", "qualname", "line"}, 30);
+  out << "<h2>Dead code (" << res.dead_code.items.size() << ")</h2>\n";
+  table(out, modules["dead_code"], {"path", "kind", "qualname", "line"}, 30,
+        res.dead_code.items.size());
 
   const auto& deps = modules["deps"];
   out << "<h2>Third-party dependencies</h2>\n<p>Lookup status: " << escape(text_of(deps["status"]))
@@ -220,10 +230,11 @@ void write_report_html(std::ostream& out, const analysis_result& r,
   table(out, deps["items"], {"import", "project", "files", "status", "version", "summary"}, 50);
 
   out << "<h2>Suggestions</h2>\n";
-  table(out, s["suggestions"], {"kind", "path", "line", "target", "reason", "priority"}, 40);
+  table(out, s["suggestions"], {"kind", "path", "line", "target", "reason", "priority"}, 40,
+        res.suggestions.items.size());
 
-  out << "<h2>Generated files</h2>\n<p>" << s["generated"]["tests"].size()
-      << " pytest skeletons and " << s["generated"]["docs"].size()
+  out << "<h2>Generated files</h2>\n<p>" << res.generated_tests.files.size()
+      << " pytest skeletons and " << res.generated_docs.files.size()
       << " API reference pages under generated/.</p>\n</body></html>\n";
 }
 

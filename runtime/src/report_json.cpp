@@ -201,13 +201,6 @@ json agents_json(const analysis_result& r, const analysis_options& options) {
   return out;
 }
 
-/// The corpus-wide members after files[], one key at a time.
-void write_corpus_sections(actors::json_writer& w, const analysis_result& r) {
-  auto sections = detail::corpus_sections(r);
-  for (auto& [key, value] : sections.items())
-    w.raw(key, value.dump());
-}
-
 } // namespace
 
 namespace detail {
@@ -269,7 +262,7 @@ void write_report_json(std::ostream& out, const analysis_result& r,
   }
   w.end_array();
   out.put('\n');
-  write_corpus_sections(w, r);
+  detail::write_corpus_sections(w, r);
   w.end_object();
   out.put('\n');
 }

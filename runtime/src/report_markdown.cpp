@@ -12,6 +12,9 @@ namespace {
 
 using nlohmann::json;
 
+/// Most rows of any table (the full lists are in report.json).
+constexpr std::size_t summary_rows = 50;
+
 /// Text for a Markdown table cell: pipes and line breaks escaped.
 std::string cell(const std::string& text) {
   std::string out;
@@ -39,7 +42,7 @@ std::string cell(const json& value) {
 
 /// A table of the first `limit` rows of `rows`, one column per key.
 void table(std::ostream& out, const json& rows, const std::vector<std::string>& keys,
-           std::size_t limit) {
+           std::size_t limit, std::size_t total = 0) {
   if (rows.empty()) {
     out << "None.\n\n";
     return;
@@ -60,8 +63,9 @@ void table(std::ostream& out, const json& rows, const std::vector<std::string>& 
       out << ' ' << (row.contains(k) ? cell(row[k]) : std::string{}) << " |";
     out << '\n';
   }
-  if (rows.size() > limit)
-    out << "\n" << rows.size() - limit << " more in report.json.\n";
+  total = std::max(total, rows.size());
+  if (total > limit)
+    out << "\n" << total - limit << " more in report.json.\n";
   out << '\n';
 }
 
@@ -71,8 +75,9 @@ void write_report_markdown(std::ostream& out, const analysis_result& r,
                            const analysis_options& options) {
   auto run = detail::run_section(r, options);
   auto agents = detail::agents_section(r, options);
-  auto s = detail::corpus_sections(r);
+  auto s = detail::corpus_summary(r, summary_rows);
   const auto& modules = s["modules"];
+  const auto& res = r.corpus_results;
   out << "# troupe report: " << cell(r.tree.root) << "\n\n";
   if (r.graph.cancelled)
     out << "**Incomplete: the run was interrupted.**\n\n";
@@ -102,9 +107,10 @@ void write_report_markdown(std::ostream& out, const analysis_result& r,
         agents.size());
 
   out << "## Hotspots (complexity x lines)\n\n";
-  table(out, modules["hotspots"], {"path", "qualname", "line", "complexity", "lines", "score"}, 20);
+  table(out, modules["hotspots"], {"path", "qualname", "line", "complexity", "lines", "score"}, 20,
+        res.hotspots.items.size());
 
-  out << "## Import cycles\n\n" << modules["cycles"].size() << " cycles.\n\n";
+  out << "## Import cycles\n\n" << res.import_cycles.cycles.size() << " cycles.\n\n";
   json cycles = json::array();
   for (const auto& c : modules["cycles"]) {
     std::string members;
@@ -114,7 +120,7 @@ void write_report_markdown(std::ostream& out, const analysis_result& r,
       members += ", ...";
     cycles.push_back({{"size", c.size()}, {"modules", members}});
   }
-  table(out, cycles, {"size", "modules"}, 10);
+  table(out, cycles, {"size", "modules"}, 10, res.import_cycles.cycles.size());
 
   const auto& tc = modules["type_coverage"];
   out << "## Type coverage\n\n"
@@ -123,10 +129,13 @@ void write_report_markdown(std::ostream& out, const analysis_result& r,
       << cell(tc["coverage"]) << ").\n\n";
 
   json unused = json::array();
-  for (const auto& f : r.corpus_results.unused_imports.items)
+  for (const auto& f : res.unused_imports.items) {
+    if (unused.size() == summary_rows)
+      break;
     unused.push_back({{"path", r.corpus.files[f.file].path}, {"line", f.line}, {"name", f.name}});
-  out << "## Unused imports\n\n" << unused.size() << " found.\n\n";
-  table(out, unused, {"path", "line", "name"}, 20);
+  }
+  out << "## Unused imports\n\n" << res.unused_imports.items.size() << " found.\n\n";
+  table(out, unused, {"path", "line", "name"}, 20, res.unused_imports.items.size());
 
   json dups = json::array();
   for (const auto& g : modules["duplicates"]) {
@@ -136,11 +145,13 @@ void write_report_markdown(std::ostream& out, const analysis_result& r,
                + f["qualname"].get<std::string>();
     dups.push_back({{"lines", g["lines"]}, {"copies", g["functions"].size()}, {"functions", where}});
   }
-  out << "## Duplicated functions\n\n" << dups.size() << " groups.\n\n";
-  table(out, dups, {"lines", "copies", "functions"}, 10);
+  out << "## Duplicated functions\n\n" << res.duplicates.groups.size() << " groups.\n\n";
+  table(out, dups, {"lines", "copies", "functions"}, 10, res.duplicates.groups.size());
 
-  out << "## Dead code\n\n" << modules["dead_code"].size() << " definitions never referenced.\n\n";
-  table(out, modules["dead_code"], {"path", "kind", "qualname", "line"}, 20);
+  out << "## Dead code\n\n" << res.dead_code.items.size()
+      << " internal definitions never referenced.\n\n";
+  table(out, modules["dead_code"], {"path", "kind", "qualname", "line"}, 20,
+        res.dead_code.items.size());
 
   const auto& deps = modules["deps"];
   out << "## Third-party dependencies\n\nLookup status: " << cell(deps["status"]);
@@ -150,10 +161,11 @@ void write_report_markdown(std::ostream& out, const analysis_result& r,
   table(out, deps["items"], {"import", "project", "files", "status", "version", "summary"}, 50);
 
   out << "## Suggestions\n\n";
-  table(out, s["suggestions"], {"kind", "path", "line", "target", "reason", "priority"}, 30);
+  table(out, s["suggestions"], {"kind", "path", "line", "target", "reason", "priority"}, 30,
+        res.suggestions.items.size());
 
-  out << "## Generated files\n\n" << s["generated"]["tests"].size()
-      << " pytest skeletons and " << s["generated"]["docs"].size()
+  out << "## Generated files\n\n" << res.generated_tests.files.size()
+      << " pytest skeletons and " << res.generated_docs.files.size()
       << " API reference pages under generated/.\n";
 }
 

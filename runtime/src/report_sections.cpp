@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <cmath>
 
+#include "troupe/actors/json_writer.hpp"
+
 namespace troupe::detail {
 
 namespace {
 
+using actors::json_writer;
 using nlohmann::json;
 
 /// Rounds to `digits` decimals so reports stay readable and stable.
@@ -15,17 +18,97 @@ double rounded(double value, int digits = 3) {
   return std::round(value * scale) / scale;
 }
 
+/// The corpus sections, written member by member into report.json, or
+/// built as a small DOM for report.md / report.html: both go through this
+/// one description, so the three reports never disagree. Every list is
+/// written in full to report.json; the summary DOM keeps the first
+/// `summary_rows` entries of each (totals come from the results).
+class section_writer {
+public:
+  /// Streams into `w`.
+  explicit section_writer(json_writer& w) : w_(&w) {
+  }
+  /// Builds a DOM of at most `rows` entries per list.
+  explicit section_writer(std::size_t rows) : rows_(rows) {
+  }
+
+  void write(const analysis_result& r);
+  json take() {
+    return std::move(root_);
+  }
+
+private:
+  // A list member of the current object: `each(i)` gives element i as a
+  // small DOM.
+  template <class Each>
+  void list(const char* key, std::size_t n, Each&& each) {
+    if (w_) {
+      w_->begin_array(key);
+      for (std::size_t i = 0; i < n; ++i)
+        w_->raw({}, each(i).dump());
+      w_->end_array();
+      return;
+    }
+    json arr = json::array();
+    for (std::size_t i = 0; i < n && i < rows_; ++i)
+      arr.push_back(each(i));
+    (*current_)[key] = std::move(arr);
+  }
+
+  void member(const char* key, const json& value) {
+    if (w_)
+      w_->raw(key, value.dump());
+    else
+      (*current_)[key] = value;
+  }
+
+  void open(const char* key) {
+    if (w_) {
+      w_->begin_object(key);
+    } else {
+      parents_.push_back(current_);
+      current_ = &(*current_)[key];
+      *current_ = json::object();
+    }
+  }
+
+  void close() {
+    if (w_) {
+      w_->end_object();
+    } else {
+      current_ = parents_.back();
+      parents_.pop_back();
+    }
+  }
+
+  json_writer* w_ = nullptr;
+  std::size_t rows_ = 0;
+  json root_ = json::object();
+  json* current_ = &root_;
+  std::vector<json*> parents_;
+};
+
 json function_ref_json(const corpus::corpus& c, const corpus::function_ref& ref) {
   const auto& f = c.files[ref.file];
   const auto& fn = f.symbols.functions[ref.function];
   return {{"path", f.path}, {"module", f.module}, {"qualname", fn.qualname}, {"line", fn.line}};
 }
 
-json import_graph_json(const corpus::corpus& c, const corpus::corpus_results& r) {
-  const auto& g = r.import_graph;
-  json edges = json::array();
-  for (const auto& e : g.edges)
-    edges.push_back({c.files[e.from].module, c.files[e.to].module, e.line});
+void section_writer::write(const analysis_result& r) {
+  const auto& c = r.corpus;
+  const auto& res = r.corpus_results;
+  open("modules");
+
+  const auto& g = res.import_graph;
+  open("import_graph");
+  member("modules", c.files.size());
+  list("edges", g.edges.size(), [&](std::size_t i) {
+    const auto& e = g.edges[i];
+    return json::array({c.files[e.from].module, c.files[e.to].module, e.line});
+  });
+  member("resolved_imports", g.resolved);
+  member("unresolved_relative", g.unresolved_relative);
+  member("external", g.external);
   // The modules most imported, as a quick view of the core of the corpus.
   std::vector<std::size_t> order;
   for (std::size_t i = 0; i < g.fan_in.size(); ++i)
@@ -35,80 +118,67 @@ json import_graph_json(const corpus::corpus& c, const corpus::corpus_results& r)
     return g.fan_in[a] != g.fan_in[b] ? g.fan_in[a] > g.fan_in[b]
                                       : c.files[a].module < c.files[b].module;
   });
-  if (order.size() > 20)
-    order.resize(20);
-  json top = json::array();
-  for (auto i : order)
-    top.push_back({{"module", c.files[i].module}, {"fan_in", g.fan_in[i]}, {"fan_out", g.fan_out[i]}});
-  return {{"modules", c.files.size()},
-          {"edges", edges},
-          {"resolved_imports", g.resolved},
-          {"unresolved_relative", g.unresolved_relative},
-          {"external", g.external},
-          {"most_imported", top}};
-}
+  list("most_imported", std::min<std::size_t>(order.size(), 20), [&](std::size_t i) {
+    auto f = order[i];
+    return json{{"module", c.files[f].module}, {"fan_in", g.fan_in[f]}, {"fan_out", g.fan_out[f]}};
+  });
+  close();
 
-} // namespace
-
-json corpus_sections(const analysis_result& r) {
-  const auto& c = r.corpus;
-  const auto& res = r.corpus_results;
-  json modules;
-  modules["import_graph"] = import_graph_json(c, res);
-  json cycles = json::array();
-  for (const auto& cycle : res.import_cycles.cycles) {
+  const auto& cycles = res.import_cycles.cycles;
+  list("cycles", cycles.size(), [&](std::size_t i) {
     json members = json::array();
-    for (auto i : cycle)
-      members.push_back(c.files[i].module);
-    cycles.push_back(members);
-  }
-  modules["cycles"] = cycles;
-  json dead = json::array();
-  for (const auto& d : res.dead_code.items)
-    dead.push_back({{"path", c.files[d.file].path},
-                    {"kind", d.kind},
-                    {"qualname", d.qualname},
-                    {"line", d.line}});
-  modules["dead_code"] = dead;
-  json dups = json::array();
-  for (const auto& g : res.duplicates.groups) {
+    for (auto f : cycles[i])
+      members.push_back(c.files[f].module);
+    return members;
+  });
+  const auto& dead = res.dead_code.items;
+  list("dead_code", dead.size(), [&](std::size_t i) {
+    const auto& d = dead[i];
+    return json{
+      {"path", c.files[d.file].path}, {"kind", d.kind}, {"qualname", d.qualname}, {"line", d.line}};
+  });
+  const auto& dups = res.duplicates.groups;
+  list("duplicates", dups.size(), [&](std::size_t i) {
     json fns = json::array();
-    for (const auto& f : g.functions)
+    for (const auto& f : dups[i].functions)
       fns.push_back(function_ref_json(c, f));
-    dups.push_back({{"lines", g.lines}, {"functions", fns}});
-  }
-  modules["duplicates"] = dups;
-  json hot = json::array();
-  for (const auto& h : res.hotspots.items) {
-    auto j = function_ref_json(c, h.function);
-    j["complexity"] = h.complexity;
-    j["lines"] = h.lines;
-    j["score"] = rounded(h.score);
-    hot.push_back(j);
-  }
-  modules["hotspots"] = hot;
-  json api = json::array();
-  for (const auto& m : res.api_surface.modules) {
+    return json{{"lines", dups[i].lines}, {"functions", fns}};
+  });
+  const auto& hot = res.hotspots.items;
+  list("hotspots", hot.size(), [&](std::size_t i) {
+    auto j = function_ref_json(c, hot[i].function);
+    j["complexity"] = hot[i].complexity;
+    j["lines"] = hot[i].lines;
+    j["score"] = rounded(hot[i].score);
+    return j;
+  });
+  const auto& api = res.api_surface.modules;
+  list("api_surface", api.size(), [&](std::size_t i) {
     json entries = json::array();
-    for (const auto& e : m.entries)
+    for (const auto& e : api[i].entries)
       entries.push_back({{"kind", e.kind},
                          {"name", e.name},
                          {"signature", e.signature},
                          {"line", e.line},
                          {"documented", e.documented}});
-    api.push_back(
-      {{"module", c.files[m.file].module}, {"path", c.files[m.file].path}, {"entries", entries}});
-  }
-  modules["api_surface"] = api;
+    const auto& f = c.files[api[i].file];
+    return json{{"module", f.module}, {"path", f.path}, {"entries", entries}};
+  });
   const auto& tc = res.type_coverage.total;
-  modules["type_coverage"] = {{"params", tc.params},
-                              {"annotated_params", tc.annotated_params},
-                              {"returns", tc.returns},
-                              {"annotated_returns", tc.annotated_returns},
-                              {"coverage", rounded(tc.coverage(), 4)}};
+  member("type_coverage", {{"params", tc.params},
+                           {"annotated_params", tc.annotated_params},
+                           {"returns", tc.returns},
+                           {"annotated_returns", tc.annotated_returns},
+                           {"coverage", rounded(tc.coverage(), 4)}});
   const auto& deps = res.deps;
-  json items = json::array();
-  for (const auto& d : deps.items) {
+  open("deps");
+  member("status", deps.status);
+  member("reason", deps.reason);
+  member("seconds", rounded(deps.seconds));
+  member("connections_opened", deps.connections_opened);
+  member("connections_reused", deps.connections_reused);
+  list("items", deps.items.size(), [&](std::size_t i) {
+    const auto& d = deps.items[i];
     json j{{"import", d.import_name}, {"project", d.project}, {"files", d.files}};
     if (!d.status.empty()) {
       j["status"] = d.status;
@@ -121,47 +191,53 @@ json corpus_sections(const analysis_result& r) {
       j["summary"] = d.summary;
     if (!d.error.empty())
       j["error"] = d.error;
-    items.push_back(j);
-  }
-  modules["deps"] = {{"status", deps.status},
-                     {"reason", deps.reason},
-                     {"seconds", rounded(deps.seconds)},
-                     {"connections_opened", deps.connections_opened},
-                     {"connections_reused", deps.connections_reused},
-                     {"items", items}};
-  json out;
-  out["modules"] = modules;
-  json tests = json::array(), docs = json::array();
-  for (const auto& g : res.generated_tests.files)
-    tests.push_back(g.path);
-  for (const auto& g : res.generated_docs.files)
-    docs.push_back(g.path);
-  out["generated"] = {{"tests", tests}, {"docs", docs}};
-  json suggestions = json::array();
-  for (const auto& s : res.suggestions.items)
-    suggestions.push_back({{"kind", s.kind},
-                           {"path", c.files[s.file].path},
-                           {"line", s.line},
-                           {"target", s.target},
-                           {"reason", s.reason},
-                           {"priority", rounded(s.priority)}});
-  out["suggestions"] = suggestions;
-  json per_module = json::array();
-  for (const auto& m : res.scores.modules)
-    per_module.push_back({{"module", c.files[m.file].module},
-                          {"path", c.files[m.file].path},
-                          {"score", rounded(m.score, 1)},
-                          {"complexity", rounded(m.complexity, 1)},
-                          {"documentation", rounded(m.documentation, 1)},
-                          {"typing", rounded(m.typing, 1)},
-                          {"findings", rounded(m.findings, 1)}});
-  out["scores"] = {{"overall", rounded(res.scores.overall, 1)},
-                   {"histogram", res.scores.histogram},
-                   {"weights",
-                    {{"complexity", 0.35}, {"documentation", 0.25}, {"typing", 0.15},
-                     {"findings", 0.25}}},
-                   {"modules", per_module}};
-  return out;
+    return j;
+  });
+  close();
+  close(); // modules
+
+  open("generated");
+  const auto& tests = res.generated_tests.files;
+  list("tests", tests.size(), [&](std::size_t i) { return json(tests[i].path); });
+  const auto& docs = res.generated_docs.files;
+  list("docs", docs.size(), [&](std::size_t i) { return json(docs[i].path); });
+  close();
+
+  const auto& sug = res.suggestions.items;
+  list("suggestions", sug.size(), [&](std::size_t i) {
+    const auto& s = sug[i];
+    return json{{"kind", s.kind},          {"path", c.files[s.file].path},
+                {"line", s.line},          {"target", s.target},
+                {"reason", s.reason},      {"priority", rounded(s.priority)}};
+  });
+
+  const auto& sc = res.scores;
+  open("scores");
+  member("overall", rounded(sc.overall, 1));
+  member("histogram", sc.histogram);
+  member("weights", {{"complexity", 0.35}, {"documentation", 0.25}, {"typing", 0.15},
+                     {"findings", 0.25}});
+  list("modules", sc.modules.size(), [&](std::size_t i) {
+    const auto& m = sc.modules[i];
+    return json{{"module", c.files[m.file].module}, {"path", c.files[m.file].path},
+                {"score", rounded(m.score, 1)},     {"complexity", rounded(m.complexity, 1)},
+                {"documentation", rounded(m.documentation, 1)},
+                {"typing", rounded(m.typing, 1)},   {"findings", rounded(m.findings, 1)}};
+  });
+  close();
+}
+
+} // namespace
+
+json corpus_summary(const analysis_result& r, std::size_t rows) {
+  section_writer s{rows};
+  s.write(r);
+  return s.take();
+}
+
+void write_corpus_sections(actors::json_writer& w, const analysis_result& r) {
+  section_writer s{w};
+  s.write(r);
 }
 
 } // namespace troupe::detail

@@ -5,13 +5,20 @@
 
 #include <nlohmann/json.hpp>
 
+#include "troupe/actors/json_writer.hpp"
 #include "troupe/runtime/analysis.hpp"
 
 namespace troupe::detail {
 
 /// {"modules": {...}, "generated": {...}, "suggestions": [...],
-///  "scores": {...}} for the corpus results of `r`.
-nlohmann::json corpus_sections(const analysis_result& r);
+///  "scores": {...}} for the corpus results of `r`, every list cut to its
+/// first `rows` entries (totals: see r.corpus_results), for report.md and
+/// report.html.
+nlohmann::json corpus_summary(const analysis_result& r, std::size_t rows);
+
+/// The same members, every list in full, streamed into report.json's
+/// top-level object.
+void write_corpus_sections(actors::json_writer& w, const analysis_result& r);
 
 /// The `run` object of report.json.
 nlohmann::json run_section(const analysis_result& r, const analysis_options& options);
