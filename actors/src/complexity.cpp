@@ -225,7 +225,7 @@ file_complexity extract_complexity(const syntax_tree& tree,
   complexity_walker walker{utf8, root};
   walker.run(root, out);
   // Qualified names come from the symbols walk, which handles `global`.
-  auto symbols = extract_symbols(tree, utf8);
+  const auto& symbols = detail::symbols_of(tree, utf8);
   std::unordered_map<std::uint32_t, const std::string*> by_line;
   for (const auto& function : symbols.functions)
     by_line.emplace(function.line, &function.qualname);

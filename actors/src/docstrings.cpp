@@ -53,7 +53,7 @@ file_docstrings extract_docstrings(const syntax_tree& tree,
     detail::children_of(node, cursor, children);
     stack.insert(stack.end(), children.rbegin(), children.rend());
   }
-  auto symbols = extract_symbols(tree, utf8);
+  const auto& symbols = detail::symbols_of(tree, utf8);
   auto entry_of = [&](const auto& symbol) {
     docstring_entry entry;
     entry.qualname = symbol.qualname;

@@ -5,6 +5,8 @@
 #include "python_grammar.hpp"
 
 #include <algorithm>
+
+#include <xxhash.h>
 #include <string>
 #include <vector>
 
@@ -234,7 +236,46 @@ void symbol_walker::collect_params(TSNode params, function_record& record) {
 
 } // namespace
 
+namespace {
+
+/// The last result of each thread: the symbols, complexity, docstrings and
+/// size agents all need the statement walk of the same tree, one after the
+/// other on the same worker, so it runs once per file. The key is the tree,
+/// the text's address and length and a hash of the text, so a tree or
+/// buffer reused at the same address for another file never matches.
+struct symbols_memo {
+  const TSTree* tree = nullptr;
+  const char* text = nullptr;
+  std::size_t size = 0;
+  std::uint64_t hash = 0;
+  file_symbols value;
+};
+
+file_symbols walk_symbols(const syntax_tree& tree, std::string_view utf8);
+
+} // namespace
+
+const file_symbols& detail::symbols_of(const syntax_tree& tree, std::string_view utf8) {
+  thread_local symbols_memo memo;
+  auto hash = XXH3_64bits(utf8.data(), utf8.size());
+  if (memo.tree != tree.get() || memo.text != utf8.data() || memo.size != utf8.size()
+      || memo.hash != hash || !tree) {
+    memo.value = walk_symbols(tree, utf8);
+    memo.tree = tree.get();
+    memo.text = utf8.data();
+    memo.size = utf8.size();
+    memo.hash = hash;
+  }
+  return memo.value;
+}
+
 file_symbols extract_symbols(const syntax_tree& tree, std::string_view utf8) {
+  return detail::symbols_of(tree, utf8);
+}
+
+namespace {
+
+file_symbols walk_symbols(const syntax_tree& tree, std::string_view utf8) {
   file_symbols out;
   out.parse_errors = tree.syntax_errors();
   if (!tree)
@@ -252,5 +293,7 @@ file_symbols extract_symbols(const syntax_tree& tree, std::string_view utf8) {
     std::stable_sort(out.classes.begin(), out.classes.end(), by_line);
   return out;
 }
+
+} // namespace
 
 } // namespace troupe::actors

@@ -7,6 +7,9 @@
 
 #include <tree_sitter/api.h>
 
+#include "troupe/actors/symbol_records.hpp"
+#include "troupe/actors/syntax_tree.hpp"
+
 namespace troupe::actors::detail {
 
 /// Ids of the grammar's node types and fields that the extractors compare
@@ -51,6 +54,11 @@ const python_grammar& grammar() noexcept;
 
 /// The id tree-sitter gives ERROR nodes.
 constexpr TSSymbol error_symbol = static_cast<TSSymbol>(-1);
+
+/// extract_symbols' result for `tree`, computed once per file and thread
+/// (the symbols, complexity, docstrings and size agents all read it); valid
+/// until the next call on this thread.
+const file_symbols& symbols_of(const syntax_tree& tree, std::string_view utf8);
 
 /// The source text of `node`.
 inline std::string_view node_text(TSNode node, std::string_view utf8) noexcept {

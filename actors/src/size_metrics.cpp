@@ -57,8 +57,19 @@ size_metrics extract_size_metrics(const syntax_tree& tree,
       auto node = ts_tree_cursor_current_node(&cursor);
       auto symbol = ts_node_symbol(node);
       bool leaf = ts_node_child_count(node) == 0;
+      auto start = ts_node_start_point(node);
+      auto end = ts_node_end_point(node);
+      bool one_row = start.row == end.row || (end.row == start.row + 1 && end.column == 0);
+      auto first = ts_node_start_byte(node) < utf8.size() ? utf8[ts_node_start_byte(node)] : '#';
       if (symbol == g.comment) {
         mark(lines, node, has_comment);
+      } else if (one_row && !leaf && symbol != g.string && first != '#' && !whitespace(first)
+                 && first != '\n') {
+        // A node on one row that starts with a token: the row has code, and
+        // nothing inside can change that (code wins over comments), so its
+        // subtree is not walked.
+        if (start.row < lines.size())
+          lines[start.row] |= has_token;
       } else if (symbol == g.string || leaf) {
         auto token = detail::node_text(node, utf8);
         bool blank = true;

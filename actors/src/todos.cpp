@@ -51,29 +51,35 @@ file_todos extract_todos(const syntax_tree& tree, std::string_view utf8) {
   file_todos out;
   if (!tree)
     return out;
+  // Tags are rare: find them in the text first, then ask the tree whether
+  // each stands in a comment (and not in a string or in code), instead of
+  // visiting every node.
   const auto comment = detail::grammar().comment;
-  auto cursor = ts_tree_cursor_new(tree.root());
-  for (;;) {
-    auto node = ts_tree_cursor_current_node(&cursor);
-    if (ts_node_symbol(node) == comment) {
-      auto text = detail::node_text(node, utf8);
-      auto tag = first_tag(text);
-      if (!tag.empty()) {
-        if (!text.empty() && text.front() == '#')
-          text.remove_prefix(1);
-        out.todos.push_back({ts_node_start_point(node).row + 1,
-                             std::string{tag}, std::string{trim(text)}});
-      }
-    } else if (ts_tree_cursor_goto_first_child(&cursor)) {
+  auto root = tree.root();
+  std::uint32_t last_comment_end = 0;
+  for (std::size_t pos = 0; pos < utf8.size(); ++pos) {
+    char c = utf8[pos];
+    if (c != 'T' && c != 'F' && c != 'X' && c != 'H')
       continue;
-    }
-    while (!ts_tree_cursor_goto_next_sibling(&cursor)) {
-      if (!ts_tree_cursor_goto_parent(&cursor)) {
-        ts_tree_cursor_delete(&cursor);
-        return out;
-      }
-    }
+    std::string_view tag;
+    for (auto t : tags)
+      if (utf8.compare(pos, t.size(), t) == 0 && is_tag_at(utf8, pos, t.size()))
+        tag = t;
+    if (tag.empty() || pos < last_comment_end)
+      continue;
+    auto at = static_cast<std::uint32_t>(pos);
+    auto node = ts_node_descendant_for_byte_range(root, at, at + static_cast<std::uint32_t>(tag.size()));
+    if (ts_node_is_null(node) || ts_node_symbol(node) != comment)
+      continue;
+    last_comment_end = ts_node_end_byte(node);
+    auto text = detail::node_text(node, utf8);
+    tag = first_tag(text); // the comment's first tag names the entry
+    if (!text.empty() && text.front() == '#')
+      text.remove_prefix(1);
+    out.todos.push_back({ts_node_start_point(node).row + 1, std::string{tag},
+                         std::string{trim(text)}});
   }
+  return out;
 }
 
 } // namespace troupe::actors
