@@ -65,6 +65,7 @@ std::string run_deps_lookup(const corpus& c, corpus_results& results, const corp
   }
   auto opts = net::http_client_options::from(ctx.network, host, port);
   opts.max_retries = ctx.max_retries;
+  opts.pooled = ctx.pooled_lookups;
   net::http_client_pool pool{opts};
   std::vector<std::string> paths;
   paths.reserve(out.items.size());

@@ -88,10 +88,43 @@ scenario_spec orchestration(const scenario_inputs& in) {
   return s;
 }
 
+/// deps_lookup against the local package index with 50 ms injected
+/// latency and 100 distinct packages: the pooled, concurrent client vs one
+/// new connection per lookup in sequence. The original report claimed 4.5x
+/// for batched network calls; the issue asks for 8x.
+scenario_spec network(const scenario_inputs& in) {
+  auto tool =
+    (std::filesystem::path{in.troupe_binary}.parent_path() / "troupe_deps_bench").string();
+  auto mode = [&](const std::string& m, const char* pool, const char* in_flight) {
+    return std::vector<std::string>{tool,          "--mode",      m,    "--packages",
+                                    "100",         "--latency-ms", "50", "--pool-size",
+                                    pool,          "--in-flight", in_flight};
+  };
+  scenario_spec s;
+  s.name = "network";
+  s.description = "deps_lookup of 100 distinct packages against the local index (Beast server "
+                  "on 127.0.0.1, 50 ms injected latency): one new connection per lookup in "
+                  "sequence vs the keep-alive pool with the cluster profile's bounds (16 "
+                  "connections, 32 in flight) and the balanced profile's (8, 16); a sample is "
+                  "the agent's lookup time inside its process";
+  s.baseline = "sequential";
+  s.candidate = "pooled_16";
+  s.seed_claim = 4.5;
+  s.required = 8;
+  s.notes = {"with 8 connections 100 lookups of 50 ms take at least 13 rounds, so the "
+             "balanced profile's ceiling is 100 / 13 = 7.7x; 16 connections allow 14x"};
+  s.also_against = {"pooled_8"};
+  s.variants.push_back({s.baseline, mode("sequential", "1", "1"), {}, true});
+  s.variants.push_back({s.candidate, mode("pooled", "16", "32"), {}, true});
+  s.variants.push_back({"pooled_8", mode("pooled", "8", "16"), {}, true});
+  return s;
+}
+
 } // namespace
 
 std::vector<scenario_spec> builtin_scenarios(const scenario_inputs& in) {
-  auto all = std::vector<scenario_spec>{multi_file(in), actor_micro(in), orchestration(in)};
+  auto all = std::vector<scenario_spec>{multi_file(in), actor_micro(in), orchestration(in),
+                                        network(in)};
   for (auto& s : cache_scenarios(in))
     all.push_back(std::move(s));
   return all;

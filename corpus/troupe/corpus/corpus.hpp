@@ -344,6 +344,9 @@ struct corpus_context {
   config::network_settings network;
   /// Retries of a failed lookup.
   std::uint32_t max_retries = 3;
+  /// False: one new connection per lookup, in sequence (the baseline the
+  /// `network` benchmark compares the pooled client with).
+  bool pooled_lookups = true;
   /// Most hotspots reported.
   std::size_t hotspots_limit = 50;
 };
