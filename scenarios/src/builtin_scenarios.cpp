@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "run_metrics.hpp"
 #include "troupe/scenarios/cache_scenarios.hpp"
 
 namespace troupe::scenarios {
@@ -84,7 +85,11 @@ scenario_spec orchestration(const scenario_inputs& in) {
   variant_spec pyflakes{s.baseline, {"/usr/bin/python3", "-m", "pyflakes", in.corpus}, {}};
   pyflakes.accepted_exit_codes = {0, 1};
   s.variants.push_back(std::move(pyflakes));
-  s.variants.push_back({s.candidate, troupe_run(in, "orchestration", in.workers), {}});
+  auto report = in.scratch_dir + "/orchestration/report.json";
+  s.variants.push_back({s.candidate, troupe_run(in, "orchestration", in.workers), {},
+                        false, [report](const std::string&) {
+                          return detail::report_metrics(report);
+                        }});
   return s;
 }
 

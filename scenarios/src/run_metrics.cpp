@@ -55,6 +55,13 @@ metric_map report_metrics(const std::string& path) {
   out["misses"] = misses;
   out["hit_rate"] = hits + misses > 0 ? hits / (hits + misses) : 0;
   out["stage_s"] = number_at(symbols, "/stage_seconds"_json_pointer);
+  // How close the schedule came to its lower bound, from the same run.
+  for (const char* key : {"makespan_s", "lower_bound_s", "critical_path_s", "busy_s",
+                          "makespan_over_lower_bound"})
+    if (report["run"].contains("schedule"))
+      out[std::string{"schedule_"} + key] =
+        number_at(report, json::json_pointer{std::string{"/run/schedule/"} + key});
+  out["peak_rss_mib"] = number_at(report, "/run/peak_rss_bytes"_json_pointer) / (1 << 20);
   if (report["run"].contains("phases_s"))
     for (const auto& [name, seconds] : report["run"]["phases_s"].items())
       if (seconds.is_number())
