@@ -180,27 +180,26 @@ std::string run_dead_code(const corpus& c, corpus_results& results, const corpus
                   && name.compare(name.size() - 2, 2, "__") == 0;
     // Decorated definitions are registered somewhere (routes, properties,
     // fixtures); tests are found by their runner.
-    return dunder || !decorators.empty() || name.compare(0, 4, "test") == 0
-           || name.compare(0, 4, "Test") == 0;
+    auto bare = name.compare(0, 1, "_") == 0 ? name.substr(1) : name;
+    return dunder || !decorators.empty() || bare.compare(0, 4, "test") == 0
+           || bare.compare(0, 4, "Test") == 0;
   };
   // Public names of public modules are API, used from outside the corpus:
-  // only private names (`_x`), definitions in private modules and nested
-  // defs can be dead.
-  auto internal = [](const corpus_file& f, const std::string& qualname) {
+  // only definitions in private modules, definitions whose own name is
+  // private (`_x`) and functions or classes local to a def can be dead.
+  // Methods of a private class with public names are not candidates: they
+  // are reached through instances, often by name (`getattr(self, "visit_"
+  // + kind)`), which no static reference shows.
+  auto internal = [](const corpus_file& f, const std::string& qualname, bool method) {
+    auto last = qualname.rfind('.');
+    auto name = last == std::string::npos ? qualname : qualname.substr(last + 1);
+    if (!name.empty() && name[0] == '_' && name.compare(0, 2, "__") != 0)
+      return true;
+    if (method)
+      return false;
     if ((!f.module.empty() && f.module.front() == '_') || f.module.find("._") != std::string::npos)
       return true;
-    if (qualname.find("<locals>") != std::string::npos)
-      return true;
-    std::size_t start = 0;
-    for (;;) {
-      if (start < qualname.size() && qualname[start] == '_'
-          && qualname.compare(start, 2, "__") != 0)
-        return true;
-      auto dot = qualname.find('.', start);
-      if (dot == std::string::npos)
-        return false;
-      start = dot + 1;
-    }
+    return qualname.find("<locals>") != std::string::npos;
   };
   for (std::size_t fi = 0; fi < c.files.size(); ++fi) {
     const auto& f = c.files[fi];
@@ -208,13 +207,14 @@ std::string run_dead_code(const corpus& c, corpus_results& results, const corpus
       continue;
     for (std::size_t i = 0; i < f.symbols.functions.size(); ++i) {
       const auto& fn = f.symbols.functions[i];
-      if (!internal(f, fn.qualname) || called[fi][i] || referenced.count(fn.name)
+      if (!internal(f, fn.qualname, fn.is_method) || called[fi][i] || referenced.count(fn.name)
           || exempt(fn.name, fn.decorators))
         continue;
       out.items.push_back({fi, "function", fn.qualname, fn.line});
     }
     for (const auto& cl : f.symbols.classes) {
-      if (!internal(f, cl.qualname) || referenced.count(cl.name) || exempt(cl.name, cl.decorators))
+      if (!internal(f, cl.qualname, false) || referenced.count(cl.name)
+          || exempt(cl.name, cl.decorators))
         continue;
       out.items.push_back({fi, "class", cl.qualname, cl.line});
     }

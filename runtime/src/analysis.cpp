@@ -260,7 +260,13 @@ bool run_analysis(runtime& rt, const analysis_options& options, analysis_result&
            if (ctx.cancelled->load(std::memory_order_relaxed))
              return make_error(errc::cancelled, "analysis cancelled");
            auto& f = (*files)[i];
-           f = detail::analyse_file(root, (*sources)[i], max_bytes, cache, *agents);
+           try {
+             f = detail::analyse_file(root, (*sources)[i], max_bytes, cache, *agents);
+           } catch (const std::exception& e) {
+             // The task fails (and is retried) with the file named; the
+             // agent is named by the message when an agent threw.
+             return make_error(errc::agent_failed, (*sources)[i].path + ": " + e.what());
+           }
            collect_records(f, slots, (*corpus_files)[i]);
          }
          return caf::error{};

@@ -156,12 +156,13 @@ struct dead_definition {
   std::uint32_t line = 0;
 };
 
-/// `dead_code`: internal definitions - private names (`_x`, dunders
-/// excluded), anything in a private module, nested defs - that no call
-/// resolves to and whose name is never read, accessed as an attribute or
-/// exported anywhere in the corpus. Decorated definitions and test_*/Test*
-/// names are exempt (a framework finds them). Public names of public
-/// modules are API, never dead.
+/// `dead_code`: internal definitions - those whose own name is private
+/// (`_x`, dunders excluded), anything in a private module, functions and
+/// classes local to a def - that no call resolves to and whose name is never
+/// read, accessed as an attribute or exported anywhere in the corpus.
+/// Decorated definitions and [_]test*/[_]Test* names are exempt (a test
+/// framework finds them). Public names of public modules are API, never dead; public
+/// methods are reached through instances (often by getattr), never dead.
 struct dead_code_result {
   std::vector<dead_definition> items;
 };
