@@ -1,7 +1,7 @@
 # The records of the group-1 metric agents (size, complexity, imports,
-# docstrings, todos) for one file, as stored in the cache tiers and sent
-# between nodes. One root struct per agent. Field numbers are forever; add,
-# never reuse.
+# docstrings, todos) and rule checkers (security, naming) for one file, as
+# stored in the cache tiers and sent between nodes. One root struct per
+# agent. Field numbers are forever; add, never reuse.
 @0xccbefd5b34d4228a;
 
 $import "/capnp/c++.capnp".namespace("troupe::actors::schema");
@@ -84,4 +84,29 @@ struct Todo {
 
 struct TodosRecord {
   todos @0 :List(Todo);
+}
+
+# `security`: one issue as bandit reports it; rule is bandit's test id,
+# severity and confidence are LOW, MEDIUM or HIGH.
+struct SecurityFinding {
+  rule @0 :Text;
+  line @1 :UInt32;
+  name @2 :Text;
+  severity @3 :Text;
+  confidence @4 :Text;
+}
+
+struct SecurityRecord {
+  findings @0 :List(SecurityFinding);
+}
+
+# `naming`: one violation as pep8-naming reports it; rule is its code.
+struct NamingViolation {
+  rule @0 :Text;
+  line @1 :UInt32;
+  name @2 :Text;
+}
+
+struct NamingRecord {
+  violations @0 :List(NamingViolation);
 }

@@ -1,6 +1,7 @@
-// The built-in metric agents (size, complexity, imports, docstrings, todos):
-// each is the same adapter around an extract_* function, the record's codec
-// (metric_codecs.cpp) and its report.json members (metric_json.cpp).
+// The built-in metric agents (size, complexity, imports, docstrings, todos)
+// and rule checkers (security, naming): each is the same adapter around an
+// extract_* function, the record's codec (metric_codecs.cpp) and its
+// report.json members (metric_json.cpp).
 #include "troupe/actors/file_agent.hpp"
 
 #include <utility>
@@ -75,6 +76,16 @@ std::vector<std::shared_ptr<const file_agent>> builtin_file_agents() {
                                 &extract_docstrings),
     make_agent<file_todos>("todos", "TODO/FIXME/XXX/HACK comments with line and text",
                            &extract_todos),
+    make_agent<file_security>("security",
+                              "risky calls: eval, exec, pickle/marshal loads, yaml.load "
+                              "without a safe loader, subprocess with shell=True, "
+                              "os.system/popen, tempfile.mktemp, md5/sha1, hard-coded "
+                              "secrets (bandit's rules of the same names)",
+                              &extract_security),
+    make_agent<file_naming>("naming",
+                            "PEP 8 naming violations (classes, functions, arguments, "
+                            "constants), as pep8-naming reports them",
+                            &extract_naming),
   };
 }
 

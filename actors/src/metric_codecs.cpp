@@ -1,5 +1,7 @@
 #include "file_agents/metric_codecs.hpp"
 
+#include <algorithm>
+
 #include <kj/debug.h>
 
 #include "file_agents/record_bytes.hpp"
@@ -240,6 +242,81 @@ bool decode_record(std::string_view bytes, file_todos& out) {
     out.todos.reserve(todos.size());
     for (auto t : todos)
       out.todos.push_back({t.getLine(), text(t.getTag()), text(t.getText())});
+    return true;
+  });
+}
+
+// -- security and naming ------------------------------------------------------
+
+namespace {
+
+/// A rule id as the checkers write them: one uppercase letter, three digits.
+bool rule_id(const std::string& rule) noexcept {
+  return rule.size() == 4 && rule[0] >= 'A' && rule[0] <= 'Z'
+         && std::all_of(rule.begin() + 1, rule.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool level(const std::string& s) noexcept {
+  return s == "LOW" || s == "MEDIUM" || s == "HIGH";
+}
+
+} // namespace
+
+std::string encode_record(const file_security& record) {
+  capnp::MallocMessageBuilder message;
+  auto root = message.initRoot<schema::SecurityRecord>();
+  auto list = root.initFindings(list_size(record.findings.size()));
+  for (unsigned i = 0; i < list.size(); ++i) {
+    const auto& f = record.findings[i];
+    list[i].setRule(f.rule);
+    list[i].setLine(f.line);
+    list[i].setName(f.name);
+    list[i].setSeverity(f.severity);
+    list[i].setConfidence(f.confidence);
+  }
+  return message_bytes(message);
+}
+
+bool decode_record(std::string_view bytes, file_security& out) {
+  return read_record<schema::SecurityRecord>(bytes, [&](auto root) {
+    out = file_security{};
+    auto findings = root.getFindings();
+    out.findings.reserve(findings.size());
+    for (auto f : findings) {
+      security_finding d{text(f.getRule()), f.getLine(), text(f.getName()),
+                         text(f.getSeverity()), text(f.getConfidence())};
+      if (!rule_id(d.rule) || d.line == 0 || !level(d.severity) || !level(d.confidence))
+        return false;
+      out.findings.push_back(std::move(d));
+    }
+    return true;
+  });
+}
+
+std::string encode_record(const file_naming& record) {
+  capnp::MallocMessageBuilder message;
+  auto root = message.initRoot<schema::NamingRecord>();
+  auto list = root.initViolations(list_size(record.violations.size()));
+  for (unsigned i = 0; i < list.size(); ++i) {
+    const auto& v = record.violations[i];
+    list[i].setRule(v.rule);
+    list[i].setLine(v.line);
+    list[i].setName(v.name);
+  }
+  return message_bytes(message);
+}
+
+bool decode_record(std::string_view bytes, file_naming& out) {
+  return read_record<schema::NamingRecord>(bytes, [&](auto root) {
+    out = file_naming{};
+    auto violations = root.getViolations();
+    out.violations.reserve(violations.size());
+    for (auto v : violations) {
+      naming_violation d{text(v.getRule()), v.getLine(), text(v.getName())};
+      if (!rule_id(d.rule) || d.line == 0)
+        return false;
+      out.violations.push_back(std::move(d));
+    }
     return true;
   });
 }

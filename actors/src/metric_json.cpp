@@ -72,4 +72,28 @@ void write_members(const file_todos& record, json_writer& out) {
   out.end_array();
 }
 
+void write_members(const file_security& record, json_writer& out) {
+  out.begin_array("security");
+  for (const auto& f : record.findings)
+    out.begin_object()
+      .value("rule", f.rule)
+      .value("line", f.line)
+      .value("name", f.name)
+      .value("severity", f.severity)
+      .value("confidence", f.confidence)
+      .end_object();
+  out.end_array();
+}
+
+void write_members(const file_naming& record, json_writer& out) {
+  out.begin_array("naming");
+  for (const auto& v : record.violations)
+    out.begin_object()
+      .value("rule", v.rule)
+      .value("line", v.line)
+      .value("name", v.name)
+      .end_object();
+  out.end_array();
+}
+
 } // namespace troupe::actors::detail

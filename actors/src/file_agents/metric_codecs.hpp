@@ -1,6 +1,6 @@
-// File: the records of the built-in metric agents in their wire and disk form
-// (Cap'n Proto, schema/metrics.capnp). Later groups read the records back
-// with the decode_* functions.
+// File: the records of the built-in metric and rule-checking agents in their
+// wire and disk form (Cap'n Proto, schema/metrics.capnp). Later groups read
+// the records back with the decode_* functions.
 #pragma once
 
 #include <string>
@@ -9,6 +9,8 @@
 #include "troupe/actors/complexity.hpp"
 #include "troupe/actors/docstrings.hpp"
 #include "troupe/actors/imports.hpp"
+#include "troupe/actors/naming.hpp"
+#include "troupe/actors/security.hpp"
 #include "troupe/actors/size_metrics.hpp"
 #include "troupe/actors/todos.hpp"
 
@@ -20,6 +22,8 @@ std::string encode_record(const file_complexity& record);
 std::string encode_record(const file_imports& record);
 std::string encode_record(const file_docstrings& record);
 std::string encode_record(const file_todos& record);
+std::string encode_record(const file_security& record);
+std::string encode_record(const file_naming& record);
 
 /// Parses a message written by the matching encode_record; false (and `out`
 /// unspecified) when the bytes are not exactly one well-formed message of
@@ -29,5 +33,7 @@ std::string encode_record(const file_todos& record);
 [[nodiscard]] bool decode_record(std::string_view bytes, file_imports& out);
 [[nodiscard]] bool decode_record(std::string_view bytes, file_docstrings& out);
 [[nodiscard]] bool decode_record(std::string_view bytes, file_todos& out);
+[[nodiscard]] bool decode_record(std::string_view bytes, file_security& out);
+[[nodiscard]] bool decode_record(std::string_view bytes, file_naming& out);
 
 } // namespace troupe::actors::detail

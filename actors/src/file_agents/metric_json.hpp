@@ -1,5 +1,6 @@
-// File: how the built-in metric records appear in a file's object of
-// report.json (DESIGN.md, "Contracts"). Each writer adds one or two members:
+// File: how the built-in metric and rule-checking records appear in a file's
+// object of report.json (DESIGN.md, "Contracts"). Each writer adds one or two
+// members:
 //   "size":       {total, code, comment, blank, docstring}
 //   "complexity": [{qualname, line, complexity, mccabe_key}] for every def;
 //                 mccabe_key is "" when mccabe keeps no graph of its own
@@ -11,12 +12,18 @@
 //                 `import m as alias`
 //   "docstrings": {module, documented, total, coverage}
 //   "todos":      [{line, tag, text}]
+//   "security":   [{rule, line, name, severity, confidence}], rule a bandit
+//                 test id, name the call's resolved name or the
+//                 password-like name
+//   "naming":     [{rule, line, name}], rule a pep8-naming code
 #pragma once
 
 #include "troupe/actors/complexity.hpp"
 #include "troupe/actors/docstrings.hpp"
 #include "troupe/actors/imports.hpp"
 #include "troupe/actors/json_writer.hpp"
+#include "troupe/actors/naming.hpp"
+#include "troupe/actors/security.hpp"
 #include "troupe/actors/size_metrics.hpp"
 #include "troupe/actors/todos.hpp"
 
@@ -28,5 +35,7 @@ void write_members(const file_complexity& record, json_writer& out);
 void write_members(const file_imports& record, json_writer& out);
 void write_members(const file_docstrings& record, json_writer& out);
 void write_members(const file_todos& record, json_writer& out);
+void write_members(const file_security& record, json_writer& out);
+void write_members(const file_naming& record, json_writer& out);
 
 } // namespace troupe::actors::detail

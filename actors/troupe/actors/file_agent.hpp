@@ -55,7 +55,7 @@ public:
 
 /// The built-in file agents other than `symbols` (which the run pipeline
 /// handles itself, as every later group reads it): size, complexity,
-/// imports, docstrings, todos.
+/// imports, docstrings, todos, security, naming.
 std::vector<std::shared_ptr<const file_agent>> builtin_file_agents();
 
 } // namespace troupe::actors

@@ -13,6 +13,10 @@
 #include "troupe/actors/complexity.hpp"
 #include "troupe/actors/docstrings.hpp"
 #include "troupe/actors/imports.hpp"
+#include "troupe/actors/naming.hpp"
+#include "troupe/actors/python_parser.hpp"
+#include "troupe/actors/python_source.hpp"
+#include "troupe/actors/security.hpp"
 #include "troupe/actors/size_metrics.hpp"
 #include "troupe/actors/todos.hpp"
 
@@ -58,6 +62,19 @@ json expected_members(const std::string& id, const parsed_fixture& f) {
     auto d = extract_docstrings(f.tree, f.text);
     return {{"docstrings", {{"module", d.module.present}, {"documented", d.documented},
                             {"total", d.total}, {"coverage", d.coverage()}}}};
+  }
+  if (id == "security") {
+    json security = json::array();
+    for (const auto& s : extract_security(f.tree, f.text).findings)
+      security.push_back({{"rule", s.rule}, {"line", s.line}, {"name", s.name},
+                          {"severity", s.severity}, {"confidence", s.confidence}});
+    return {{"security", security}};
+  }
+  if (id == "naming") {
+    json naming = json::array();
+    for (const auto& n : extract_naming(f.tree, f.text).violations)
+      naming.push_back({{"rule", n.rule}, {"line", n.line}, {"name", n.name}});
+    return {{"naming", naming}};
   }
   json todos = json::array();
   for (const auto& t : extract_todos(f.tree, f.text).todos)
@@ -122,13 +139,17 @@ void check_against_python(const std::string& id, const json& got, const json& wa
   }
 }
 
-const char* const agent_ids[] = {"size", "complexity", "imports", "docstrings", "todos"};
+// builtin_file_agents() in order; the first five are checked against
+// expected_metrics.json, the rule checkers against tests/fixtures/checks.
+const char* const agent_ids[] = {"size", "complexity", "imports", "docstrings", "todos",
+                                 "security", "naming"};
+const char* const metric_ids[] = {"size", "complexity", "imports", "docstrings", "todos"};
 
 } // namespace
 
 TEST_CASE("built-in file agents: ids, versions and edges", "[agents]") {
   auto agents = builtin_file_agents();
-  REQUIRE(agents.size() == 5);
+  REQUIRE(agents.size() == 7);
   auto builtin = builtin_agents();
   agent_registry registry;
   std::set<std::string> ids;
@@ -149,7 +170,7 @@ TEST_CASE("built-in file agents: ids, versions and edges", "[agents]") {
     CHECK(table->scope == d.scope);
     CHECK(table->depends_on == d.depends_on);
   }
-  CHECK(registry.agents().size() == 5);
+  CHECK(registry.agents().size() == 7);
   CHECK_FALSE(registry.add(agents[0]->descriptor()).empty()); // taken
 }
 
@@ -158,7 +179,7 @@ TEST_CASE("file agents on the metric fixtures", "[agents][fixtures]") {
   REQUIRE(expected["files"].size() >= 6);
   for (const auto& [name, want] : expected["files"].items()) {
     auto fixture = parse_fixture(name);
-    for (const auto* id : agent_ids) {
+    for (const auto* id : metric_ids) {
       INFO(name << ": " << id);
       auto agent = builtin_agent(id);
       auto record = agent->analyse(fixture.tree, fixture.text);
@@ -168,6 +189,32 @@ TEST_CASE("file agents on the metric fixtures", "[agents][fixtures]") {
       CHECK(got == expected_members(id, fixture));
       REQUIRE(want.contains(id));
       check_against_python(id, got, want[id]);
+    }
+  }
+}
+
+TEST_CASE("rule-checking agents on the check fixtures", "[agents][fixtures]") {
+  // Agreement with bandit and flake8 is troupe_checks_test's; here the
+  // report.json members must carry the extractors' records.
+  auto dir = metrics_fixture_dir() + "/../../checks/";
+  for (const auto* name : {"security_calls.py", "security_passwords.py", "naming_definitions.py",
+                           "naming_variables.py", "noqa_markers.py", "file_noqa.py"}) {
+    auto source = decode_python_source(read_bytes(dir + name), 1 << 20);
+    REQUIRE(source.status == source_status::ok);
+    parsed_fixture fixture;
+    fixture.text = std::move(source.text);
+    python_parser parser;
+    fixture.tree = parser.parse(fixture.text);
+    for (const auto* id : {"security", "naming"}) {
+      INFO(name << ": " << id);
+      auto agent = builtin_agent(id);
+      auto record = agent->analyse(fixture.tree, fixture.text);
+      CHECK(agent->analyse(fixture.tree, fixture.text) == record); // deterministic
+      auto got = members_of(*agent, record);
+      REQUIRE(got.is_object());
+      CHECK(got == expected_members(id, fixture));
+      if (std::string{name}.rfind(id, 0) == 0) // security_*.py, naming_*.py
+        CHECK_FALSE(got[id].empty());
     }
   }
 }

@@ -8,6 +8,8 @@
 #include <random>
 
 #include "file_agents/metric_codecs.hpp"
+#include "troupe/actors/python_parser.hpp"
+#include "troupe/actors/python_source.hpp"
 
 using namespace troupe::actors;
 using namespace troupe::actors::testing;
@@ -55,18 +57,35 @@ Record round_trip(const Record& in) {
   return out;
 }
 
+/// tests/fixtures/checks/`name`, decoded and parsed.
+parsed_fixture parse_check_fixture(const std::string& name) {
+  auto path = metrics_fixture_dir() + "/../../checks/" + name;
+  auto source = decode_python_source(read_bytes(path), 1 << 20);
+  REQUIRE(source.status == source_status::ok);
+  parsed_fixture out;
+  out.text = std::move(source.text);
+  python_parser parser;
+  out.tree = parser.parse(out.text);
+  REQUIRE(out.tree);
+  return out;
+}
+
 /// A valid record of each agent, from the richest fixtures.
 std::vector<std::pair<std::shared_ptr<const file_agent>, std::string>> fixture_records() {
   auto complexity = parse_fixture("complexity_rules.py");
   auto imports = parse_fixture("imports_forms.py");
   auto docstrings = parse_fixture("docstrings_forms.py");
   auto todos = parse_fixture("todos_forms.py");
+  auto security = parse_check_fixture("security_calls.py");
+  auto naming = parse_check_fixture("naming_variables.py");
   std::vector<std::pair<std::shared_ptr<const file_agent>, std::string>> out;
   for (auto& agent : builtin_file_agents()) {
     const auto& id = agent->descriptor().id;
     const auto& f = id == "imports" ? imports
                     : id == "docstrings" ? docstrings
-                    : id == "todos" ? todos : complexity;
+                    : id == "todos" ? todos
+                    : id == "security" ? security
+                    : id == "naming" ? naming : complexity;
     out.emplace_back(agent, agent->analyse(f.tree, f.text));
   }
   return out;
@@ -113,6 +132,19 @@ TEST_CASE("metric records survive a round trip field by field", "[agents][codec]
   REQUIRE(t.todos.size() == 1);
   CHECK((t.todos[0].line == 7 && t.todos[0].tag == "XXX"));
   CHECK(t.todos[0].text == "XXX with a \"quote\"\tand tab");
+
+  auto sec = round_trip(file_security{{{"B602", 12, "subprocess.run", "HIGH", "HIGH"},
+                                       {"B105", 40000, "pass\xc3\xa9", "LOW", "MEDIUM"}}});
+  REQUIRE(sec.findings.size() == 2);
+  CHECK((sec.findings[0].rule == "B602" && sec.findings[0].line == 12));
+  CHECK((sec.findings[0].name == "subprocess.run" && sec.findings[0].severity == "HIGH"));
+  CHECK((sec.findings[1].name == "pass\xc3\xa9" && sec.findings[1].confidence == "MEDIUM"));
+
+  auto n = round_trip(file_naming{{{"N806", 3, "Local"}, {"N805", 9, "this"}}});
+  REQUIRE(n.violations.size() == 2);
+  CHECK((n.violations[0].rule == "N806" && n.violations[0].line == 3
+         && n.violations[0].name == "Local"));
+  CHECK((n.violations[1].rule == "N805" && n.violations[1].name == "this"));
 }
 
 TEST_CASE("damaged records do not decode", "[agents][codec]") {
@@ -150,6 +182,21 @@ TEST_CASE("records that break their invariants do not decode", "[agents][codec]"
     INFO(bad);
     CHECK(members_of(*todos, detail::encode_record(file_todos{{{1, "TODO", bad}}})).is_null());
   }
+  // Rule ids, lines and levels the checkers never write.
+  auto security = builtin_agent("security");
+  for (auto bad : {security_finding{"", 1, "eval", "LOW", "HIGH"},
+                   security_finding{"B30", 1, "eval", "LOW", "HIGH"},
+                   security_finding{"b307", 1, "eval", "LOW", "HIGH"},
+                   security_finding{"B307", 0, "eval", "LOW", "HIGH"},
+                   security_finding{"B307", 1, "eval", "low", "HIGH"},
+                   security_finding{"B307", 1, "eval", "LOW", ""}}) {
+    INFO(bad.rule << " " << bad.line << " " << bad.severity << " " << bad.confidence);
+    CHECK(members_of(*security, detail::encode_record(file_security{{bad}})).is_null());
+  }
+  auto naming = builtin_agent("naming");
+  CHECK(members_of(*naming, detail::encode_record(file_naming{{{"N8", 1, "x"}}})).is_null());
+  CHECK(members_of(*naming, detail::encode_record(file_naming{{{"N802", 0, "x"}}})).is_null());
+  CHECK(members_of(*naming, detail::encode_record(file_naming{{{"N802", 1, "\xff"}}})).is_null());
   auto ok = members_of(*todos, detail::encode_record(file_todos{{{1, "TODO", "\xf0\x9f\x98\x80 \x01"}}}));
   REQUIRE(ok.is_object());
   CHECK(ok["todos"][0]["text"] == "\xf0\x9f\x98\x80 \x01");
