@@ -1,5 +1,6 @@
 // File: grammar ids and helpers for the rule checkers.
 #include "checks_grammar.hpp"
+#include "python_grammar.hpp"
 
 #include <cstring>
 #include <locale.h>
@@ -123,13 +124,7 @@ checks_grammar make_checks_grammar() {
 }
 
 std::string_view text_of(TSNode node, std::string_view utf8) noexcept {
-  if (ts_node_is_null(node))
-    return {};
-  auto start = ts_node_start_byte(node);
-  auto end = ts_node_end_byte(node);
-  if (start > end || end > utf8.size())
-    return {};
-  return utf8.substr(start, end - start);
+  return node_text(node, utf8);
 }
 
 /// The prefix letters of one string token (`rb`, `f`, ``) and whether it is
