@@ -14,6 +14,7 @@
 
 #include "l2_files.hpp"
 #include "l2_record.hpp"
+#include "troupe/cache/record_bundle.hpp"
 
 namespace troupe::cache {
 
@@ -48,10 +49,13 @@ void for_each_file(const std::string& root,
       std::string_view name{e->d_name};
       if (name == "." || name == "..")
         continue;
-      auto path = dir + '/' + e->d_name;
+      if (e->d_type != DT_REG && e->d_type != DT_UNKNOWN)
+        continue;
+      // Relative to the open folder: one path component to resolve.
       struct stat st;
-      if (::lstat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode))
-        fn(path, name, st);
+      if (::fstatat(::dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0
+          && S_ISREG(st.st_mode))
+        fn(dir + '/' + e->d_name, name, st);
     }
     ::closedir(d);
   }
@@ -143,9 +147,15 @@ l2_verify_report l2_store::verify(bool remove_bad) {
       bad = "unreadable";
     } else {
       struct stat now;
-      bad = ::fstat(fd, &now) != 0
-              ? "unreadable"
-              : read_l2_record(fd, now.st_size, *key, payload);
+      if (::fstat(fd, &now) != 0) {
+        bad = "unreadable";
+      } else {
+        auto size = static_cast<std::uint64_t>(now.st_size);
+        payload.resize(size >= l2_header_size ? size - l2_header_size : 0);
+        bad = read_l2_record(fd, size, *key, payload.data());
+      }
+      if (bad == nullptr && is_bundle(payload))
+        bad = check_bundle(payload);
       ::close(fd);
     }
     if (bad == nullptr) {

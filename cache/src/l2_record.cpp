@@ -3,10 +3,13 @@
 #include <cerrno>
 #include <cstring>
 
+#include <sys/uio.h>
 #include <unistd.h>
 
 #define XXH_STATIC_LINKING_ONLY
 #include <xxhash.h>
+
+#include "byte_io.hpp"
 
 namespace troupe::cache::detail {
 
@@ -21,30 +24,6 @@ namespace {
 //  40  XXH3-64 of bytes 0..40 followed by the payload
 constexpr unsigned char magic[8] = {'T', 'R', 'P', 'C', 'A', 'C', 'H', 'E'};
 constexpr std::size_t checksum_offset = 40;
-
-void put_u32(unsigned char* out, std::uint32_t x) {
-  for (int i = 0; i < 4; ++i)
-    out[i] = static_cast<unsigned char>(x >> (8 * i));
-}
-
-void put_u64(unsigned char* out, std::uint64_t x) {
-  for (int i = 0; i < 8; ++i)
-    out[i] = static_cast<unsigned char>(x >> (8 * i));
-}
-
-std::uint32_t get_u32(const unsigned char* in) {
-  std::uint32_t x = 0;
-  for (int i = 3; i >= 0; --i)
-    x = (x << 8) | in[i];
-  return x;
-}
-
-std::uint64_t get_u64(const unsigned char* in) {
-  std::uint64_t x = 0;
-  for (int i = 7; i >= 0; --i)
-    x = (x << 8) | in[i];
-  return x;
-}
 
 std::uint64_t checksum(const unsigned char* header, std::string_view payload) {
   XXH3_state_t state;
@@ -85,14 +64,33 @@ l2_header encode_l2_header(const cache_key& key, std::string_view payload) {
 }
 
 const char* read_l2_record(int fd, std::uint64_t size,
-                           const cache_key& expected, std::string& payload) {
+                           const cache_key& expected, char* payload) {
   if (size == 0)
     return "empty";
   if (size < l2_header_size)
     return "truncated";
+  // One system call for header and payload: the file size (which bounds
+  // the caller's allocation, whatever the header claims) gives the payload
+  // length, checked against the header's below.
   l2_header h;
-  if (!pread_exact(fd, h.data(), h.size(), 0))
+  auto payload_size = static_cast<std::size_t>(size - l2_header_size);
+  struct iovec parts[2] = {{h.data(), h.size()}, {payload, payload_size}};
+  ssize_t n;
+  do
+    n = ::preadv(fd, parts, 2, 0);
+  while (n < 0 && errno == EINTR);
+  if (n < 0)
     return "truncated";
+  auto got = static_cast<std::uint64_t>(n);
+  if (got < l2_header_size
+      && !pread_exact(fd, h.data() + got, l2_header_size - got, static_cast<off_t>(got)))
+    return "truncated";
+  if (got < size) {
+    auto done = got > l2_header_size ? got - l2_header_size : 0;
+    if (!pread_exact(fd, payload + done, payload_size - done,
+                     static_cast<off_t>(l2_header_size + done)))
+      return "truncated";
+  }
   if (std::memcmp(h.data(), magic, sizeof(magic)) != 0)
     return "bad magic";
   if (get_u32(h.data() + 8) != l2_format_version
@@ -101,17 +99,13 @@ const char* read_l2_record(int fd, std::uint64_t size,
   if (get_u64(h.data() + 16) != expected.value().high
       || get_u64(h.data() + 24) != expected.value().low)
     return "wrong key";
-  // The file size bounds the allocation, whatever the header claims.
   auto length = get_u64(h.data() + 32);
   if (length > size - l2_header_size)
     return "truncated";
   if (length < size - l2_header_size)
     return "trailing bytes";
-  payload.resize(static_cast<std::size_t>(length));
-  if (length > 0
-      && !pread_exact(fd, payload.data(), payload.size(), l2_header_size))
-    return "truncated";
-  if (checksum(h.data(), payload) != get_u64(h.data() + checksum_offset))
+  if (checksum(h.data(), std::string_view{payload, payload_size})
+      != get_u64(h.data() + checksum_offset))
     return "checksum mismatch";
   return nullptr;
 }

@@ -24,11 +24,14 @@ using l2_header = std::array<unsigned char, l2_header_size>;
 /// included.
 l2_header encode_l2_header(const cache_key& key, std::string_view payload);
 
-/// Reads the record in `fd`, a file of `file_size` bytes, into `payload`;
-/// returns nullptr when it is intact and holds `expected`, else why not
-/// ("empty", "truncated", "bad magic", "unsupported version", "wrong key",
-/// "trailing bytes", "checksum mismatch").
+/// Reads the record in `fd`, a file of `file_size` bytes, with its payload
+/// going to `payload`, which must hold `file_size - l2_header_size` bytes
+/// (may be null when the file is shorter than a header); returns nullptr
+/// when it is intact and holds `expected`, else why not ("empty",
+/// "truncated", "bad magic", "unsupported version", "wrong key", "trailing
+/// bytes", "checksum mismatch"). Header and payload are read with one
+/// system call.
 const char* read_l2_record(int fd, std::uint64_t file_size,
-                           const cache_key& expected, std::string& payload);
+                           const cache_key& expected, char* payload);
 
 } // namespace troupe::cache::detail

@@ -22,7 +22,21 @@ l2_store::l2_store(l2_options options) : options_(std::move(options)) {
     options_.directory.pop_back();
 }
 
-value_ptr l2_store::get(const cache_key& key) {
+char* l2_read_buffer::reserve(std::size_t n) {
+  if (n > capacity_) {
+    // Uninitialised on purpose: the read overwrites it.
+    data_.reset(new char[n]);
+    capacity_ = n;
+  }
+  size_ = n;
+  return data_.get();
+}
+
+// Opens, reads and verifies the record under `key` into the memory
+// `alloc(payload_size)` returns; nullptr when intact, "absent" when there
+// is no file, else why it is corrupt (counted, removed).
+template <class Alloc>
+const char* l2_store::read_file(const cache_key& key, Alloc&& alloc, l2_payload_check check) {
   auto path = record_path(key);
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
@@ -30,13 +44,20 @@ value_ptr l2_store::get(const cache_key& key) {
     std::lock_guard<std::mutex> guard{mtx_};
     ++stats_.misses;
     forget(key);
-    return nullptr;
+    return "absent";
   }
   struct stat st;
-  auto payload = std::make_shared<std::string>();
-  const char* bad = ::fstat(fd, &st) != 0 ? "unreadable"
-                                          : read_l2_record(fd, st.st_size, key,
-                                                           *payload);
+  const char* bad = nullptr;
+  if (::fstat(fd, &st) != 0) {
+    bad = "unreadable";
+  } else {
+    auto size = static_cast<std::uint64_t>(st.st_size);
+    char* payload = size >= l2_header_size ? alloc(static_cast<std::size_t>(size - l2_header_size))
+                                           : nullptr;
+    bad = read_l2_record(fd, size, key, payload);
+    if (bad == nullptr && check != nullptr)
+      bad = check(std::string_view{payload, static_cast<std::size_t>(size - l2_header_size)});
+  }
   if (bad != nullptr) {
     // Remove the file only if it is still the one we read: another process
     // may have just renamed a good record over it.
@@ -51,7 +72,7 @@ value_ptr l2_store::get(const cache_key& key) {
     ++stats_.corrupt;
     ++stats_.misses;
     forget(key);
-    return nullptr;
+    return bad;
   }
   // Keep the mtime roughly current, so that eviction by any process (and
   // the index rebuilt at the next open) sees this record as recently used.
@@ -63,7 +84,28 @@ value_ptr l2_store::get(const cache_key& key) {
   std::lock_guard<std::mutex> guard{mtx_};
   ++stats_.hits;
   note_present(key, static_cast<std::uint64_t>(st.st_size));
+  return nullptr;
+}
+
+value_ptr l2_store::get(const cache_key& key, l2_payload_check check) {
+  auto payload = std::make_shared<std::string>();
+  auto alloc = [&](std::size_t n) {
+    payload->resize(n);
+    return payload->data();
+  };
+  if (read_file(key, alloc, check) != nullptr)
+    return nullptr;
   return payload;
+}
+
+bool l2_store::read(const cache_key& key, l2_read_buffer& buffer, l2_payload_check check) {
+  buffer.size_ = 0;
+  auto alloc = [&](std::size_t n) { return buffer.reserve(n); };
+  if (read_file(key, alloc, check) != nullptr) {
+    buffer.size_ = 0;
+    return false;
+  }
+  return true;
 }
 
 cache_error l2_store::put(const cache_key& key, std::string_view payload) {
@@ -103,14 +145,21 @@ cache_error l2_store::put(const cache_key& key, std::string_view payload) {
   }
   auto path = record_path(key);
   if (grouped) {
-    std::lock_guard<std::mutex> guard{mtx_};
-    auto now = std::chrono::steady_clock::now();
-    if (queued_.empty())
-      first_queued_ = now;
-    queued_.push_back({tmp, path, key, header.size() + payload.size()});
-    bool due = queued_.size() >= options_.commit_batch
-               || now - first_queued_ >= options_.commit_delay;
-    return due ? commit_locked() : cache_error{};
+    std::vector<queued_record> batch;
+    {
+      std::lock_guard<std::mutex> guard{mtx_};
+      auto now = std::chrono::steady_clock::now();
+      if (queued_.empty())
+        first_queued_ = now;
+      queued_.push_back({tmp, path, key, header.size() + payload.size()});
+      bool due = queued_.size() >= options_.commit_batch
+                 || now - first_queued_ >= options_.commit_delay;
+      if (due)
+        batch.swap(queued_);
+    }
+    // Published outside the mutex: other threads keep reading and queueing
+    // while this one waits for the file system.
+    return publish(std::move(batch));
   }
   {
     // Renaming under the mutex orders it with this process's evictions.
@@ -139,41 +188,57 @@ cache_error l2_store::put(const cache_key& key, std::string_view payload) {
 }
 
 l2_store::~l2_store() {
-  std::lock_guard<std::mutex> guard{mtx_};
-  (void) commit_locked();
+  (void) commit();
 }
 
 cache_error l2_store::commit() {
-  std::lock_guard<std::mutex> guard{mtx_};
-  return commit_locked();
+  std::vector<queued_record> batch;
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    batch.swap(queued_);
+  }
+  return publish(std::move(batch));
 }
 
-cache_error l2_store::commit_locked() {
-  if (queued_.empty())
+cache_error l2_store::publish(std::vector<queued_record> batch) {
+  if (batch.empty())
     return {};
   // One sync makes every queued record's data durable before any rename
-  // publishes it; the second makes the renames durable.
+  // publishes it; the second makes the renames durable. Neither holds the
+  // mutex: a rename racing with this process evicting an older version of
+  // the same key can at worst lose the new record (a later miss), never
+  // expose a partial one.
   int dir_fd = ::open(options_.directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (options_.sync && dir_fd >= 0)
     ::syncfs(dir_fd);
   cache_error first;
-  for (auto& q : queued_) {
+  std::vector<char> published(batch.size(), 0);
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    auto& q = batch[i];
     int err = inject(l2_write_step::rename);
     if (err == 0 && ::rename(q.temp.c_str(), q.path.c_str()) != 0)
       err = errno;
     if (err != 0) {
       ::unlink(q.temp.c_str());
-      ++stats_.write_errors;
       if (!first)
         first = cache_error{errc::unreadable_input, err,
                             "cannot rename cache record to " + q.path + ": " + errno_text(err)};
       continue;
     }
-    ++stats_.writes;
-    note_present(q.key, q.size);
+    published[i] = 1;
   }
-  queued_.clear();
-  evict_to(options_.max_bytes, nullptr);
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      if (!published[i]) {
+        ++stats_.write_errors;
+        continue;
+      }
+      ++stats_.writes;
+      note_present(batch[i].key, batch[i].size);
+    }
+    evict_to(options_.max_bytes, nullptr);
+  }
   if (dir_fd >= 0) {
     if (options_.sync)
       ::syncfs(dir_fd);

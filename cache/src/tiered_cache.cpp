@@ -1,10 +1,16 @@
 #include "troupe/cache/tiered_cache.hpp"
 
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
+
 #include <spdlog/spdlog.h>
 
 #include "troupe/cache/l1_store.hpp"
 #include "troupe/cache/l2_store.hpp"
 #include "troupe/cache/l3_tier.hpp"
+#include "troupe/cache/record_bundle.hpp"
 
 namespace troupe::cache {
 
@@ -131,6 +137,234 @@ cache_error tiered_cache::put(const cache_key& key, std::string_view agent,
     i = stats_.agents.emplace(std::string{agent}, agent_stats{}).first;
   i->second.bytes_written += size;
   return result;
+}
+
+group_lookup tiered_cache::get_group(const cache_key& bundle,
+                                     const std::vector<key_parts>& parts,
+                                     std::string_view input_name) {
+  using duration = clock::duration;
+  constexpr auto l1_index = static_cast<std::size_t>(cache_tier::l1);
+  constexpr auto l2_index = static_cast<std::size_t>(cache_tier::l2);
+  constexpr auto l3_index = static_cast<std::size_t>(cache_tier::l3);
+  // What each member saw, recorded under the lock at the end.
+  struct member_probe {
+    std::array<bool, cache_tier_count> asked{};
+    std::array<duration, cache_tier_count> elapsed{};
+  };
+  group_lookup out;
+  out.bundle = bundle;
+  auto n = parts.size();
+  out.members.resize(n);
+  out.agents.reserve(n);
+  std::vector<member_probe> probes(n);
+  std::size_t missing = 0;
+  auto last = clock::now();
+  for (std::size_t i = 0; i < n; ++i) {
+    out.agents.push_back(parts[i].agent_id);
+    auto& m = out.members[i];
+    m.key = parts[i].key();
+    if (l1_) {
+      m.value = l1_->get(m.key);
+      auto now = clock::now();
+      probes[i].asked[l1_index] = true;
+      probes[i].elapsed[l1_index] = now - last;
+      last = now;
+      m.tier = cache_tier::l1;
+    }
+    missing += m.value == nullptr;
+  }
+  // One bundle read serves every record L1 lacked.
+  bool l2_asked = false;
+  bool l2_served = false;
+  duration l2_elapsed{};
+  std::uint64_t l2_bytes = 0;
+  if (l2_ && missing > 0) {
+    l2_asked = true;
+    auto start = clock::now();
+    // Read into a per-thread buffer: only the records are copied out.
+    thread_local l2_read_buffer buffer;
+    thread_local std::vector<bundle_entry_view> entries;
+    entries.clear();
+    if (l2_->read(bundle, buffer, check_bundle)) {
+      (void) decode_bundle(buffer.view(), entries); // checked by the store
+      // Entries of agents that are not members (another build's) must
+      // survive a rewrite by put_group: keep a copy of the bundle then.
+      for (const auto& e : entries) {
+        if (std::find(out.agents.begin(), out.agents.end(), e.agent) == out.agents.end()) {
+          out.stored = make_value(std::string{buffer.view()});
+          break;
+        }
+      }
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      auto& m = out.members[i];
+      if (m.value)
+        continue;
+      probes[i].asked[l2_index] = true;
+      for (const auto& e : entries) {
+        if (e.key != m.key)
+          continue;
+        m.value = make_value(std::string{e.record});
+        m.tier = cache_tier::l2;
+        l2_bytes += e.record.size();
+        l2_served = true;
+        --missing;
+        if (l1_)
+          note_written(cache_tier::l1, m.value->size(), l1_->put(m.key, m.value));
+        break;
+      }
+      out.l2_incomplete |= m.value == nullptr;
+    }
+    l2_elapsed = clock::now() - start;
+    for (std::size_t i = 0; i < n; ++i)
+      if (probes[i].asked[l2_index])
+        probes[i].elapsed[l2_index] = l2_elapsed;
+  }
+  bool from_l3 = false;
+  if (l3_ && missing > 0) {
+    for (std::size_t i = 0; i < n; ++i) {
+      auto& m = out.members[i];
+      if (m.value)
+        continue;
+      auto start = clock::now();
+      m.value = l3_->get(m.key);
+      probes[i].asked[l3_index] = true;
+      probes[i].elapsed[l3_index] = clock::now() - start;
+      if (m.value) {
+        m.tier = cache_tier::l3;
+        from_l3 = true;
+        --missing;
+        if (l1_)
+          note_written(cache_tier::l1, m.value->size(), l1_->put(m.key, m.value));
+      }
+    }
+  }
+  if (from_l3 && missing == 0 && l2_ && l2_writable()) {
+    // Backfill: the bundle gets the records L3 served.
+    std::vector<value_ptr> values;
+    values.reserve(n);
+    for (const auto& m : out.members)
+      values.push_back(m.value);
+    if (auto err = write_bundle(out, values))
+      spdlog::warn("cache: no longer writing to L2: {}", err.message());
+  }
+  std::vector<std::optional<std::vector<std::string>>> why(n);
+  for (std::size_t i = 0; i < n; ++i)
+    why[i] = history_.remember(parts[i].agent_id, input_name, parts[i], out.members[i].key,
+                               out.members[i].value == nullptr);
+  std::lock_guard<std::mutex> guard{mtx_};
+  if (l2_asked) {
+    // One latency sample per bundle read; hits and misses per record.
+    auto& tier = stats_.tiers[l2_index];
+    tier.bytes_read += l2_bytes;
+    (l2_served ? tier.hit_latency : tier.miss_latency).record(to_ns(l2_elapsed));
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    auto& m = out.members[i];
+    auto& probe = probes[i];
+    bool hit = m.value != nullptr;
+    duration total{};
+    for (std::size_t t = 0; t < cache_tier_count; ++t) {
+      if (!probe.asked[t])
+        continue;
+      total += probe.elapsed[t];
+      auto& tier = stats_.tiers[t];
+      bool answered = hit && static_cast<std::size_t>(m.tier) == t;
+      if (answered)
+        ++tier.hits;
+      else
+        ++tier.misses;
+      if (t == l2_index)
+        continue; // sampled once per bundle above
+      if (answered) {
+        tier.bytes_read += m.value->size();
+        tier.hit_latency.record(to_ns(probe.elapsed[t]));
+      } else {
+        tier.miss_latency.record(to_ns(probe.elapsed[t]));
+      }
+    }
+    auto a = stats_.agents.find(parts[i].agent_id);
+    if (a == stats_.agents.end())
+      a = stats_.agents.emplace(parts[i].agent_id, agent_stats{}).first;
+    auto& agent = a->second;
+    if (hit) {
+      ++agent.hits[static_cast<std::size_t>(m.tier)];
+      agent.bytes_read += m.value->size();
+      agent.hit_latency.record(to_ns(total));
+    } else {
+      ++agent.misses;
+      agent.miss_latency.record(to_ns(total));
+      if (why[i] && !why[i]->empty()) {
+        ++agent.misses_changed;
+        for (auto& part : *why[i])
+          ++agent.changed_parts[part];
+      }
+      m.why_missed = std::move(why[i]);
+    }
+  }
+  return out;
+}
+
+cache_error tiered_cache::put_group(const group_lookup& found,
+                                    const std::vector<value_ptr>& values) {
+  auto n = std::min(values.size(), found.members.size());
+  bool changed = found.l2_incomplete;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& value = values[i];
+    const auto& m = found.members[i];
+    if (value == nullptr || value == m.value)
+      continue;
+    changed = true;
+    auto size = value->size();
+    if (l1_)
+      note_written(cache_tier::l1, size, l1_->put(m.key, value));
+    if (l3_) {
+      auto err = l3_->put(m.key, value);
+      if (err)
+        spdlog::debug("cache: {} put failed: {}", l3_->name(), err.message());
+      note_written(cache_tier::l3, size, !err);
+    }
+    std::lock_guard<std::mutex> guard{mtx_};
+    auto a = stats_.agents.find(found.agents[i]);
+    if (a == stats_.agents.end())
+      a = stats_.agents.emplace(found.agents[i], agent_stats{}).first;
+    a->second.bytes_written += size;
+  }
+  if (!changed || !l2_)
+    return {};
+  if (!l2_writable()) {
+    std::lock_guard<std::mutex> guard{mtx_};
+    ++stats_.l2_puts_skipped;
+    return {};
+  }
+  auto err = write_bundle(found, values);
+  bool was_writable = true;
+  if (err && l2_writable_.compare_exchange_strong(was_writable, false))
+    return err;
+  return {};
+}
+
+cache_error tiered_cache::write_bundle(const group_lookup& found,
+                                       const std::vector<value_ptr>& values) {
+  std::vector<bundle_entry> entries;
+  auto n = std::min(values.size(), found.members.size());
+  entries.reserve(n);
+  for (std::size_t i = 0; i < n; ++i)
+    if (values[i])
+      entries.push_back({found.members[i].key, found.agents[i], *values[i]});
+  // Keep what other builds (with other agents) stored in this bundle; an
+  // older entry of a member agent is superseded.
+  if (found.stored) {
+    std::vector<bundle_entry_view> stored;
+    if (decode_bundle(*found.stored, stored) == nullptr)
+      for (const auto& e : stored)
+        if (std::find(found.agents.begin(), found.agents.end(), e.agent) == found.agents.end())
+          entries.push_back({e.key, e.agent, e.record});
+  }
+  auto payload = encode_bundle(entries);
+  auto err = l2_->put(found.bundle, payload);
+  note_written(cache_tier::l2, payload.size(), !err);
+  return err;
 }
 
 tiered_stats tiered_cache::stats() const {

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <memory>
 #include <string_view>
+#include <vector>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -16,6 +17,7 @@
 #include "troupe/actors/symbols_agent.hpp"
 #include "troupe/actors/symbols_codec.hpp"
 #include "troupe/cache/digest.hpp"
+#include "troupe/cache/record_bundle.hpp"
 #include "troupe/cache/tiered_cache.hpp"
 
 namespace troupe::detail {
@@ -87,45 +89,25 @@ file_state state_of(actors::source_status status) {
   return file_state::unreadable;
 }
 
-cache::key_parts record_key(const char* agent, std::string version,
-                            const cache::digest& content) {
-  cache::key_parts parts;
-  parts.agent_id = agent;
-  parts.agent_version = std::move(version);
+/// The group of the L2 bundle holding a file's group-1 records (see
+/// cache/troupe/cache/record_bundle.hpp): keyed by this name and the file's
+/// content digest, each record inside by its own per-agent key.
+constexpr std::string_view bundle_group = "group1";
+
+/// Fills the key parts of one agent's record of a file (reusing the
+/// strings' buffers).
+void set_record_key(cache::key_parts& parts, std::string_view agent, std::string_view version,
+                    const cache::digest& content) {
+  parts.agent_id.assign(agent.data(), agent.size());
+  parts.agent_version.assign(version.data(), version.size());
   parts.grammar_version = actors::symbols_agent::grammar;
+  parts.settings.clear();
   parts.input = content;
-  return parts;
+  parts.upstream.clear();
 }
 
 double seconds_since(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
-}
-
-/// Looks up the records of the other file agents; returns their keys and
-/// whether any is missing.
-bool lookup_agent_records(const file_agent_list& agents, const cache::digest& content,
-                          cache::tiered_cache* cache, const std::string& path,
-                          file_analysis& out, std::vector<cache::cache_key>& keys) {
-  bool missing = false;
-  out.records.assign(agents.size(), nullptr);
-  out.record_hits.assign(agents.size(), 0);
-  for (std::size_t i = 0; i < agents.size(); ++i) {
-    const auto& d = agents[i]->descriptor();
-    auto parts = record_key(d.id.c_str(), std::to_string(d.version), content);
-    if (!cache) {
-      missing = true;
-      continue;
-    }
-    auto found = cache->get(parts, path);
-    keys[i] = found.key;
-    if (found) {
-      out.records[i] = found.value;
-      out.record_hits[i] = 1;
-    } else {
-      missing = true;
-    }
-  }
-  return missing;
 }
 
 } // namespace
@@ -152,19 +134,35 @@ file_analysis analyse_file(const std::string& root, const source_file& file,
   auto digest = cache::content_digest(bytes);
   out.digest = digest.hex();
   auto started = std::chrono::steady_clock::now();
-  auto symbols_parts = record_key(actors::symbols_agent::id, actors::symbols_agent::version, digest);
-  cache::cache_lookup symbols_found;
+  // One lookup for every group-1 record of the file: `symbols` first, then
+  // the file agents in order. L2 holds them as one bundle per file content.
+  thread_local std::vector<cache::key_parts> parts;
+  parts.resize(agents.size() + 1);
+  set_record_key(parts[0], actors::symbols_agent::id, actors::symbols_agent::version, digest);
+  for (std::size_t i = 0; i < agents.size(); ++i) {
+    const auto& d = agents[i]->descriptor();
+    set_record_key(parts[i + 1], d.id, std::to_string(d.version), digest);
+  }
+  out.records.assign(agents.size(), nullptr);
+  out.record_hits.assign(agents.size(), 0);
+  cache::group_lookup found;
+  bool agents_missing = !agents.empty();
   if (cache) {
-    symbols_found = cache->get(symbols_parts, file.path);
-    if (symbols_found && actors::decode_symbols(*symbols_found.value, out.symbols))
+    found = cache->get_group(cache::bundle_key(bundle_group, digest), parts, file.path);
+    const auto& symbols_found = found.members[0];
+    if (symbols_found.value && actors::decode_symbols(*symbols_found.value, out.symbols))
       out.cache_hit = true;
-    else if (symbols_found)
+    else if (symbols_found.value)
       out.corrupt_record = true; // checksum passed but the schema did not
     if (symbols_found.why_missed)
       out.why_missed = *symbols_found.why_missed;
+    agents_missing = false;
+    for (std::size_t i = 0; i < agents.size(); ++i) {
+      out.records[i] = found.members[i + 1].value;
+      out.record_hits[i] = out.records[i] != nullptr;
+      agents_missing |= out.records[i] == nullptr;
+    }
   }
-  std::vector<cache::cache_key> keys(agents.size());
-  bool agents_missing = lookup_agent_records(agents, digest, cache, file.path, out, keys);
   if (out.cache_hit && !agents_missing) {
     out.stage_seconds = seconds_since(started);
     return out; // everything from the cache: no parse
@@ -181,23 +179,24 @@ file_analysis analyse_file(const std::string& root, const source_file& file,
   }
   // One parse serves every agent whose record was missing.
   auto tree = parser.parse(source.text);
-  auto store = [&](const cache::cache_key& key, const std::string& agent, cache::value_ptr value) {
-    if (!cache)
-      return;
-    auto err = cache->put(key, agent, value);
-    if (err && out.cache_error.empty())
-      out.cache_error = err.message();
-  };
+  cache::value_ptr symbols_record = out.cache_hit ? found.members[0].value : nullptr;
   if (!out.cache_hit) {
     out.symbols = actors::extract_symbol_record(tree, source.text);
-    store(symbols_found.key, symbols_parts.agent_id,
-          cache::make_value(actors::encode_symbols(out.symbols)));
+    if (cache)
+      symbols_record = cache::make_value(actors::encode_symbols(out.symbols));
   }
   for (std::size_t i = 0; i < agents.size(); ++i) {
-    if (out.records[i])
-      continue;
-    out.records[i] = cache::make_value(agents[i]->analyse(tree, source.text));
-    store(keys[i], agents[i]->descriptor().id, out.records[i]);
+    if (!out.records[i])
+      out.records[i] = cache::make_value(agents[i]->analyse(tree, source.text));
+  }
+  if (cache) {
+    // Stores the new records; L2 gets the file's bundle rewritten once.
+    std::vector<cache::value_ptr> values;
+    values.reserve(agents.size() + 1);
+    values.push_back(std::move(symbols_record));
+    values.insert(values.end(), out.records.begin(), out.records.end());
+    if (auto err = cache->put_group(found, values))
+      out.cache_error = err.message();
   }
   out.stage_seconds = seconds_since(started);
   return out;

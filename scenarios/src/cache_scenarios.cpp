@@ -98,9 +98,11 @@ scenario_spec cache_warm(const scenario_inputs& in) {
   s.required = 20;
   s.also_against = {"no_cache"};
   s.notes = {uncached_note,
-             "l2_hit_p50_us/l2_hit_p99_us of warm_l2 are the L2 tier's lookup latency "
-             "(read, checksum and header check of one record file, page cache warm); its few "
-             "L1 hits are files whose content another file already had."};
+             "l2_hit_p50_us/l2_hit_p99_us of warm_l2 are the L2 tier's lookup latency: one "
+             "sample per source file, the read, checksum and header check of the file's bundle "
+             "(one L2 file holding every group-1 record of that content, page cache warm); "
+             "l2_hits counts records. Its few L1 hits are files whose content another file "
+             "already had."};
   s.variants.push_back(run_variant(in, s.baseline, in.corpus, cold_cache, "cache_warm-cold",
                                    {edit, "--clear", cold_cache}));
   auto fill = troupe_run(in, in.corpus, warm_cache, "cache_warm-fill");

@@ -4,6 +4,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
+#include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -39,6 +41,25 @@ std::vector<fs::path> records(const fs::path& cache) {
   return out;
 }
 
+/// The group-1 (per-file) rows of report.json's agents.
+std::vector<json> file_agents(const json& report) {
+  std::vector<json> out;
+  for (auto& agent : report["agents"])
+    if (agent.value("group", 0) == 1)
+      out.push_back(agent);
+  return out;
+}
+
+/// The number of distinct contents among the parsed files: one L2 bundle
+/// each.
+std::size_t parsed_contents(const json& report) {
+  std::set<std::string> digests;
+  for (auto& f : report["files"])
+    if (f["state"] == "parsed")
+      digests.insert(f["digest"].get<std::string>());
+  return digests.size();
+}
+
 /// A small tree: the Python fixtures.
 fs::path fixture_root() {
   return source_dir() / "tests/fixtures/python";
@@ -61,13 +82,17 @@ TEST_CASE("a warm run serves every file from the cache with identical output",
   CHECK(cold["agents"][0]["cache_misses"] == parsed);
   CHECK(warm["agents"][0]["cache_hits"] == parsed);
   CHECK(warm["agents"][0]["cache_misses"] == 0);
-  // Every agent's record of every parsed file came from the disk tier.
-  // Every group-1 agent keeps one record per parsed file; corpus agents
-  // (groups 2 and 3) are computed from those and are not cached.
-  std::size_t file_agents = 0;
-  for (const auto& a : warm["agents"])
-    file_agents += a["group"] == 1;
-  CHECK(warm["run"]["cache"]["l2"]["hits"] == parsed * file_agents);
+  // Every group-1 agent's record of every parsed file came from the disk
+  // tier (corpus agents, groups 2 and 3, are computed from those and are not
+  // cached), and the disk tier holds one bundle per parsed file content.
+  auto agents = file_agents(warm);
+  REQUIRE(agents.size() >= 6);
+  CHECK(warm["run"]["cache"]["l2"]["hits"] == parsed * agents.size());
+  CHECK(records(cache).size() == parsed_contents(cold));
+  for (auto& agent : agents) {
+    INFO(agent["id"]);
+    CHECK(agent["cache_hits"] == parsed);
+  }
   for (auto& agent : warm["agents"]) {
     INFO(agent["id"]);
     CHECK(agent["cache_misses"] == 0);
@@ -98,17 +123,44 @@ TEST_CASE("damaged cache records are counted, recomputed and rewritten",
   auto damaged = run_report(fixture_root(), tmp.path / "damaged.json",
                             {"--cache-dir", cache.string()});
   CHECK(damaged["files"] == plain["files"]);
+  // Each damaged file is one file's bundle: counted once as corrupt, a miss
+  // for every agent of that file.
   CHECK(damaged["run"]["cache"]["l2"]["corrupt"].get<int>() == 4);
-  int misses = 0;
-  for (auto& agent : damaged["agents"])
-    misses += agent["cache_misses"].get<int>();
-  CHECK(misses == 4);
+  auto agents = file_agents(damaged);
+  for (auto& agent : agents) {
+    INFO(agent["id"]);
+    CHECK(agent["cache_misses"] == 4);
+  }
   // The damaged records were rewritten: the next run hits everything.
   auto again = run_report(fixture_root(), tmp.path / "again.json", {"--cache-dir", cache.string()});
   CHECK(again["files"] == plain["files"]);
-  for (auto& agent : again["agents"])
+  for (auto& agent : file_agents(again))
     CHECK(agent["cache_misses"] == 0);
   CHECK(again["run"]["cache"]["l2"]["corrupt"] == 0);
+}
+
+TEST_CASE("a cache folder of the previous format is used without a warning",
+          "[integration][cache]") {
+  temp_dir tmp;
+  auto cache = tmp.path / "cache";
+  auto plain = run_report(fixture_root(), tmp.path / "plain.json", {"--no-cache"});
+  fs::create_directories(cache / "records" / "ab");
+  // The text key history and a one-record-per-agent file of earlier
+  // releases: neither is read as current data.
+  std::ofstream{cache / "key-history"} << "troupe-key-history 1\n4:size4:a.py\n";
+  std::ofstream{cache / "records" / "ab" / "ab0123456789abcdef0123456789abcd.rec"}
+    << "TRPCACHE and an old payload";
+  process_result r;
+  auto first = run_report(fixture_root(), tmp.path / "first.json",
+                          {"--cache-dir", cache.string()}, &r);
+  CHECK(first["files"] == plain["files"]);
+  CHECK(r.err.find("key history") == std::string::npos);
+  auto second = run_report(fixture_root(), tmp.path / "second.json",
+                           {"--cache-dir", cache.string()}, &r);
+  CHECK(second["files"] == plain["files"]);
+  CHECK(r.err.find("key history") == std::string::npos);
+  for (auto& agent : file_agents(second))
+    CHECK(agent["cache_misses"] == 0);
 }
 
 TEST_CASE("an unusable cache folder gives one warning and an uncached run",

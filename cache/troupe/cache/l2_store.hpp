@@ -3,6 +3,9 @@
 // Layout: `<directory>/<first two hex digits>/<32 hex digits>.rec`; each file
 // is a 48-byte header (magic "TRPCACHE", format version, header size, key,
 // payload length, XXH3-64 over header and payload) followed by the payload.
+// The store does not interpret payloads; runs store one bundle of records
+// per source file (record_bundle.hpp), and `verify` also checks the inner
+// layout of every payload that is a bundle.
 // A record is written to `.tmp-...` in its final folder, fsynced, renamed
 // over the old one and the folder fsynced, so readers (in this or another
 // process) only ever see whole records; a record that still fails its checks
@@ -25,6 +28,7 @@
 
 #include <cstdint>
 #include <list>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -37,6 +41,28 @@
 #include "troupe/cache/l2_options.hpp"
 
 namespace troupe::cache {
+
+/// Checks a payload's own format after the record's checksum passed;
+/// returns nullptr when usable, else why not (a short reason).
+using l2_payload_check = const char* (*)(std::string_view payload);
+
+/// A grow-only buffer `l2_store::read` fills: reused from read to read, so
+/// that a record costs neither a fresh allocation (page faults) nor a
+/// zero-fill; its view stays valid until the next read into it.
+class l2_read_buffer {
+public:
+  /// The payload of the last successful read.
+  std::string_view view() const noexcept {
+    return {data_.get(), size_};
+  }
+
+private:
+  friend class l2_store;
+  char* reserve(std::size_t n);
+  std::unique_ptr<char[]> data_;
+  std::size_t capacity_ = 0;
+  std::size_t size_ = 0;
+};
 
 /// A byte-bounded, least-recently-used store of records in a folder.
 class l2_store {
@@ -60,8 +86,16 @@ public:
   cache_error open();
 
   /// The verified record under `key`, or null when it is absent or corrupt
-  /// (a corrupt file is counted and removed).
-  value_ptr get(const cache_key& key);
+  /// (a corrupt file is counted and removed). `check`, when given, is
+  /// applied to a payload that passed the header and checksum checks (e.g.
+  /// `check_bundle`): a payload it rejects is handled like a checksum
+  /// failure.
+  value_ptr get(const cache_key& key, l2_payload_check check = nullptr);
+
+  /// Like `get`, but reads the payload into `buffer` instead of a new
+  /// shared string, for callers that copy parts out of it (bundles);
+  /// returns whether a verified record was read.
+  bool read(const cache_key& key, l2_read_buffer& buffer, l2_payload_check check = nullptr);
 
   /// Writes `payload` under `key` atomically, replacing any previous (also
   /// corrupt) record, then evicts beyond `max_bytes`; on a full or
@@ -105,6 +139,8 @@ private:
     std::uint64_t bytes = 0;
   };
 
+  template <class Alloc>
+  const char* read_file(const cache_key& key, Alloc&& alloc, l2_payload_check check);
   std::string fanout_path(const cache_key& key) const;
   int inject(l2_write_step step) const;
   cache_error write_error(const std::string& what, const std::string& path,
@@ -114,7 +150,6 @@ private:
   void note_present(const cache_key& key, std::uint64_t size);
   void forget(const cache_key& key);
   void evict_to(std::uint64_t max_bytes, const cache_key* keep);
-  cache_error commit_locked();
 
   /// A record written to its temporary file, waiting for the group commit.
   struct queued_record {
@@ -123,6 +158,8 @@ private:
     cache_key key;
     std::uint64_t size;
   };
+
+  cache_error publish(std::vector<queued_record> batch);
 
   l2_options options_;
   std::vector<queued_record> queued_;

@@ -13,6 +13,23 @@
 //   if (auto err = cache.put(found.key, parts.agent_id, value))
 //     spdlog::warn("running uncached: {}", err.message()); // once
 //
+// Records of one input (the group-1 records of one source file) are looked
+// up and stored together: `get_group` asks L1 per record, then reads the
+// input's bundle from L2 once (record_bundle.hpp) for every record L1 did
+// not have, then L3 per record; `put_group` stores the records computed
+// after such a lookup in L1 (and L3) one by one and rewrites the bundle in
+// L2 once, with the entries that were still valid. Statistics stay per
+// record and per agent: L2 hits and misses count records, and an L2
+// latency sample is one bundle read.
+//
+//   std::vector<key_parts> parts = ...;  // one per agent, same input
+//   auto found = cache.get_group(bundle_key("group1", digest), parts, path);
+//   if (!found.complete()) {
+//     std::vector<value_ptr> values;     // found values, computed others
+//     ...
+//     cache.put_group(found, values);
+//   }
+//
 // Thread safety: every member function may be called from any thread; the
 // stores lock themselves, and one facade mutex guards the statistics for a
 // few increments per call. An L1 hit allocates nothing once its agent and
@@ -23,7 +40,9 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "troupe/cache/cache_error.hpp"
 #include "troupe/cache/cache_key.hpp"
@@ -33,6 +52,31 @@
 #include "troupe/cache/key_parts.hpp"
 
 namespace troupe::cache {
+
+/// The outcome of `tiered_cache::get_group`: one lookup per member, plus
+/// what `put_group` needs to rewrite the bundle.
+struct group_lookup {
+  /// The L2 key of the bundle (`bundle_key(group, input)`).
+  cache_key bundle;
+  /// Per member, in the order of the parts asked for: key, value (null on a
+  /// miss), tier and why it missed.
+  std::vector<cache_lookup> members;
+  /// The members' agent ids, same order.
+  std::vector<std::string> agents;
+  /// The bundle as read from L2 when it held entries of agents that are
+  /// not members (another build's): `put_group` keeps those entries.
+  value_ptr stored;
+  /// Whether L2 was asked and lacked some member.
+  bool l2_incomplete = false;
+
+  /// Whether every member was found.
+  bool complete() const noexcept {
+    for (const auto& m : members)
+      if (!m.value)
+        return false;
+    return true;
+  }
+};
 
 /// Looks records up in L1, then L2, then L3, filling the faster tiers on a
 /// hit in a slower one (backfill), and writes new records to every tier.
@@ -61,6 +105,23 @@ public:
   /// caller warns once and the run goes on with L1 only.
   cache_error put(const cache_key& key, std::string_view agent,
                   const value_ptr& value);
+
+  /// Looks up the records of several agents for one input: `parts` holds
+  /// one entry per agent (distinct agent ids), `bundle` is the L2 key of
+  /// the input's bundle. L1 is asked per record; L2 once, for the bundle,
+  /// when L1 lacked some record; L3 per record still missing (a record found
+  /// there is written back into the bundle). Statistics, the key history
+  /// and why-missed are per member, as with `get`.
+  group_lookup get_group(const cache_key& bundle, const std::vector<key_parts>& parts,
+                         std::string_view input_name);
+
+  /// Stores the members' records after `get_group`: `values` has one entry
+  /// per member (the found value, a newly computed one, or null for a
+  /// member that failed and is not cached). New values go to L1 and L3; if
+  /// any value is new or L2 lacked a member, the bundle is rewritten once
+  /// with every non-null member plus the stored entries of other agents.
+  /// Errors as with `put`.
+  cache_error put_group(const group_lookup& found, const std::vector<value_ptr>& values);
 
   /// A snapshot of the statistics.
   tiered_stats stats() const;
@@ -96,6 +157,7 @@ private:
   void note_written(cache_tier tier, std::size_t bytes, bool ok);
   void backfill(cache_tier found_in, const cache_key& key,
                 const value_ptr& value);
+  cache_error write_bundle(const group_lookup& found, const std::vector<value_ptr>& values);
 
   std::shared_ptr<l1_store> l1_;
   std::shared_ptr<l2_store> l2_;

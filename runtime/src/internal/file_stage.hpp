@@ -1,5 +1,13 @@
-// File: the per-file stage of a run: read, digest, then the symbols record
-// from the cache or from a parse. Internal.
+// File: the per-file stage of a run: read, digest, then the group-1 records
+// (symbols and every file agent's) from the cache or from one parse.
+// Internal.
+//
+// Cache use: one `tiered_cache::get_group` per file, keyed per record as
+// DESIGN.md says (agent id and version, grammar version, settings, content
+// digest); on disk the records of one file content share one L2 bundle
+// (`bundle_key("group1", digest)`), so a warm run opens one L2 file per
+// source file and a cold run writes one. Only the records that missed are
+// computed; `put_group` then rewrites the bundle once.
 #pragma once
 
 #include <cstdint>

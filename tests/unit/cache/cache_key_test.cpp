@@ -251,3 +251,126 @@ TEST_CASE("key_history explains misses and survives a save and load") {
   std::remove(path.c_str());
   CHECK_FALSE(loaded.load(path)); // missing: empty, no error
 }
+
+namespace {
+
+ino_t inode_of(const std::string& path) {
+  struct stat st {};
+  REQUIRE(::stat(path.c_str(), &st) == 0);
+  return st.st_ino;
+}
+
+} // namespace
+
+TEST_CASE("key_history saves nothing when no key changed, and merges changes") {
+  auto c = sample();
+  auto path = "/tmp/troupe-key-history-merge-" + std::to_string(::getpid());
+  std::vector<std::string> agents{"python.parse", "python.symbols", "size"};
+  auto parts_of = [&](const std::string& agent, int file, const std::string& content) {
+    auto p = agent == "python.symbols" ? c.symbols_parts(content) : c.parse_parts(content);
+    p.agent_id = agent;
+    (void) file;
+    return p;
+  };
+  {
+    key_history h;
+    REQUIRE_FALSE(h.load(path)); // absent: empty
+    for (int i = 0; i < 500; ++i)
+      for (auto& a : agents) {
+        auto p = parts_of(a, i, "content " + std::to_string(i));
+        CHECK_FALSE(h.remember(a, "f" + std::to_string(i) + ".py", p, p.key(), true));
+      }
+    REQUIRE_FALSE(h.save(path));
+  }
+  auto first_inode = inode_of(path);
+  {
+    // A warm run: every lookup hits with the same key; the file is kept.
+    key_history h;
+    REQUIRE_FALSE(h.load(path));
+    CHECK(h.size() == 1500);
+    for (int i = 0; i < 500; ++i)
+      for (auto& a : agents) {
+        auto p = parts_of(a, i, "content " + std::to_string(i));
+        CHECK_FALSE(h.remember(a, "f" + std::to_string(i) + ".py", p, p.key(), false));
+      }
+    REQUIRE_FALSE(h.save(path));
+    CHECK(inode_of(path) == first_inode);
+  }
+  {
+    // Every 10th file changed, one new file: why-missed from the loaded
+    // rows, then a merged file.
+    key_history h;
+    REQUIRE_FALSE(h.load(path));
+    for (int i = 0; i < 500; i += 10)
+      for (auto& a : agents) {
+        auto p = parts_of(a, i, "edited " + std::to_string(i));
+        auto why = h.remember(a, "f" + std::to_string(i) + ".py", p, p.key(), true);
+        REQUIRE(why);
+        CHECK(why->front() == "input");
+      }
+    auto p = parts_of("size", 500, "new file");
+    CHECK_FALSE(h.remember("size", "f500.py", p, p.key(), true));
+    CHECK(h.size() == 1501);
+    REQUIRE_FALSE(h.save(path));
+    CHECK(inode_of(path) != first_inode);
+  }
+  key_history h;
+  REQUIRE_FALSE(h.load(path));
+  CHECK(h.size() == 1501);
+  for (int i = 0; i < 500; ++i) {
+    auto content = (i % 10 == 0 ? "edited " : "content ") + std::to_string(i);
+    for (auto& a : agents) {
+      auto last = h.last(a, "f" + std::to_string(i) + ".py");
+      REQUIRE(last);
+      CHECK(*last == parts_of(a, i, content));
+      CHECK(last->upstream == parts_of(a, i, content).upstream);
+    }
+  }
+  CHECK(h.last("size", "f500.py"));
+  CHECK_FALSE(h.last("size", "f501.py"));
+  std::remove(path.c_str());
+}
+
+TEST_CASE("key_history drops the old text format without an error") {
+  auto path = "/tmp/troupe-key-history-text-" + std::to_string(::getpid());
+  {
+    std::FILE* f = std::fopen(path.c_str(), "wb");
+    std::fputs("troupe-key-history 1\n4:size4:a.py4:size1:10:0:32:"
+               "0000000000000000000000000000000000:0\n", f);
+    std::fclose(f);
+  }
+  key_history h;
+  CHECK_FALSE(h.load(path));
+  CHECK(h.size() == 0);
+  key_parts p;
+  p.agent_id = "size";
+  p.input = content_digest("x");
+  CHECK_FALSE(h.remember("size", "a.py", p, p.key(), true));
+  REQUIRE_FALSE(h.save(path));
+  key_history again;
+  REQUIRE_FALSE(again.load(path));
+  CHECK(again.size() == 1);
+  // Bit flips anywhere are caught by the checksum.
+  std::string bytes;
+  {
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    char buf[4096];
+    for (std::size_t n; (n = std::fread(buf, 1, sizeof(buf), f)) > 0;)
+      bytes.append(buf, n);
+    std::fclose(f);
+  }
+  for (std::size_t at : {std::size_t{0}, std::size_t{9}, std::size_t{20}, std::size_t{30},
+                         bytes.size() / 2, bytes.size() - 1}) {
+    CAPTURE(at);
+    auto bad = bytes;
+    bad[at] ^= 0x20;
+    std::FILE* f = std::fopen(path.c_str(), "wb");
+    std::fwrite(bad.data(), 1, bad.size(), f);
+    std::fclose(f);
+    key_history damaged;
+    auto err = damaged.load(path);
+    CHECK(err.code() == troupe::errc::corrupt_record);
+    CHECK(damaged.size() == 0);
+  }
+  std::remove(path.c_str());
+}
