@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "checks_grammar.hpp"
+#include "python_grammar.hpp"
 
 namespace troupe::actors {
 
@@ -87,11 +88,7 @@ private:
     out_->violations.push_back({rule, row + 1, std::string{name}});
   }
   std::string_view text(TSNode node) const noexcept {
-    if (ts_node_is_null(node))
-      return {};
-    auto start = ts_node_start_byte(node), end = ts_node_end_byte(node);
-    return start <= end && end <= utf8_.size() ? utf8_.substr(start, end - start)
-                                               : std::string_view{};
+    return detail::node_text(node, utf8_);
   }
   static std::uint32_t row(TSNode node) noexcept {
     return ts_node_start_point(node).row;

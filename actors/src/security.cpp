@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "checks_grammar.hpp"
+#include "python_grammar.hpp"
 
 namespace troupe::actors {
 
@@ -194,9 +195,7 @@ private:
               const char* severity, const char* confidence);
 
   std::string_view text(TSNode node) const noexcept {
-    auto start = ts_node_start_byte(node), end = ts_node_end_byte(node);
-    return start <= end && end <= utf8_.size() ? utf8_.substr(start, end - start)
-                                               : std::string_view{};
+    return detail::node_text(node, utf8_);
   }
   static std::uint32_t row(TSNode node) noexcept {
     return ts_node_start_point(node).row;
