@@ -5,108 +5,122 @@
 
 namespace troupe::actors {
 
+void json_writer::flush() {
+  if (buffer_.empty())
+    return;
+  out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+  buffer_.clear();
+}
+
 void json_writer::prefix(std::string_view key) {
   if (!filled_.empty()) {
     if (filled_.back())
-      out_.put(',');
+      put(',');
     filled_.back() = true;
   }
   if (!key.empty()) {
     string(key);
-    out_.put(':');
+    put(':');
   }
 }
 
 void json_writer::string(std::string_view text) {
   static constexpr char hex[] = "0123456789abcdef";
-  out_.put('"');
+  put('"');
   std::size_t run = 0; // start of the pending run of plain characters
   for (std::size_t i = 0; i < text.size(); ++i) {
     auto c = static_cast<unsigned char>(text[i]);
     if (c >= 0x20 && c != '"' && c != '\\')
       continue;
-    out_.write(text.data() + run, static_cast<std::streamsize>(i - run));
+    buffer_.append(text.data() + run, i - run);
     run = i + 1;
     switch (c) {
-      case '"': out_ << "\\\""; break;
-      case '\\': out_ << "\\\\"; break;
-      case '\n': out_ << "\\n"; break;
-      case '\r': out_ << "\\r"; break;
-      case '\t': out_ << "\\t"; break;
-      default: out_ << "\\u00" << hex[c >> 4] << hex[c & 0xf];
+      case '"': buffer_ += "\\\""; break;
+      case '\\': buffer_ += "\\\\"; break;
+      case '\n': buffer_ += "\\n"; break;
+      case '\r': buffer_ += "\\r"; break;
+      case '\t': buffer_ += "\\t"; break;
+      default:
+        buffer_ += "\\u00";
+        put(hex[c >> 4]);
+        put(hex[c & 0xf]);
     }
   }
-  out_.write(text.data() + run, static_cast<std::streamsize>(text.size() - run));
-  out_.put('"');
+  buffer_.append(text.data() + run, text.size() - run);
+  put('"');
 }
 
 json_writer& json_writer::begin_object(std::string_view key) {
   prefix(key);
-  out_.put('{');
+  put('{');
   filled_.push_back(false);
   return *this;
 }
 
 json_writer& json_writer::end_object() {
   filled_.pop_back();
-  out_.put('}');
+  put('}');
+  done();
   return *this;
 }
 
 json_writer& json_writer::begin_array(std::string_view key) {
   prefix(key);
-  out_.put('[');
+  put('[');
   filled_.push_back(false);
   return *this;
 }
 
 json_writer& json_writer::end_array() {
   filled_.pop_back();
-  out_.put(']');
+  put(']');
+  done();
   return *this;
 }
 
 json_writer& json_writer::value(std::string_view key, std::string_view text) {
   prefix(key);
   string(text);
+  done();
   return *this;
 }
 
 json_writer& json_writer::value(std::string_view key, std::uint64_t number) {
   prefix(key);
-  out_ << number;
+  char buffer[24]; // to_chars: no digit grouping from an imbued locale
+  auto end = std::to_chars(buffer, buffer + sizeof buffer, number).ptr;
+  append({buffer, static_cast<std::size_t>(end - buffer)});
+  done();
   return *this;
 }
 
 json_writer& json_writer::value(std::string_view key, std::int64_t number) {
   prefix(key);
-  char buffer[24]; // to_chars: no digit grouping from an imbued locale
+  char buffer[24];
   auto end = std::to_chars(buffer, buffer + sizeof buffer, number).ptr;
-  out_.write(buffer, end - buffer);
+  append({buffer, static_cast<std::size_t>(end - buffer)});
+  done();
   return *this;
 }
 
 json_writer& json_writer::value(std::string_view key, double number) {
   prefix(key);
-  if (!std::isfinite(number)) {
-    out_ << "null";
-    return *this;
-  }
   // to_chars ignores the locale (a stream's << would honour a ',' decimal
   // point) and gives the shortest round-trip form; 32 bytes fit any double.
   char buffer[32];
   auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, number);
-  if (ec != std::errc{}) {
-    out_ << "null";
-    return *this;
-  }
-  out_.write(buffer, end - buffer);
+  if (!std::isfinite(number) || ec != std::errc{})
+    append("null");
+  else
+    append({buffer, static_cast<std::size_t>(end - buffer)});
+  done();
   return *this;
 }
 
 json_writer& json_writer::value(std::string_view key, bool flag) {
   prefix(key);
-  out_ << (flag ? "true" : "false");
+  append(flag ? "true" : "false");
+  done();
   return *this;
 }
 
@@ -119,7 +133,13 @@ json_writer& json_writer::value(std::string_view key, const std::vector<std::str
 
 json_writer& json_writer::raw(std::string_view key, std::string_view json) {
   prefix(key);
-  out_.write(json.data(), static_cast<std::streamsize>(json.size()));
+  append(json);
+  done();
+  return *this;
+}
+
+json_writer& json_writer::newline() {
+  put('\n');
   return *this;
 }
 

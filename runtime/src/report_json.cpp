@@ -256,15 +256,14 @@ void write_report_json(std::ostream& out, const analysis_result& r,
   static const corpus::corpus_file no_records;
   w.begin_array("files");
   for (std::size_t i = 0; i < r.files.size(); ++i) {
-    out.put('\n');
+    w.newline();
     write_file(w, r.files[i], i < r.corpus.files.size() ? r.corpus.files[i] : no_records,
                unused[i], options.file_agents);
   }
-  w.end_array();
-  out.put('\n');
+  w.end_array().newline();
   detail::write_corpus_sections(w, r);
   w.end_object();
-  out.put('\n');
+  out.put('\n'); // after the outermost value, which end_object flushed
 }
 
 } // namespace troupe

@@ -28,7 +28,7 @@ scenario_spec multi_file(const scenario_inputs& in) {
   s.baseline = "workers=1";
   s.candidate = "workers=" + std::to_string(in.workers);
   s.seed_claim = 7.5;
-  s.required = in.workers >= 2 ? 1.8 : 0;
+  s.required = in.workers >= 2 ? 1.85 : 0;
   s.variants.push_back({s.baseline, troupe_run(in, "multi_file_w1", 1), {}});
   s.variants.push_back({s.candidate, troupe_run(in, "multi_file_wn", in.workers), {}});
   return s;

@@ -12,10 +12,23 @@
 namespace troupe::actors {
 
 /// Writes one JSON value at a time; the caller keeps the structure valid.
+/// Output is gathered in a buffer and handed to the stream in large blocks
+/// (per-character stream calls cost more than the rest of a report); it is
+/// flushed whenever the outermost value is complete, by flush() and by the
+/// destructor, so the stream is current whenever the writer is at top level.
 class json_writer {
 public:
   explicit json_writer(std::ostream& out) : out_(out) {
+    buffer_.reserve(flush_at + 256);
   }
+  json_writer(const json_writer&) = delete;
+  json_writer& operator=(const json_writer&) = delete;
+  ~json_writer() {
+    flush();
+  }
+
+  /// Hands the buffered text to the stream.
+  void flush();
 
   /// Opens an object or array; `key` names it inside an object.
   json_writer& begin_object(std::string_view key = {});
@@ -46,11 +59,31 @@ public:
   /// Pre-rendered JSON (e.g. a small nlohmann DOM's dump()).
   json_writer& raw(std::string_view key, std::string_view json);
 
+  /// A line break between elements (JSON whitespace), to keep large arrays
+  /// readable line by line.
+  json_writer& newline();
+
 private:
+  static constexpr std::size_t flush_at = 64 * 1024;
+
   void prefix(std::string_view key);
   void string(std::string_view text);
+  void put(char c) {
+    buffer_.push_back(c);
+  }
+  void append(std::string_view text) {
+    buffer_.append(text);
+    if (buffer_.size() >= flush_at)
+      flush();
+  }
+  /// Flushes once the outermost value is complete.
+  void done() {
+    if (filled_.empty() || buffer_.size() >= flush_at)
+      flush();
+  }
 
   std::ostream& out_;
+  std::string buffer_;
   /// Whether the current container already has an element.
   std::vector<bool> filled_;
 };

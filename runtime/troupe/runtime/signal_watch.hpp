@@ -29,7 +29,10 @@ public:
 
 private:
   std::function<void(int)> on_signal_;
-  std::atomic<bool> stop_{false};
+  /// signalfd for the stop signals and an eventfd that wakes the watcher
+  /// when the watch ends (no polling interval on the way out).
+  int signals_fd_ = -1;
+  int wake_fd_ = -1;
   std::atomic<int> last_{0};
   std::thread thread_;
 };
