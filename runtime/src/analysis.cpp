@@ -262,9 +262,11 @@ bool run_analysis(runtime& rt, const analysis_options& options, analysis_result&
            auto& f = (*files)[i];
            try {
              f = detail::analyse_file(root, (*sources)[i], max_bytes, cache, *agents);
+           } catch (const detail::agent_error& e) {
+             // The task fails (and is retried) naming agent and file.
+             return make_error(errc::agent_failed,
+                               e.agent() + " on " + (*sources)[i].path + ": " + e.what());
            } catch (const std::exception& e) {
-             // The task fails (and is retried) with the file named; the
-             // agent is named by the message when an agent threw.
              return make_error(errc::agent_failed, (*sources)[i].path + ": " + e.what());
            }
            collect_records(f, slots, (*corpus_files)[i]);

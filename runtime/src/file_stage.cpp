@@ -180,14 +180,24 @@ file_analysis analyse_file(const std::string& root, const source_file& file,
   // One parse serves every agent whose record was missing.
   auto tree = parser.parse(source.text);
   cache::value_ptr symbols_record = out.cache_hit ? found.members[0].value : nullptr;
+  auto run_agent = [](std::string_view id, auto&& analyse) {
+    try {
+      analyse();
+    } catch (const std::exception& e) {
+      throw agent_error{std::string{id}, e.what()};
+    }
+  };
   if (!out.cache_hit) {
-    out.symbols = actors::extract_symbol_record(tree, source.text);
+    run_agent(actors::symbols_agent::id,
+              [&] { out.symbols = actors::extract_symbol_record(tree, source.text); });
     if (cache)
       symbols_record = cache::make_value(actors::encode_symbols(out.symbols));
   }
   for (std::size_t i = 0; i < agents.size(); ++i) {
     if (!out.records[i])
-      out.records[i] = cache::make_value(agents[i]->analyse(tree, source.text));
+      run_agent(agents[i]->descriptor().id, [&] {
+        out.records[i] = cache::make_value(agents[i]->analyse(tree, source.text));
+      });
   }
   if (cache) {
     // Stores the new records; L2 gets the file's bundle rewritten once.

@@ -127,6 +127,9 @@ json agents_json(const analysis_result& r, const analysis_options& options) {
   std::size_t failed = 0;
   std::size_t done = 0;
   std::size_t group1 = 0;
+  // A failed task names the agent that threw and the file; each agent's row
+  // gets the failures that name it, every row the count of failed tasks.
+  std::vector<const std::string*> failures;
   for (const auto& t : r.graph.tasks) {
     if (group1 >= r.graph.tasks.size() - r.corpus_tasks.size())
       break;
@@ -135,6 +138,8 @@ json agents_json(const analysis_result& r, const analysis_options& options) {
     busy += t.finished_s - t.started_s;
     failed += t.status == task_status::failed;
     done += t.status == task_status::done;
+    if (t.status == task_status::failed)
+      failures.push_back(&t.error);
   }
   auto status = failed > 0                     ? "failed"
                 : done == group1 ? "done"
@@ -143,15 +148,25 @@ json agents_json(const analysis_result& r, const analysis_options& options) {
   auto parsed = r.count(file_state::parsed);
   auto row = [&](const std::string& id, std::size_t hits) {
     const auto* d = registry.find(id);
-    return json{{"id", id},
-                {"group", 1},
-                {"depends_on", d ? json(d->depends_on) : json::array()},
-                {"status", status},
-                {"tasks", group1},
-                {"attempts", attempts},
-                {"wall_seconds", busy},
-                {"cache_hits", hits},
-                {"cache_misses", r.cached ? parsed - hits : 0}};
+    json j{{"id", id},
+           {"group", 1},
+           {"depends_on", d ? json(d->depends_on) : json::array()},
+           {"status", status},
+           {"tasks", group1},
+           {"attempts", attempts},
+           {"wall_seconds", busy},
+           {"cache_hits", hits},
+           {"cache_misses", r.cached ? parsed - hits : 0}};
+    if (failed > 0) {
+      std::string reason;
+      for (const auto* e : failures)
+        if (e->find(id + " on ") != std::string::npos)
+          reason += (reason.empty() ? "" : "; ") + *e;
+      j["reason"] = reason.empty() ? std::to_string(failed) + " of " + std::to_string(group1)
+                                       + " tasks failed (another agent of the same files)"
+                                   : reason;
+    }
+    return j;
   };
   json out = json::array();
   out.push_back(row("symbols", r.cache_hits()));

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 
 #include "troupe/runtime/analysis.hpp"
@@ -21,9 +22,26 @@ class tiered_cache;
 
 namespace troupe::detail {
 
+/// An agent threw while analysing a file: the task fails (and is retried)
+/// with the agent named, so the report and the log say which agent on which
+/// file (`what()` is the agent's own message).
+class agent_error : public std::runtime_error {
+public:
+  agent_error(std::string agent, const std::string& what)
+    : std::runtime_error(what), agent_(std::move(agent)) {
+  }
+  const std::string& agent() const noexcept {
+    return agent_;
+  }
+
+private:
+  std::string agent_;
+};
+
 /// Analyses one file on the calling (worker) thread. `cache` may be null.
 /// Reading and digesting are always done (the keys need the content); the
 /// file is parsed once, and only when some agent's record is not cached.
+/// Throws agent_error when an agent (`symbols` included) throws.
 file_analysis analyse_file(const std::string& root, const source_file& file,
                            std::uint64_t max_bytes, cache::tiered_cache* cache,
                            const file_agent_list& agents);
