@@ -138,6 +138,20 @@ json_writer& json_writer::raw(std::string_view key, std::string_view json) {
   return *this;
 }
 
+json_writer& json_writer::members(std::string_view object) {
+  auto open = object.find('{');
+  auto close = object.rfind('}');
+  if (open == std::string_view::npos || close == std::string_view::npos)
+    return *this;
+  auto inner = object.substr(open + 1, close - open - 1);
+  if (inner.find_first_not_of(" \t\r\n") == std::string_view::npos)
+    return *this; // an empty object adds nothing
+  prefix({}); // one separator before the lot; the members carry their keys
+  flush();    // large pre-rendered text goes to the stream without a copy
+  out_.write(inner.data(), static_cast<std::streamsize>(inner.size()));
+  return *this;
+}
+
 json_writer& json_writer::newline() {
   put('\n');
   return *this;

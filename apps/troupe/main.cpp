@@ -46,6 +46,9 @@ int main(int argc, char** argv) {
   run->add_option("--cache-dir", run_opts.cache_dir,
                   "cache folder (default: $TROUPE_CACHE_DIR, $XDG_CACHE_HOME/troupe, ~/.cache/troupe)");
   run->add_flag("--no-cache", run_opts.no_cache, "use no cache tier at all");
+  run->add_flag("--no-run-memo", run_opts.no_run_memo,
+                "never answer the whole run from a stored run with the same inputs "
+                "(per-file records are still cached)");
   run->add_option("--index", run_opts.index_url,
                   "package index for deps_lookup, http://HOST:PORT (default: $TROUPE_INDEX_URL)");
 

@@ -89,12 +89,6 @@ void collect_records(file_analysis& f, const record_slots& slots, corpus::corpus
     c.docstrings = {};
 }
 
-std::uint64_t peak_rss_bytes() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<std::uint64_t>(usage.ru_maxrss) * 1024;
-}
-
 /// Estimated cost of one corpus agent before any was measured.
 constexpr double assumed_corpus_agent_seconds = 0.01;
 
@@ -193,6 +187,12 @@ double analysis_result::stage_seconds() const noexcept {
 std::size_t analysis_result::cache_hits() const noexcept {
   return static_cast<std::size_t>(
     std::count_if(files.begin(), files.end(), [](const file_analysis& f) { return f.cache_hit; }));
+}
+
+std::uint64_t peak_rss_bytes() noexcept {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<std::uint64_t>(usage.ru_maxrss) * 1024;
 }
 
 std::size_t analysis_result::files_with_syntax_errors() const noexcept {

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <optional>
 #include <iostream>
 
 #include <spdlog/spdlog.h>
@@ -17,6 +18,9 @@
 #include "troupe/config/settings_diff.hpp"
 #include "troupe/config/settings_yaml.hpp"
 #include "troupe/corpus/corpus.hpp"
+#include "internal/report_sections.hpp"
+#include "internal/run_memo.hpp"
+#include "troupe/cache/tiered_cache.hpp"
 #include "troupe/runtime/analysis.hpp"
 #include "troupe/runtime/exit_code.hpp"
 #include "troupe/runtime/progress_reporter.hpp"
@@ -70,33 +74,48 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
 }
 
-void print_summary(const analysis_result& r, const std::string& report_path,
-                   double report_write_s) {
+/// The summary lines that depend on the inputs only (stored in the run memo).
+std::string content_summary(const analysis_result& r) {
   std::size_t functions = 0;
   std::size_t classes = 0;
   for (const auto& f : r.corpus.files) {
     functions += f.symbols.functions.size();
     classes += f.symbols.classes.size();
   }
-  auto parsed = r.count(file_state::parsed);
-  std::printf("troupe run: %s%s\n", r.tree.root.c_str(),
-              r.graph.cancelled ? "  (INCOMPLETE: interrupted)" : "");
-  std::printf("  files     %zu found, %zu parsed (%zu with syntax errors), %s\n",
-              r.files.size(), parsed, r.files_with_syntax_errors(), human_bytes(r.bytes).c_str());
-  std::printf("  skipped   %zu unreadable, %zu binary, %zu not UTF-8, %zu too large\n",
-              r.count(file_state::unreadable), r.count(file_state::binary),
-              r.count(file_state::not_utf8), r.count(file_state::too_large));
-  std::printf("  symbols   %zu functions, %zu classes\n", functions, classes);
+  std::string out;
+  char line[512];
+  auto add = [&](int n) {
+    if (n > 0)
+      out.append(line, std::min<std::size_t>(static_cast<std::size_t>(n), sizeof line - 1));
+  };
+  add(std::snprintf(line, sizeof line, "  files     %zu found, %zu parsed (%zu with syntax errors), %s\n",
+                    r.files.size(), r.count(file_state::parsed), r.files_with_syntax_errors(),
+                    human_bytes(r.bytes).c_str()));
+  add(std::snprintf(line, sizeof line,
+                    "  skipped   %zu unreadable, %zu binary, %zu not UTF-8, %zu too large\n",
+                    r.count(file_state::unreadable), r.count(file_state::binary),
+                    r.count(file_state::not_utf8), r.count(file_state::too_large)));
+  add(std::snprintf(line, sizeof line, "  symbols   %zu functions, %zu classes\n", functions,
+                    classes));
   if (!r.corpus_tasks.empty()) {
     const auto& c = r.corpus_results;
-    std::printf("  corpus    %zu import edges, %zu cycles, %zu unused imports, %zu dead, "
-                "%zu duplicate groups, %zu suggestions, score %.1f\n",
-                c.import_graph.edges.size(), c.import_cycles.cycles.size(),
-                c.unused_imports.items.size(), c.dead_code.items.size(),
-                c.duplicates.groups.size(), c.suggestions.items.size(), c.scores.overall);
-    std::printf("  deps      %s%s%s\n", c.deps.status.c_str(), c.deps.reason.empty() ? "" : ": ",
-                c.deps.reason.c_str());
+    add(std::snprintf(line, sizeof line,
+                      "  corpus    %zu import edges, %zu cycles, %zu unused imports, %zu dead, "
+                      "%zu duplicate groups, %zu suggestions, score %.1f\n",
+                      c.import_graph.edges.size(), c.import_cycles.cycles.size(),
+                      c.unused_imports.items.size(), c.dead_code.items.size(),
+                      c.duplicates.groups.size(), c.suggestions.items.size(), c.scores.overall));
+    out += "  deps      " + c.deps.status + (c.deps.reason.empty() ? "" : ": ") + c.deps.reason
+           + "\n";
   }
+  return out;
+}
+
+void print_summary(const analysis_result& r, const std::string& report_path,
+                   double report_write_s) {
+  std::printf("troupe run: %s%s\n", r.tree.root.c_str(),
+              r.graph.cancelled ? "  (INCOMPLETE: interrupted)" : "");
+  std::fputs(content_summary(r).c_str(), stdout);
   std::printf("  tasks     %zu done, %zu failed, %zu skipped, %zu cancelled\n",
               r.graph.count(task_status::done), r.graph.count(task_status::failed),
               r.graph.count(task_status::skipped), r.graph.count(task_status::cancelled));
@@ -116,6 +135,81 @@ void print_summary(const analysis_result& r, const std::string& report_path,
               r.schedule.busy_seconds, r.workers, r.schedule.ratio, r.graph.tasks.size(),
               static_cast<unsigned long long>(r.schedule.shard_bytes >> 10));
   std::printf("  report    %s\n", report_path.c_str());
+}
+
+/// Writes report.md, report.html and report.json from a fresh head and
+/// stored (or just rendered) input-derived parts.
+bool write_reports(const fs::path& out_dir, const std::string& report_path,
+                   const detail::report_head& head, const detail::run_memo& parts) {
+  return write_file_atomically((out_dir / "report.md").string(),
+                               [&](std::ostream& out) {
+                                 detail::write_markdown_head(out, head);
+                                 out << parts.markdown_body;
+                               })
+         && write_file_atomically((out_dir / "report.html").string(),
+                                  [&](std::ostream& out) {
+                                    detail::write_html_head(out, head);
+                                    out << parts.html_body;
+                                  })
+         && write_file_atomically(report_path, [&](std::ostream& out) {
+              detail::write_report_json(out, head.run, head.agents, parts.content);
+            });
+}
+
+/// Answers a run from its memo: nothing is dispatched; the reports get a
+/// fresh head (this run's timings and cache use) and the stored rest.
+int serve_run_memo(runtime& rt, const analysis_options& ao, const run_command_options& options,
+                   const detail::run_memo_lookup& lookup, const std::string& report_path,
+                   std::chrono::steady_clock::time_point starting, double start_s,
+                   double lookup_s) {
+  const auto& memo = *lookup.memo;
+  auto log = rt.logger("troupe.run");
+  auto facts = nlohmann::json::parse(memo.facts, nullptr, false);
+  if (facts.is_discarded() || !facts.is_object()) {
+    std::cerr << "troupe: error: the run memo's facts do not parse\n";
+    return exit_usage;
+  }
+  for (const auto& w : lookup.tree.warnings)
+    log->warn("{}", w);
+  for (const auto& w : facts.value("warnings", nlohmann::json::array()))
+    log->warn("{}", w.get<std::string>());
+  analysis_result r;
+  r.tree = lookup.tree;
+  r.workers = rt.workers();
+  r.bytes = lookup.bytes;
+  r.cached = true;
+  r.cache_stats = ao.cache->stats();
+  r.phases = {{"start", start_s}, {"run_memo", lookup_s}};
+  r.wall_seconds = seconds_since(starting);
+  r.peak_rss_bytes = peak_rss_bytes();
+  detail::report_head head;
+  head.root = r.tree.root;
+  head.run = detail::run_section(r, ao);
+  head.run["files"] = r.tree.files.size();
+  head.run["skipped_files"] = facts["skipped_files"];
+  head.run["files_with_syntax_errors"] = facts["files_with_syntax_errors"];
+  head.run["cache"]["run_memo"] = "hit";
+  head.agents = nlohmann::json::parse(memo.agents, nullptr, false);
+  if (head.agents.is_discarded())
+    head.agents = nlohmann::json::array();
+  head.parsed_files = facts.value("parsed_files", std::size_t{0});
+  head.files_with_syntax_errors = facts.value("files_with_syntax_errors", std::size_t{0});
+  head.cache = "every input unchanged since a stored run: reports from the run memo";
+  auto writing = std::chrono::steady_clock::now();
+  if (!write_reports(options.out_dir, report_path, head, memo))
+    return exit_usage;
+  if (!options.quiet) {
+    std::printf("troupe run: %s\n", r.tree.root.c_str());
+    std::fputs(facts.value("summary", std::string{}).c_str(), stdout);
+    std::printf("  cache     every input unchanged since a stored run: no task dispatched, "
+                "reports from the run memo\n");
+    std::printf("  time      %.2f s wall, peak RSS %s; start %.3f s, run memo %.3f s, "
+                "report %.3f s\n",
+                r.wall_seconds, human_bytes(r.peak_rss_bytes).c_str(), start_s, lookup_s,
+                seconds_since(writing));
+    std::printf("  report    %s\n", report_path.c_str());
+  }
+  return exit_ok;
 }
 
 } // namespace
@@ -212,6 +306,20 @@ int run_command(const config::profile_loader& loader, const run_command_options&
     if (!trace_path.empty())
       trace_labels = trace_labels_of(g);
   };
+  auto report_path =
+    options.json_file.empty() ? (fs::path{options.out_dir} / "report.json").string()
+                              : options.json_file;
+  // A run whose every input matches a stored run is answered by its memo.
+  detail::run_memo_lookup memo;
+  if (ao.cache && !options.no_run_memo) {
+    auto looking = std::chrono::steady_clock::now();
+    memo = detail::lookup_run_memo(*ao.cache, ao);
+    if (!memo.not_used.empty())
+      log->info("run memo not used: {}", memo.not_used);
+    if (memo.memo)
+      return serve_run_memo(rt, ao, options, memo, report_path, starting, start_s,
+                            seconds_since(looking));
+  }
   analysis_result result;
   std::string error;
   bool analysed = run_analysis(rt, ao, result, error);
@@ -236,23 +344,35 @@ int run_command(const config::profile_loader& loader, const run_command_options&
   for (const auto& t : result.graph.tasks)
     if (t.status == task_status::failed)
       log->error("task failed after {} attempts: {}", t.attempts, t.error);
-  auto report_path =
-    options.json_file.empty() ? (fs::path{options.out_dir} / "report.json").string()
-                              : options.json_file;
   auto writing = std::chrono::steady_clock::now();
   auto out_dir = fs::path{options.out_dir};
-  if (!write_file_atomically((out_dir / "report.md").string(), [&](std::ostream& out) {
-        write_report_markdown(out, result, ao);
-      })
-      || !write_file_atomically((out_dir / "report.html").string(), [&](std::ostream& out) {
-           write_report_html(out, result, ao);
-         }))
-    return exit_usage;
-  result.report_seconds = seconds_since(writing);
-  if (!write_file_atomically(report_path, [&](std::ostream& out) {
-        write_report_json(out, result, ao);
-      }))
-    return exit_usage;
+  // With a cache, the input-derived parts of the reports are rendered once,
+  // written, and stored as the run memo; without, the reports are streamed.
+  std::optional<detail::run_memo> parts;
+  if (memo.parts)
+    parts = detail::make_run_memo(result, ao, content_summary(result));
+  if (parts) {
+    result.report_seconds = seconds_since(writing);
+    auto head = detail::make_report_head(result, ao);
+    parts->agents = head.agents.dump();
+    if (!write_reports(out_dir, report_path, head, *parts))
+      return exit_usage;
+    if (auto err = detail::store_run_memo(*ao.cache, memo, std::move(*parts)); !err.empty())
+      log->warn("run memo not stored: {}", err);
+  } else {
+    if (!write_file_atomically((out_dir / "report.md").string(), [&](std::ostream& out) {
+          write_report_markdown(out, result, ao);
+        })
+        || !write_file_atomically((out_dir / "report.html").string(), [&](std::ostream& out) {
+             write_report_html(out, result, ao);
+           }))
+      return exit_usage;
+    result.report_seconds = seconds_since(writing);
+    if (!write_file_atomically(report_path, [&](std::ostream& out) {
+          write_report_json(out, result, ao);
+        }))
+      return exit_usage;
+  }
   auto report_write_s = seconds_since(writing);
   if (!trace_path.empty()
       && !write_file_atomically(trace_path, [&](std::ostream& out) {

@@ -143,29 +143,33 @@ th{background:#eef2f5}figure{margin:1em 0}figcaption{font-weight:600;margin-bott
 
 } // namespace
 
-void write_report_html(std::ostream& out, const analysis_result& r,
-                       const analysis_options& options) {
-  auto run = detail::run_section(r, options);
-  auto agents = detail::agents_section(r, options);
-  auto s = detail::corpus_summary(r, summary_rows);
-  const auto& modules = s["modules"];
+namespace detail {
+
+void write_html_head(std::ostream& out, const report_head& head) {
+  const auto& run = head.run;
   out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-      << "<title>troupe report: " << escape(r.tree.root) << "</title><style>" << style
-      << "</style></head><body>\n<h1>troupe report: " << escape(r.tree.root) << "</h1>\n";
-  if (r.graph.cancelled)
+      << "<title>troupe report: " << escape(head.root) << "</title><style>" << style
+      << "</style></head><body>\n<h1>troupe report: " << escape(head.root) << "</h1>\n";
+  if (head.cancelled)
     out << "<p class=\"warn\"><strong>Incomplete: the run was interrupted.</strong></p>\n";
   out << "<table>"
       << "<tr><th>profile</th><td>" << escape(text_of(run["profile"])) << "</td></tr>"
       << "<tr><th>workers</th><td>" << run["workers"] << "</td></tr>"
-      << "<tr><th>files</th><td>" << run["files"] << " (" << r.count(file_state::parsed)
-      << " parsed, " << r.files_with_syntax_errors() << " with syntax errors)</td></tr>"
+      << "<tr><th>files</th><td>" << run["files"] << " (" << head.parsed_files
+      << " parsed, " << head.files_with_syntax_errors << " with syntax errors)</td></tr>"
       << "<tr><th>bytes</th><td>" << run["bytes"] << "</td></tr>"
       << "<tr><th>wall seconds</th><td>" << text_of(run["wall_seconds"]) << "</td></tr>"
       << "<tr><th>peak RSS bytes</th><td>" << run["peak_rss_bytes"] << "</td></tr>"
-      << "<tr><th>cache</th><td>"
-      << (r.cached ? std::to_string(r.cache_hits()) + " files from the cache" : std::string{"off"})
-      << "</td></tr></table>\n";
+      << "<tr><th>cache</th><td>" << escape(head.cache) << "</td></tr></table>\n";
+  out << "<h2>Agents</h2>\n";
+  table(out, head.agents,
+        {"id", "group", "status", "attempts", "wall_seconds", "cache_hits", "reason"},
+        head.agents.size());
+}
 
+void write_html_body(std::ostream& out, const analysis_result& r) {
+  auto s = detail::corpus_summary(r, summary_rows);
+  const auto& modules = s["modules"];
   out << "<h2>Quality score</h2>\n<p><span class=\"score\">"
       << text_of(s["scores"]["overall"])
       << "</span> of 100 (weights: complexity 0.35, documentation 0.25, typing 0.15, findings "
@@ -175,10 +179,6 @@ void write_report_html(std::ostream& out, const analysis_result& r,
     bins.emplace_back(std::to_string(d * 10) + "-" + std::to_string(d == 9 ? 100 : d * 10 + 9),
                       s["scores"]["histogram"][static_cast<std::size_t>(d)].get<double>());
   histogram(out, "Modules by quality score", bins);
-
-  out << "<h2>Agents</h2>\n";
-  table(out, agents, {"id", "group", "status", "attempts", "wall_seconds", "cache_hits", "reason"},
-        agents.size());
 
   out << "<h2>Hotspots</h2>\n";
   std::vector<std::pair<std::string, double>> hot;
@@ -236,6 +236,14 @@ void write_report_html(std::ostream& out, const analysis_result& r,
   out << "<h2>Generated files</h2>\n<p>" << res.generated_tests.files.size()
       << " pytest skeletons and " << res.generated_docs.files.size()
       << " API reference pages under generated/.</p>\n</body></html>\n";
+}
+
+} // namespace detail
+
+void write_report_html(std::ostream& out, const analysis_result& r,
+                       const analysis_options& options) {
+  detail::write_html_head(out, detail::make_report_head(r, options));
+  detail::write_html_body(out, r);
 }
 
 } // namespace troupe

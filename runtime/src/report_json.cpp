@@ -224,6 +224,18 @@ json agents_section(const analysis_result& r, const analysis_options& options) {
   return agents_json(r, options);
 }
 
+report_head make_report_head(const analysis_result& r, const analysis_options& options) {
+  report_head head;
+  head.root = r.tree.root;
+  head.cancelled = r.graph.cancelled;
+  head.run = run_section(r, options);
+  head.agents = agents_section(r, options);
+  head.parsed_files = r.count(file_state::parsed);
+  head.files_with_syntax_errors = r.files_with_syntax_errors();
+  head.cache = r.cached ? std::to_string(r.cache_hits()) + " files from the cache" : "off";
+  return head;
+}
+
 json run_section(const analysis_result& r, const analysis_options& options) {
   json run{{"root", r.tree.root},
            {"profile", options.settings.profile},
@@ -257,13 +269,12 @@ json run_section(const analysis_result& r, const analysis_options& options) {
 
 } // namespace detail
 
-void write_report_json(std::ostream& out, const analysis_result& r,
-                       const analysis_options& options) {
-  auto run = detail::run_section(r, options);
+namespace detail {
+
+void write_report_content(actors::json_writer& w, const analysis_result& r,
+                          const analysis_options& options) {
   // The files are streamed: a DOM of the whole corpus would cost more time
   // and memory than the analysis itself.
-  actors::json_writer w{out};
-  w.begin_object().raw("run", run.dump()).raw("agents", detail::agents_section(r, options).dump());
   std::vector<std::vector<const corpus::unused_import*>> unused(r.files.size());
   for (const auto& u : r.corpus_results.unused_imports.items)
     if (u.file < unused.size())
@@ -276,9 +287,32 @@ void write_report_json(std::ostream& out, const analysis_result& r,
                unused[i], options.file_agents);
   }
   w.end_array().newline();
-  detail::write_corpus_sections(w, r);
-  w.end_object();
-  out.put('\n'); // after the outermost value, which end_object flushed
+  write_corpus_sections(w, r);
+}
+
+void write_report_json(std::ostream& out, const nlohmann::json& run, const nlohmann::json& agents,
+                       std::string_view content) {
+  {
+    actors::json_writer w{out};
+    w.begin_object().raw("run", run.dump()).raw("agents", agents.dump()).members(content);
+    w.end_object();
+  }
+  out.put('\n');
+}
+
+} // namespace detail
+
+void write_report_json(std::ostream& out, const analysis_result& r,
+                       const analysis_options& options) {
+  {
+    actors::json_writer w{out};
+    w.begin_object()
+      .raw("run", detail::run_section(r, options).dump())
+      .raw("agents", detail::agents_section(r, options).dump());
+    detail::write_report_content(w, r, options);
+    w.end_object();
+  }
+  out.put('\n');
 }
 
 } // namespace troupe

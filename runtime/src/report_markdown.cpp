@@ -71,28 +71,32 @@ void table(std::ostream& out, const json& rows, const std::vector<std::string>& 
 
 } // namespace
 
-void write_report_markdown(std::ostream& out, const analysis_result& r,
-                           const analysis_options& options) {
-  auto run = detail::run_section(r, options);
-  auto agents = detail::agents_section(r, options);
-  auto s = detail::corpus_summary(r, summary_rows);
-  const auto& modules = s["modules"];
-  const auto& res = r.corpus_results;
-  out << "# troupe report: " << cell(r.tree.root) << "\n\n";
-  if (r.graph.cancelled)
+namespace detail {
+
+void write_markdown_head(std::ostream& out, const report_head& head) {
+  const auto& run = head.run;
+  out << "# troupe report: " << cell(head.root) << "\n\n";
+  if (head.cancelled)
     out << "**Incomplete: the run was interrupted.**\n\n";
   out << "| run | |\n| --- | --- |\n"
       << "| profile | " << cell(run["profile"]) << " |\n"
       << "| workers | " << run["workers"] << " |\n"
-      << "| files | " << run["files"] << " (" << r.count(file_state::parsed) << " parsed, "
-      << r.files_with_syntax_errors() << " with syntax errors) |\n"
+      << "| files | " << run["files"] << " (" << head.parsed_files << " parsed, "
+      << head.files_with_syntax_errors << " with syntax errors) |\n"
       << "| bytes | " << run["bytes"] << " |\n"
       << "| wall seconds | " << cell(run["wall_seconds"]) << " |\n"
       << "| peak RSS bytes | " << run["peak_rss_bytes"] << " |\n"
-      << "| cache | " << (r.cached ? std::to_string(r.cache_hits()) + " files from the cache"
-                                    : std::string{"off"})
-      << " |\n\n";
+      << "| cache | " << cell(head.cache) << " |\n\n";
+  out << "## Agents\n\n";
+  table(out, head.agents,
+        {"id", "group", "status", "attempts", "wall_seconds", "cache_hits", "reason"},
+        head.agents.size());
+}
 
+void write_markdown_body(std::ostream& out, const analysis_result& r) {
+  auto s = detail::corpus_summary(r, summary_rows);
+  const auto& modules = s["modules"];
+  const auto& res = r.corpus_results;
   out << "## Quality score\n\nOverall **" << cell(s["scores"]["overall"])
       << "** of 100 (weights: complexity 0.35, documentation 0.25, typing 0.15, findings "
          "0.25).\n\n";
@@ -101,10 +105,6 @@ void write_report_markdown(std::ostream& out, const analysis_result& r,
     out << "| " << d * 10 << "-" << (d == 9 ? 100 : d * 10 + 9) << " | "
         << s["scores"]["histogram"][static_cast<std::size_t>(d)] << " |\n";
   out << '\n';
-
-  out << "## Agents\n\n";
-  table(out, agents, {"id", "group", "status", "attempts", "wall_seconds", "cache_hits", "reason"},
-        agents.size());
 
   out << "## Hotspots (complexity x lines)\n\n";
   table(out, modules["hotspots"], {"path", "qualname", "line", "complexity", "lines", "score"}, 20,
@@ -167,6 +167,14 @@ void write_report_markdown(std::ostream& out, const analysis_result& r,
   out << "## Generated files\n\n" << res.generated_tests.files.size()
       << " pytest skeletons and " << res.generated_docs.files.size()
       << " API reference pages under generated/.\n";
+}
+
+} // namespace detail
+
+void write_report_markdown(std::ostream& out, const analysis_result& r,
+                           const analysis_options& options) {
+  detail::write_markdown_head(out, detail::make_report_head(r, options));
+  detail::write_markdown_body(out, r);
 }
 
 } // namespace troupe

@@ -55,6 +55,16 @@ metric_map report_metrics(const std::string& path) {
   out["misses"] = misses;
   out["hit_rate"] = hits + misses > 0 ? hits / (hits + misses) : 0;
   out["stage_s"] = number_at(symbols, "/stage_seconds"_json_pointer);
+  // A run answered by the run memo dispatched nothing: its agent rows are
+  // those of the run that stored the memo.
+  bool memo = report["run"].contains("cache")
+              && report["run"]["cache"].value("run_memo", "") == std::string{"hit"};
+  out["run_memo_hit"] = memo ? 1 : 0;
+  if (memo) {
+    out["misses"] = 0;
+    out["hit_rate"] = 1;
+    out["stage_s"] = 0;
+  }
   // How close the schedule came to its lower bound, from the same run.
   for (const char* key : {"makespan_s", "lower_bound_s", "critical_path_s", "busy_s",
                           "makespan_over_lower_bound"})

@@ -18,10 +18,15 @@ using nlohmann::json;
 
 namespace {
 
+/// Runs troupe and reads its report.json. The record-level cases run with
+/// --no-run-memo so that a warm run goes through the per-file records (the
+/// run memo, which answers a whole unchanged run, has its own cases below).
 json run_report(const fs::path& root, const fs::path& out, std::vector<std::string> extra,
-                process_result* result = nullptr) {
+                process_result* result = nullptr, bool run_memo = false) {
   std::vector<std::string> args{troupe_binary(), "run", root.string(), "--quiet", "--json",
                                 out.string()};
+  if (!run_memo)
+    args.push_back("--no-run-memo");
   args.insert(args.end(), extra.begin(), extra.end());
   auto r = run(args);
   INFO(r.err);
@@ -214,4 +219,125 @@ TEST_CASE("troupe cache verify, clear and gc maintain the folder", "[integration
   auto stats = run({troupe_binary(), "cache", dir[0], dir[1], "stats"});
   CHECK(stats.exit_code == 0);
   CHECK(stats.out.find("records       0") != std::string::npos);
+}
+
+namespace {
+
+/// Everything of report.json that depends on the inputs only.
+json content_of(const json& report) {
+  json out = report;
+  out.erase("run");
+  out.erase("agents");
+  return out;
+}
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in{path};
+  return {std::istreambuf_iterator<char>{in}, std::istreambuf_iterator<char>{}};
+}
+
+/// report.md or report.html from the first section after the run-specific
+/// head (run and agents tables) on.
+std::string body_of(const std::string& text, const std::string& marker) {
+  auto at = text.find(marker);
+  return at == std::string::npos ? std::string{} : text.substr(at);
+}
+
+} // namespace
+
+TEST_CASE("an unchanged run is answered by the run memo with identical output",
+          "[integration][cache][run_memo]") {
+  temp_dir tmp;
+  auto src = tmp.path / "src";
+  fs::copy(fixture_root(), src, fs::copy_options::recursive);
+  std::ofstream{src / "blob.py", std::ios::binary} << std::string("\x7f\x00\x01binary", 9);
+  auto cache = tmp.path / "cache";
+  auto out = tmp.path / "out";
+  std::vector<std::string> args{"--cache-dir", cache.string(), "--out", out.string()};
+  auto plain = run_report(src, tmp.path / "plain.json",
+                          {"--no-cache", "--out", (tmp.path / "plain").string()});
+  // The cold run computes every record and stores no memo; the next run
+  // finds every record in the cache and stores it; the third is answered
+  // by it.
+  auto cold = run_report(src, tmp.path / "cold.json", args, nullptr, true);
+  auto repeat = run_report(src, tmp.path / "repeat.json", args, nullptr, true);
+  auto cold_md = read_text(out / "report.md");
+  auto cold_html = read_text(out / "report.html");
+  process_result warm_run;
+  auto warm = run_report(src, tmp.path / "warm.json", args, &warm_run, true);
+
+  CHECK_FALSE(cold["run"]["cache"].contains("run_memo"));
+  CHECK_FALSE(repeat["run"]["cache"].contains("run_memo"));
+  CHECK(repeat["agents"][0]["cache_misses"] == 0);
+  CHECK(warm["run"]["cache"]["run_memo"] == "hit");
+  CHECK(content_of(warm) == content_of(plain));
+  CHECK(content_of(cold) == content_of(plain));
+  // The agent rows are those of the run that stored the memo.
+  CHECK(warm["agents"] == repeat["agents"]);
+  CHECK(warm["run"]["files"] == plain["run"]["files"]);
+  CHECK(warm["run"]["skipped_files"] == plain["run"]["skipped_files"]);
+  CHECK(warm["run"]["files_with_syntax_errors"] == plain["run"]["files_with_syntax_errors"]);
+  // Nothing was parsed or looked up per file.
+  CHECK(warm["run"]["cache"]["l2"]["hits"] == 1);
+  auto md = read_text(out / "report.md");
+  auto html = read_text(out / "report.html");
+  CHECK(md.find("reports from the run memo") != std::string::npos);
+  CHECK(!body_of(md, "## Quality score").empty());
+  CHECK(body_of(md, "## Quality score") == body_of(cold_md, "## Quality score"));
+  CHECK(body_of(html, "<h2>Quality score") == body_of(cold_html, "<h2>Quality score"));
+  // Skipped files are still named on a memo run (nothing lost).
+  int skipped = 0;
+  for (auto& [reason, n] : plain["run"]["skipped_files"].items())
+    skipped += n.get<int>();
+  REQUIRE(skipped > 0); // blob.py
+  CHECK(warm_run.err.find("skipped (") != std::string::npos);
+
+  SECTION("one changed byte misses the memo; the other files hit their records") {
+    std::vector<fs::path> sources;
+    for (auto& e : fs::recursive_directory_iterator{src})
+      if (e.is_regular_file() && e.path().extension() == ".py")
+        sources.push_back(e.path());
+    std::sort(sources.begin(), sources.end());
+    REQUIRE(sources.size() >= 3);
+    std::ofstream{sources.front(), std::ios::app} << "\n# one more line\n";
+    auto changed = run_report(src, tmp.path / "changed.json", args, nullptr, true);
+    CHECK_FALSE(changed["run"]["cache"].contains("run_memo"));
+    CHECK(changed["agents"][0]["cache_misses"] == 1);
+    CHECK(changed["agents"][0]["cache_hits"].get<int>() >= 1);
+    // The new state is stored by the next (unchanged) run and answers the
+    // one after.
+    run_report(src, tmp.path / "again.json", args, nullptr, true);
+    auto third = run_report(src, tmp.path / "third.json", args, nullptr, true);
+    CHECK(third["run"]["cache"]["run_memo"] == "hit");
+    CHECK(content_of(third) == content_of(changed));
+  }
+  SECTION("a generated file missing from the output folder is regenerated") {
+    auto tests = out / "generated" / "tests";
+    REQUIRE(fs::exists(tests));
+    fs::path victim;
+    for (auto& e : fs::directory_iterator{tests})
+      victim = e.path();
+    REQUIRE(!victim.empty());
+    fs::remove(victim);
+    process_result r;
+    auto rerun = run_report(src, tmp.path / "rerun.json", args, &r, true);
+    CHECK_FALSE(rerun["run"]["cache"].contains("run_memo"));
+    CHECK(fs::exists(victim));
+    CHECK(content_of(rerun) == content_of(plain));
+  }
+  SECTION("another output folder is served too once it holds the generated files") {
+    auto other = tmp.path / "other";
+    std::vector<std::string> other_args{"--cache-dir", cache.string(), "--out", other.string()};
+    auto first = run_report(src, tmp.path / "o1.json", other_args, nullptr, true);
+    CHECK_FALSE(first["run"]["cache"].contains("run_memo")); // no generated files there yet
+    run_report(src, tmp.path / "o2.json", other_args, nullptr, true); // stores this folder's
+    auto third = run_report(src, tmp.path / "o3.json", other_args, nullptr, true);
+    CHECK(third["run"]["cache"]["run_memo"] == "hit");
+  }
+  SECTION("--no-run-memo goes through the per-file records") {
+    auto records_run = run_report(src, tmp.path / "records.json", args);
+    CHECK_FALSE(records_run["run"]["cache"].contains("run_memo"));
+    CHECK(records_run["agents"][0]["cache_misses"] == 0);
+    CHECK(content_of(records_run) == content_of(plain));
+  }
 }

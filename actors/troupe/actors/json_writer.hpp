@@ -59,6 +59,10 @@ public:
   /// Pre-rendered JSON (e.g. a small nlohmann DOM's dump()).
   json_writer& raw(std::string_view key, std::string_view json);
 
+  /// The members of a pre-rendered JSON object (`{...}`), added to the
+  /// current object.
+  json_writer& members(std::string_view object);
+
   /// A line break between elements (JSON whitespace), to keep large arrays
   /// readable line by line.
   json_writer& newline();

@@ -3,6 +3,10 @@
 // report.json, report.md and report.html writers.
 #pragma once
 
+#include <ostream>
+#include <string>
+#include <string_view>
+
 #include <nlohmann/json.hpp>
 
 #include "troupe/actors/json_writer.hpp"
@@ -20,10 +24,44 @@ nlohmann::json corpus_summary(const analysis_result& r, std::size_t rows);
 /// top-level object.
 void write_corpus_sections(actors::json_writer& w, const analysis_result& r);
 
+/// report.json's members after `run` and `agents` (files, modules,
+/// generated, suggestions, scores): everything that depends on the inputs
+/// only.
+void write_report_content(actors::json_writer& w, const analysis_result& r,
+                          const analysis_options& options);
+
+/// report.json from its parts: `content` is a rendered JSON object whose
+/// members follow `run` and `agents` (see write_report_content).
+void write_report_json(std::ostream& out, const nlohmann::json& run, const nlohmann::json& agents,
+                       std::string_view content);
+
 /// The `run` object of report.json.
 nlohmann::json run_section(const analysis_result& r, const analysis_options& options);
 
 /// The `agents` array of report.json: one row per agent with its status.
 nlohmann::json agents_section(const analysis_result& r, const analysis_options& options);
+
+/// The run-specific top of report.md and report.html (title, run table,
+/// agents table): what differs between two runs of the same inputs. The
+/// rest of each report (the body) depends on the inputs only, so a run
+/// served from the run memo (internal/run_memo.hpp) writes a fresh head in
+/// front of a stored body.
+struct report_head {
+  std::string root;
+  bool cancelled = false;
+  nlohmann::json run;
+  nlohmann::json agents;
+  std::size_t parsed_files = 0;
+  std::size_t files_with_syntax_errors = 0;
+  /// The text of the "cache" row.
+  std::string cache;
+};
+
+report_head make_report_head(const analysis_result& r, const analysis_options& options);
+
+void write_markdown_head(std::ostream& out, const report_head& head);
+void write_markdown_body(std::ostream& out, const analysis_result& r);
+void write_html_head(std::ostream& out, const report_head& head);
+void write_html_body(std::ostream& out, const analysis_result& r);
 
 } // namespace troupe::detail

@@ -181,6 +181,9 @@ struct analysis_result {
   std::size_t files_with_syntax_errors() const noexcept;
 };
 
+/// The peak resident set size of this process so far, in bytes.
+std::uint64_t peak_rss_bytes() noexcept;
+
 /// Walks, digests and parses the tree on the runtime's workers. Returns
 /// false with `error` set when the root cannot be walked; per-file problems
 /// are recorded in the result, never fatal.

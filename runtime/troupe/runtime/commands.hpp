@@ -37,6 +37,9 @@ struct run_command_options {
   std::string cache_dir;
   /// Run without any cache tier.
   bool no_cache = false;
+  /// Neither use nor store the run memo (a whole run answered from a stored
+  /// run with the same inputs); the per-file records are still cached.
+  bool no_run_memo = false;
   /// Package index for deps_lookup (`http://HOST:PORT`); empty means
   /// $TROUPE_INDEX_URL, or none (deps_lookup is skipped).
   std::string index_url;

@@ -1,0 +1,318 @@
+#include "internal/run_memo.hpp"
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <streambuf>
+#include <vector>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "internal/report_sections.hpp"
+#include "troupe/actors/file_agent.hpp"
+#include "troupe/actors/symbols_agent.hpp"
+#include "troupe/cache/digest.hpp"
+#include "troupe/cache/tiered_cache.hpp"
+#include "troupe/config/settings_yaml.hpp"
+#include "troupe/corpus/corpus.hpp"
+
+namespace troupe::detail {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::string_view magic = "troupe-run-memo\n";
+constexpr std::uint32_t format = 1;
+
+void put_u64(std::string& out, std::uint64_t v) {
+  for (int i = 0; i < 8; ++i)
+    out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+
+bool get_u64(std::string_view& in, std::uint64_t& v) {
+  if (in.size() < 8)
+    return false;
+  v = 0;
+  for (int i = 0; i < 8; ++i)
+    v |= static_cast<std::uint64_t>(static_cast<unsigned char>(in[i])) << (8 * i);
+  in.remove_prefix(8);
+  return true;
+}
+
+template <class Memo, class Each>
+void for_each_part(Memo& m, Each&& each) {
+  each(m.content);
+  each(m.agents);
+  each(m.facts);
+  each(m.markdown_body);
+  each(m.html_body);
+  each(m.tests_manifest);
+  each(m.docs_manifest);
+}
+
+/// A stream buffer that appends to a string: rendering into it costs no
+/// copy (ostringstream::str() copies in C++17).
+class string_sink : public std::streambuf {
+public:
+  explicit string_sink(std::string& out) : out_(out) {
+  }
+
+protected:
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    out_.append(s, static_cast<std::size_t>(n));
+    return n;
+  }
+  int_type overflow(int_type ch) override {
+    if (!traits_type::eq_int_type(ch, traits_type::eof()))
+      out_.push_back(traits_type::to_char_type(ch));
+    return traits_type::not_eof(ch);
+  }
+
+private:
+  std::string& out_;
+};
+
+/// Renders `write(stream)` into a string.
+template <class Write>
+std::string render(Write&& write, std::size_t expected = 0) {
+  std::string text;
+  // Reserved up front so that a large text is not copied while it grows;
+  // pages never written are never touched, so too much costs nothing.
+  text.reserve(expected);
+  string_sink sink{text};
+  std::ostream out{&sink};
+  write(out);
+  return text;
+}
+
+/// Reads a whole file into `buffer` (reused between files).
+bool read_into(const std::string& path, std::string& buffer) {
+  buffer.clear();
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return false;
+  char chunk[1 << 16];
+  bool ok = true;
+  for (;;) {
+    auto n = ::read(fd, chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0) {
+      ok = n == 0;
+      break;
+    }
+    buffer.append(chunk, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return ok;
+}
+
+/// Every agent id and version, in the order they run.
+std::string agent_versions(const analysis_options& options) {
+  std::string out = std::string{actors::symbols_agent::id} + ":"
+                    + actors::symbols_agent::version;
+  for (const auto& a : options.file_agents)
+    out += ";" + a->descriptor().id + ":" + std::to_string(a->descriptor().version);
+  for (const auto& a : options.corpus_agents)
+    out += ";" + a->descriptor().id + ":" + std::to_string(a->descriptor().version);
+  return out;
+}
+
+/// The settings that change results: all but how the run is executed
+/// (parallel, cache) and the profile's name and description.
+std::string result_settings(const analysis_options& options) {
+  auto s = options.settings;
+  s.profile.clear();
+  s.description.clear();
+  s.parallel = {};
+  s.cache = {};
+  return config::to_yaml(s) + "max_file_bytes: " + std::to_string(options.max_file_bytes) + "\n";
+}
+
+} // namespace
+
+std::string encode_run_memo(run_memo&& memo) {
+  // The parts back to back, then a trailer of their sizes, the format
+  // version and the magic: the large first part (report.json's content) is
+  // moved in, never copied.
+  std::vector<std::uint64_t> sizes;
+  for_each_part(memo, [&](const std::string& part) { sizes.push_back(part.size()); });
+  std::string out = std::move(memo.content);
+  bool first = true;
+  for_each_part(memo, [&](std::string& part) {
+    if (!first)
+      out += part;
+    first = false;
+    part.clear();
+    part.shrink_to_fit();
+  });
+  for (auto n : sizes)
+    put_u64(out, n);
+  put_u64(out, format);
+  out += magic;
+  return out;
+}
+
+bool decode_run_memo(std::string_view in, run_memo& out) {
+  std::size_t parts = 0;
+  for_each_part(out, [&](const std::string&) { ++parts; });
+  auto trailer = parts * 8 + 8 + magic.size();
+  if (in.size() < trailer || in.substr(in.size() - magic.size()) != magic)
+    return false;
+  auto sizes = in.substr(in.size() - trailer, parts * 8 + 8);
+  std::vector<std::uint64_t> n(parts);
+  for (auto& v : n)
+    get_u64(sizes, v);
+  std::uint64_t version = 0;
+  if (!get_u64(sizes, version) || version != format)
+    return false;
+  auto body = in.substr(0, in.size() - trailer);
+  std::size_t i = 0;
+  bool ok = true;
+  for_each_part(out, [&](std::string& part) {
+    if (!ok || n[i] > body.size()) {
+      ok = false;
+      return;
+    }
+    part.assign(body.data(), n[i]);
+    body.remove_prefix(n[i]);
+    ++i;
+  });
+  return ok && body.empty();
+}
+
+std::string read_generated_manifest(const std::string& out_dir, const char* name) {
+  std::string text;
+  if (!out_dir.empty() && !read_into((fs::path{out_dir} / "generated" / name).string(), text))
+    text.clear();
+  return text;
+}
+
+run_memo_lookup lookup_run_memo(cache::tiered_cache& cache, const analysis_options& options) {
+  run_memo_lookup out;
+  if (!options.corpus_context.index_url.empty()) {
+    out.why_not = "a package index is configured (deps_lookup asks the network)";
+    return out;
+  }
+  std::string error;
+  if (!walk_source_tree(options.root, out.tree, error)) {
+    out.why_not = error;
+    return out;
+  }
+  // The input: every file's path and content digest, in walk order. Files
+  // over the size limit are never read by a run, so their size stands in.
+  std::string inputs;
+  std::string buffer;
+  for (const auto& f : out.tree.files) {
+    inputs += f.path;
+    inputs += '\0';
+    if (f.bytes > options.max_file_bytes) {
+      inputs += "too_large:" + std::to_string(f.bytes);
+    } else if (read_into(out.tree.root + "/" + f.path, buffer)) {
+      inputs += cache::content_digest(buffer).hex();
+      out.bytes += buffer.size();
+    } else {
+      out.why_not = f.path + ": unreadable";
+      return out;
+    }
+    inputs += '\n';
+  }
+  cache::key_parts parts;
+  parts.agent_id = "run";
+  parts.agent_version = agent_versions(options);
+  parts.grammar_version = actors::symbols_agent::grammar;
+  parts.settings = result_settings(options);
+  parts.input = cache::content_digest(inputs);
+  auto found = cache.get(parts, "run");
+  out.parts = std::move(parts);
+  if (!found)
+    return out;
+  run_memo memo;
+  if (!decode_run_memo(*found.value, memo)) {
+    out.not_used = "the stored memo does not decode";
+    return out;
+  }
+  // The generated files must still be where the stored run left them.
+  const auto& dir = options.corpus_context.out_dir;
+  if (read_generated_manifest(dir, ".tests-manifest") != memo.tests_manifest
+      || read_generated_manifest(dir, ".docs-manifest") != memo.docs_manifest) {
+    out.not_used = "the output folder's generated files differ from the stored run's";
+    return out;
+  }
+  for (const auto* manifest : {&memo.tests_manifest, &memo.docs_manifest}) {
+    std::istringstream lines{*manifest};
+    std::string file, digest;
+    std::error_code ec;
+    while (lines >> file >> digest) {
+      if (!fs::exists(fs::path{dir} / file, ec)) {
+        out.not_used = "generated file missing: " + file;
+        return out;
+      }
+    }
+  }
+  out.memo = std::move(memo);
+  return out;
+}
+
+std::optional<run_memo> make_run_memo(const analysis_result& r, const analysis_options& options,
+                                      std::string summary) {
+  if (r.graph.cancelled || r.graph.count(task_status::failed) > 0
+      || r.graph.count(task_status::skipped) > 0 || r.graph.count(task_status::cancelled) > 0
+      || !options.corpus_context.index_url.empty())
+    return std::nullopt;
+  // Stored only by a run that repeated its predecessor's inputs (every
+  // record of every file from the cache): storing costs about a tenth of a
+  // second for the default corpus, which a run with changed files would pay
+  // without a likely reuse.
+  for (const auto& f : r.files) {
+    if (f.state != file_state::parsed)
+      continue;
+    if (!f.cache_hit)
+      return std::nullopt;
+    for (char hit : f.record_hits)
+      if (!hit)
+        return std::nullopt;
+  }
+  run_memo memo;
+  memo.content = render([&](std::ostream& out) {
+    actors::json_writer w{out};
+    w.begin_object();
+    write_report_content(w, r, options);
+    w.end_object();
+  }, 2 * r.bytes + (1u << 20)); // report.json's content: ~1.2x the source bytes here
+  nlohmann::json facts{
+    {"parsed_files", r.count(file_state::parsed)},
+    {"files_with_syntax_errors", r.files_with_syntax_errors()},
+    {"skipped_files",
+     {{"unreadable", r.count(file_state::unreadable)},
+      {"binary", r.count(file_state::binary)},
+      {"not_utf8", r.count(file_state::not_utf8)},
+      {"too_large", r.count(file_state::too_large)}}},
+    {"warnings", nlohmann::json::array()},
+    {"summary", std::move(summary)}};
+  for (const auto& f : r.files)
+    if (f.state != file_state::parsed && f.state != file_state::pending)
+      facts["warnings"].push_back(f.path + ": skipped (" + to_string(f.state) + "): " + f.detail);
+  memo.facts = facts.dump();
+  memo.markdown_body = render([&](std::ostream& out) { write_markdown_body(out, r); });
+  memo.html_body = render([&](std::ostream& out) { write_html_body(out, r); });
+  memo.tests_manifest = read_generated_manifest(options.corpus_context.out_dir, ".tests-manifest");
+  memo.docs_manifest = read_generated_manifest(options.corpus_context.out_dir, ".docs-manifest");
+  return memo;
+}
+
+std::string store_run_memo(cache::tiered_cache& cache, const run_memo_lookup& lookup,
+                           run_memo&& memo) {
+  if (!lookup.parts)
+    return {};
+  auto err = cache.put(lookup.parts->key(), "run",
+                       cache::make_value(encode_run_memo(std::move(memo))));
+  return err ? err.message() : std::string{};
+}
+
+} // namespace troupe::detail
