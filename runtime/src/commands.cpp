@@ -309,9 +309,10 @@ int run_command(const config::profile_loader& loader, const run_command_options&
   auto report_path =
     options.json_file.empty() ? (fs::path{options.out_dir} / "report.json").string()
                               : options.json_file;
-  // A run whose every input matches a stored run is answered by its memo.
+  // A run whose every input matches a stored run is answered by its memo
+  // (not when a trace is asked for: a trace shows the tasks of a run).
   detail::run_memo_lookup memo;
-  if (ao.cache && !options.no_run_memo) {
+  if (ao.cache && !options.no_run_memo && trace_path.empty()) {
     auto looking = std::chrono::steady_clock::now();
     memo = detail::lookup_run_memo(*ao.cache, ao);
     if (!memo.not_used.empty())
