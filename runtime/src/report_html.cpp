@@ -14,6 +14,8 @@ namespace troupe {
 
 namespace {
 
+using detail::text_of;
+
 using nlohmann::json;
 
 /// Most rows of any table (the full lists are in report.json).
@@ -33,19 +35,6 @@ std::string escape(const std::string& text) {
     }
   }
   return out;
-}
-
-std::string text_of(const json& value) {
-  if (value.is_string())
-    return value.get<std::string>();
-  if (value.is_number_float()) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.3g", value.get<double>());
-    return buf;
-  }
-  if (value.is_null())
-    return {};
-  return value.dump();
 }
 
 /// A horizontal bar chart: one labelled bar per (label, value).
@@ -146,25 +135,16 @@ th{background:#eef2f5}figure{margin:1em 0}figcaption{font-weight:600;margin-bott
 namespace detail {
 
 void write_html_head(std::ostream& out, const report_head& head) {
-  const auto& run = head.run;
   out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
       << "<title>troupe report: " << escape(head.root) << "</title><style>" << style
       << "</style></head><body>\n<h1>troupe report: " << escape(head.root) << "</h1>\n";
   if (head.cancelled)
     out << "<p class=\"warn\"><strong>Incomplete: the run was interrupted.</strong></p>\n";
-  out << "<table>"
-      << "<tr><th>profile</th><td>" << escape(text_of(run["profile"])) << "</td></tr>"
-      << "<tr><th>workers</th><td>" << run["workers"] << "</td></tr>"
-      << "<tr><th>files</th><td>" << run["files"] << " (" << head.parsed_files
-      << " parsed, " << head.files_with_syntax_errors << " with syntax errors)</td></tr>"
-      << "<tr><th>bytes</th><td>" << run["bytes"] << "</td></tr>"
-      << "<tr><th>wall seconds</th><td>" << text_of(run["wall_seconds"]) << "</td></tr>"
-      << "<tr><th>peak RSS bytes</th><td>" << run["peak_rss_bytes"] << "</td></tr>"
-      << "<tr><th>cache</th><td>" << escape(head.cache) << "</td></tr></table>\n";
-  out << "<h2>Agents</h2>\n";
-  table(out, head.agents,
-        {"id", "group", "status", "attempts", "wall_seconds", "cache_hits", "reason"},
-        head.agents.size());
+  out << "<table>";
+  for (const auto& [label, text] : run_rows(head))
+    out << "<tr><th>" << label << "</th><td>" << escape(text) << "</td></tr>";
+  out << "</table>\n<h2>Agents</h2>\n";
+  table(out, head.agents, agent_columns(), head.agents.size());
 }
 
 void write_html_body(std::ostream& out, const analysis_result& r) {

@@ -1,3 +1,4 @@
+#include <cstdio>
 #include <map>
 #include <ostream>
 
@@ -234,6 +235,38 @@ report_head make_report_head(const analysis_result& r, const analysis_options& o
   head.files_with_syntax_errors = r.files_with_syntax_errors();
   head.cache = r.cached ? std::to_string(r.cache_hits()) + " files from the cache" : "off";
   return head;
+}
+
+std::string text_of(const json& value) {
+  if (value.is_string())
+    return value.get<std::string>();
+  if (value.is_number_float()) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3g", value.get<double>());
+    return buf;
+  }
+  if (value.is_null())
+    return {};
+  return value.dump();
+}
+
+std::vector<std::pair<std::string, std::string>> run_rows(const report_head& head) {
+  const auto& run = head.run;
+  return {{"profile", text_of(run["profile"])},
+          {"workers", text_of(run["workers"])},
+          {"files", text_of(run["files"]) + " (" + std::to_string(head.parsed_files)
+                      + " parsed, " + std::to_string(head.files_with_syntax_errors)
+                      + " with syntax errors)"},
+          {"bytes", text_of(run["bytes"])},
+          {"wall seconds", text_of(run["wall_seconds"])},
+          {"peak RSS bytes", text_of(run["peak_rss_bytes"])},
+          {"cache", head.cache}};
+}
+
+const std::vector<std::string>& agent_columns() {
+  static const std::vector<std::string> columns{
+    "id", "group", "status", "attempts", "wall_seconds", "cache_hits", "reason"};
+  return columns;
 }
 
 json run_section(const analysis_result& r, const analysis_options& options) {

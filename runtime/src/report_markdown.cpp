@@ -30,14 +30,7 @@ std::string cell(const std::string& text) {
 }
 
 std::string cell(const json& value) {
-  if (value.is_string())
-    return cell(value.get<std::string>());
-  if (value.is_number_float()) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.3g", value.get<double>());
-    return buf;
-  }
-  return cell(value.dump());
+  return cell(detail::text_of(value));
 }
 
 /// A table of the first `limit` rows of `rows`, one column per key.
@@ -74,23 +67,14 @@ void table(std::ostream& out, const json& rows, const std::vector<std::string>& 
 namespace detail {
 
 void write_markdown_head(std::ostream& out, const report_head& head) {
-  const auto& run = head.run;
   out << "# troupe report: " << cell(head.root) << "\n\n";
   if (head.cancelled)
     out << "**Incomplete: the run was interrupted.**\n\n";
-  out << "| run | |\n| --- | --- |\n"
-      << "| profile | " << cell(run["profile"]) << " |\n"
-      << "| workers | " << run["workers"] << " |\n"
-      << "| files | " << run["files"] << " (" << head.parsed_files << " parsed, "
-      << head.files_with_syntax_errors << " with syntax errors) |\n"
-      << "| bytes | " << run["bytes"] << " |\n"
-      << "| wall seconds | " << cell(run["wall_seconds"]) << " |\n"
-      << "| peak RSS bytes | " << run["peak_rss_bytes"] << " |\n"
-      << "| cache | " << cell(head.cache) << " |\n\n";
-  out << "## Agents\n\n";
-  table(out, head.agents,
-        {"id", "group", "status", "attempts", "wall_seconds", "cache_hits", "reason"},
-        head.agents.size());
+  out << "| run | |\n| --- | --- |\n";
+  for (const auto& [label, text] : run_rows(head))
+    out << "| " << label << " | " << cell(text) << " |\n";
+  out << "\n## Agents\n\n";
+  table(out, head.agents, agent_columns(), head.agents.size());
 }
 
 void write_markdown_body(std::ostream& out, const analysis_result& r) {

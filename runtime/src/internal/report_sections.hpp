@@ -6,6 +6,8 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -58,6 +60,15 @@ struct report_head {
 };
 
 report_head make_report_head(const analysis_result& r, const analysis_options& options);
+
+/// The run table of a head as (label, text) rows, and the columns of its
+/// agents table: one description for report.md and report.html.
+std::vector<std::pair<std::string, std::string>> run_rows(const report_head& head);
+const std::vector<std::string>& agent_columns();
+
+/// A JSON value as table text: strings as they are, floats to 3
+/// significant digits, null as nothing.
+std::string text_of(const nlohmann::json& value);
 
 void write_markdown_head(std::ostream& out, const report_head& head);
 void write_markdown_body(std::ostream& out, const analysis_result& r);
