@@ -24,6 +24,8 @@ namespace {
 /// Source bytes per second one worker parses and extracts, to estimate task
 /// costs for ranking before any duration was measured.
 constexpr double assumed_bytes_per_second = 8e6;
+/// Fewest parsed bytes a run must have to update the measured rate.
+constexpr std::uint64_t min_rate_sample_bytes = 1u << 20;
 
 /// Groups file indexes into shards of about `target` bytes, largest files
 /// first, so the biggest tasks get the highest rank and start first.
@@ -290,15 +292,24 @@ bool run_analysis(runtime& rt, const analysis_options& options, analysis_result&
   out.workers = rt.workers();
   out.schedule.measure(graph, out.graph, out.workers);
   if (!options.history_file.empty() && !out.graph.cancelled) {
-    double busy = 0;
+    // The rate of files that were parsed (some record missed): shards are
+    // sized for it, so a run after a warm one (all hits, ten times faster)
+    // still gets tasks of the target length when files changed. Too few
+    // parsed bytes to measure: the last rate stays.
+    double seconds = 0;
     std::uint64_t bytes = 0;
-    for (auto t : group1) {
-      const auto& o = out.graph.tasks[t];
-      busy += o.finished_s - o.started_s;
-      bytes += graph.tasks()[t].bytes;
+    for (const auto& f : out.files) {
+      bool parsed = f.state == file_state::parsed && !f.path.empty()
+                    && !(f.cache_hit
+                         && std::all_of(f.record_hits.begin(), f.record_hits.end(),
+                                        [](char hit) { return hit != 0; }));
+      if (parsed) {
+        seconds += f.stage_seconds;
+        bytes += f.bytes;
+      }
     }
-    if (busy > 0)
-      history.group1_bytes_per_second = static_cast<double>(bytes) / busy;
+    if (bytes >= min_rate_sample_bytes && seconds > 0)
+      history.group1_bytes_per_second = static_cast<double>(bytes) / seconds;
     for (std::size_t i = 0; i < out.corpus_tasks.size(); ++i) {
       const auto& o = out.graph.tasks[out.corpus_tasks[i]];
       if (o.status == task_status::done)

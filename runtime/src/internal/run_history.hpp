@@ -10,9 +10,9 @@ namespace troupe::detail {
 
 /// Costs measured by earlier runs on this cache folder.
 struct run_history {
-  /// Source bytes one worker took through group 1 per second of task time
-  /// in the last run (cache hits included, so warm runs are faster); 0 when
-  /// unknown.
+  /// Source bytes one worker parses and analyses per second (files whose
+  /// records were computed, stage time: decode, parse, every agent, store),
+  /// from the last run that parsed at least 1 MiB; 0 when unknown.
   double group1_bytes_per_second = 0;
   /// Seconds each corpus agent took, smoothed over runs (half the last
   /// value plus half the new one).
