@@ -2,6 +2,7 @@
 // unusable cache folder all give the output of an uncached run.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -333,6 +334,29 @@ TEST_CASE("an unchanged run is answered by the run memo with identical output",
     run_report(src, tmp.path / "o2.json", other_args, nullptr, true); // stores this folder's
     auto third = run_report(src, tmp.path / "o3.json", other_args, nullptr, true);
     CHECK(third["run"]["cache"]["run_memo"] == "hit");
+  }
+  SECTION("a damaged memo is counted corrupt, the run computes from the records, output "
+          "identical") {
+    // The memo is the largest record in the folder.
+    auto recs = records(cache);
+    REQUIRE(!recs.empty());
+    auto memo = *std::max_element(recs.begin(), recs.end(), [](const auto& a, const auto& b) {
+      return fs::file_size(a) < fs::file_size(b);
+    });
+    {
+      std::fstream f{memo, std::ios::in | std::ios::out | std::ios::binary};
+      f.seekp(static_cast<std::streamoff>(fs::file_size(memo) / 2));
+      f.put('\x01');
+    }
+    auto damaged = run_report(src, tmp.path / "damaged.json", args, nullptr, true);
+    CHECK_FALSE(damaged["run"]["cache"].contains("run_memo"));
+    CHECK(damaged["run"]["cache"]["l2"]["corrupt"] == 1);
+    CHECK(damaged["agents"][0]["cache_misses"] == 0); // every record still hit
+    CHECK(content_of(damaged) == content_of(plain));
+    // That run found every record, so it stored the memo anew.
+    auto after = run_report(src, tmp.path / "after.json", args, nullptr, true);
+    CHECK(after["run"]["cache"]["run_memo"] == "hit");
+    CHECK(content_of(after) == content_of(plain));
   }
   SECTION("--no-run-memo goes through the per-file records") {
     auto records_run = run_report(src, tmp.path / "records.json", args);
