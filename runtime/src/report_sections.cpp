@@ -2,6 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <limits>
+#include <string_view>
+#include <type_traits>
+#include <vector>
 
 #include "troupe/actors/json_writer.hpp"
 
@@ -18,97 +23,152 @@ double rounded(double value, int digits = 3) {
   return std::round(value * scale) / scale;
 }
 
-/// The corpus sections, written member by member into report.json, or
-/// built as a small DOM for report.md / report.html: both go through this
-/// one description, so the three reports never disagree. Every list is
-/// written in full to report.json; the summary DOM keeps the first
-/// `summary_rows` entries of each (totals come from the results).
-class section_writer {
+/// Writes into report.json through a json_writer: every value goes out as
+/// it is produced, no DOM.
+class stream_sink {
 public:
-  /// Streams into `w`.
-  explicit section_writer(json_writer& w) : w_(&w) {
+  explicit stream_sink(json_writer& w) : w_(w) {
   }
-  /// Builds a DOM of at most `rows` entries per list.
-  explicit section_writer(std::size_t rows) : rows_(rows) {
+  stream_sink& begin_object(std::string_view key = {}) {
+    w_.begin_object(key);
+    return *this;
   }
-
-  void write(const analysis_result& r);
-  json take() {
-    return std::move(root_);
+  stream_sink& end_object() {
+    w_.end_object();
+    return *this;
+  }
+  stream_sink& begin_array(std::string_view key = {}) {
+    w_.begin_array(key);
+    return *this;
+  }
+  stream_sink& end_array() {
+    w_.end_array();
+    return *this;
+  }
+  template <class T>
+  stream_sink& value(std::string_view key, const T& v) {
+    if constexpr (std::is_same_v<T, bool>)
+      w_.value(key, v);
+    else if constexpr (std::is_floating_point_v<T>)
+      w_.value(key, static_cast<double>(v));
+    else if constexpr (std::is_integral_v<T> && std::is_signed_v<T>)
+      w_.value(key, static_cast<std::int64_t>(v));
+    else if constexpr (std::is_integral_v<T>)
+      w_.value(key, static_cast<std::uint64_t>(v));
+    else if constexpr (std::is_same_v<T, json>)
+      w_.raw(key, v.dump());
+    else
+      w_.value(key, std::string_view{v});
+    return *this;
   }
 
 private:
-  // A list member of the current object: `each(i)` gives element i as a
-  // small DOM.
-  template <class Each>
-  void list(const char* key, std::size_t n, Each&& each) {
-    if (w_) {
-      w_->begin_array(key);
-      for (std::size_t i = 0; i < n; ++i)
-        w_->raw({}, each(i).dump());
-      w_->end_array();
-      return;
-    }
-    json arr = json::array();
-    for (std::size_t i = 0; i < n && i < rows_; ++i)
-      arr.push_back(each(i));
-    (*current_)[key] = std::move(arr);
-  }
-
-  void member(const char* key, const json& value) {
-    if (w_)
-      w_->raw(key, value.dump());
-    else
-      (*current_)[key] = value;
-  }
-
-  void open(const char* key) {
-    if (w_) {
-      w_->begin_object(key);
-    } else {
-      parents_.push_back(current_);
-      current_ = &(*current_)[key];
-      *current_ = json::object();
-    }
-  }
-
-  void close() {
-    if (w_) {
-      w_->end_object();
-    } else {
-      current_ = parents_.back();
-      parents_.pop_back();
-    }
-  }
-
-  json_writer* w_ = nullptr;
-  std::size_t rows_ = 0;
-  json root_ = json::object();
-  json* current_ = &root_;
-  std::vector<json*> parents_;
+  json_writer& w_;
 };
 
-json function_ref_json(const corpus::corpus& c, const corpus::function_ref& ref) {
-  const auto& f = c.files[ref.file];
-  const auto& fn = f.symbols.functions[ref.function];
-  return {{"path", f.path}, {"module", f.module}, {"qualname", fn.qualname}, {"line", fn.line}};
-}
+/// Builds the same values as a DOM, for report.md and report.html.
+class dom_sink {
+public:
+  explicit dom_sink(json& root) {
+    stack_.push_back(&root);
+  }
+  dom_sink& begin_object(std::string_view key = {}) {
+    push(key, json::object());
+    return *this;
+  }
+  dom_sink& end_object() {
+    stack_.pop_back();
+    return *this;
+  }
+  dom_sink& begin_array(std::string_view key = {}) {
+    push(key, json::array());
+    return *this;
+  }
+  dom_sink& end_array() {
+    stack_.pop_back();
+    return *this;
+  }
+  template <class T>
+  dom_sink& value(std::string_view key, const T& v) {
+    slot(key) = v;
+    return *this;
+  }
 
-void section_writer::write(const analysis_result& r) {
+private:
+  /// The place of the next value: a new element of an array, or the member
+  /// `key` of an object. Only the innermost container is ever appended to,
+  /// so the pointers on the stack stay valid.
+  json& slot(std::string_view key) {
+    auto& top = *stack_.back();
+    if (top.is_array()) {
+      top.push_back(nullptr);
+      return top.back();
+    }
+    return top[std::string{key}];
+  }
+  void push(std::string_view key, json v) {
+    auto& place = slot(key);
+    place = std::move(v);
+    stack_.push_back(&place);
+  }
+
+  std::vector<json*> stack_;
+};
+
+/// The corpus sections, described once for both sinks: streamed in full
+/// into report.json, or built as a small DOM for report.md / report.html
+/// with at most `rows` elements per list (totals come from the results), so
+/// the three reports never disagree.
+template <class Sink>
+class section_writer {
+public:
+  section_writer(Sink& w, std::size_t rows) : w_(w), rows_(rows) {
+  }
+
+  void write(const analysis_result& r);
+
+private:
+  /// A list member of the current object: `each(i)` writes element i.
+  template <class Each>
+  void list(const char* key, std::size_t n, Each&& each) {
+    w_.begin_array(key);
+    for (std::size_t i = 0; i < n && i < rows_; ++i)
+      each(i);
+    w_.end_array();
+  }
+
+  /// One function named by its file, module, qualname and line.
+  void function_ref(const corpus::corpus& c, const corpus::function_ref& ref) {
+    const auto& f = c.files[ref.file];
+    const auto& fn = f.symbols.functions[ref.function];
+    w_.value("path", f.path).value("module", f.module).value("qualname", fn.qualname)
+      .value("line", fn.line);
+  }
+
+  Sink& w_;
+  std::size_t rows_;
+};
+
+template <class Sink>
+void section_writer<Sink>::write(const analysis_result& r) {
   const auto& c = r.corpus;
   const auto& res = r.corpus_results;
-  open("modules");
+  auto& w = w_;
+  w.begin_object("modules");
 
   const auto& g = res.import_graph;
-  open("import_graph");
-  member("modules", c.files.size());
+  w.begin_object("import_graph").value("modules", c.files.size());
   list("edges", g.edges.size(), [&](std::size_t i) {
     const auto& e = g.edges[i];
-    return json::array({c.files[e.from].module, c.files[e.to].module, e.line});
+    w.begin_array()
+      .value({}, c.files[e.from].module)
+      .value({}, c.files[e.to].module)
+      .value({}, e.line)
+      .end_array();
   });
-  member("resolved_imports", g.resolved);
-  member("unresolved_relative", g.unresolved_relative);
-  member("external", g.external);
+  w.value("resolved_imports", g.resolved)
+    .value("unresolved_relative", g.unresolved_relative)
+    .value("external", json(g.external));
   // The modules most imported, as a quick view of the core of the corpus.
   std::vector<std::size_t> order;
   for (std::size_t i = 0; i < g.fan_in.size(); ++i)
@@ -120,124 +180,158 @@ void section_writer::write(const analysis_result& r) {
   });
   list("most_imported", std::min<std::size_t>(order.size(), 20), [&](std::size_t i) {
     auto f = order[i];
-    return json{{"module", c.files[f].module}, {"fan_in", g.fan_in[f]}, {"fan_out", g.fan_out[f]}};
+    w.begin_object()
+      .value("module", c.files[f].module)
+      .value("fan_in", g.fan_in[f])
+      .value("fan_out", g.fan_out[f])
+      .end_object();
   });
-  close();
+  w.end_object();
 
   const auto& cycles = res.import_cycles.cycles;
   list("cycles", cycles.size(), [&](std::size_t i) {
-    json members = json::array();
+    w.begin_array();
     for (auto f : cycles[i])
-      members.push_back(c.files[f].module);
-    return members;
+      w.value({}, c.files[f].module);
+    w.end_array();
   });
   const auto& dead = res.dead_code.items;
   list("dead_code", dead.size(), [&](std::size_t i) {
     const auto& d = dead[i];
-    return json{
-      {"path", c.files[d.file].path}, {"kind", d.kind}, {"qualname", d.qualname}, {"line", d.line}};
+    w.begin_object()
+      .value("path", c.files[d.file].path)
+      .value("kind", d.kind)
+      .value("qualname", d.qualname)
+      .value("line", d.line)
+      .end_object();
   });
   const auto& dups = res.duplicates.groups;
   list("duplicates", dups.size(), [&](std::size_t i) {
-    json fns = json::array();
-    for (const auto& f : dups[i].functions)
-      fns.push_back(function_ref_json(c, f));
-    return json{{"lines", dups[i].lines}, {"functions", fns}};
+    w.begin_object().value("lines", dups[i].lines).begin_array("functions");
+    for (const auto& f : dups[i].functions) {
+      w.begin_object();
+      function_ref(c, f);
+      w.end_object();
+    }
+    w.end_array().end_object();
   });
   const auto& hot = res.hotspots.items;
   list("hotspots", hot.size(), [&](std::size_t i) {
-    auto j = function_ref_json(c, hot[i].function);
-    j["complexity"] = hot[i].complexity;
-    j["lines"] = hot[i].lines;
-    j["score"] = rounded(hot[i].score);
-    return j;
+    w.begin_object();
+    function_ref(c, hot[i].function);
+    w.value("complexity", hot[i].complexity)
+      .value("lines", hot[i].lines)
+      .value("score", rounded(hot[i].score))
+      .end_object();
   });
   const auto& api = res.api_surface.modules;
   list("api_surface", api.size(), [&](std::size_t i) {
-    json entries = json::array();
-    for (const auto& e : api[i].entries)
-      entries.push_back({{"kind", e.kind},
-                         {"name", e.name},
-                         {"signature", e.signature},
-                         {"line", e.line},
-                         {"documented", e.documented}});
     const auto& f = c.files[api[i].file];
-    return json{{"module", f.module}, {"path", f.path}, {"entries", entries}};
+    w.begin_object().value("module", f.module).value("path", f.path).begin_array("entries");
+    for (const auto& e : api[i].entries)
+      w.begin_object()
+        .value("kind", e.kind)
+        .value("name", e.name)
+        .value("signature", e.signature)
+        .value("line", e.line)
+        .value("documented", e.documented)
+        .end_object();
+    w.end_array().end_object();
   });
   const auto& tc = res.type_coverage.total;
-  member("type_coverage", {{"params", tc.params},
-                           {"annotated_params", tc.annotated_params},
-                           {"returns", tc.returns},
-                           {"annotated_returns", tc.annotated_returns},
-                           {"coverage", rounded(tc.coverage(), 4)}});
+  w.begin_object("type_coverage")
+    .value("params", tc.params)
+    .value("annotated_params", tc.annotated_params)
+    .value("returns", tc.returns)
+    .value("annotated_returns", tc.annotated_returns)
+    .value("coverage", rounded(tc.coverage(), 4))
+    .end_object();
   const auto& deps = res.deps;
-  open("deps");
-  member("status", deps.status);
-  member("reason", deps.reason);
-  member("seconds", rounded(deps.seconds));
-  member("connections_opened", deps.connections_opened);
-  member("connections_reused", deps.connections_reused);
+  w.begin_object("deps")
+    .value("status", deps.status)
+    .value("reason", deps.reason)
+    .value("seconds", rounded(deps.seconds))
+    .value("connections_opened", deps.connections_opened)
+    .value("connections_reused", deps.connections_reused);
   list("items", deps.items.size(), [&](std::size_t i) {
     const auto& d = deps.items[i];
-    json j{{"import", d.import_name}, {"project", d.project}, {"files", d.files}};
-    if (!d.status.empty()) {
-      j["status"] = d.status;
-      j["attempts"] = d.attempts;
-      j["latency_ms"] = rounded(d.latency_ms);
-    }
+    w.begin_object()
+      .value("import", d.import_name)
+      .value("project", d.project)
+      .value("files", d.files);
+    if (!d.status.empty())
+      w.value("status", d.status)
+        .value("attempts", d.attempts)
+        .value("latency_ms", rounded(d.latency_ms));
     if (!d.version.empty())
-      j["version"] = d.version;
+      w.value("version", d.version);
     if (!d.summary.empty())
-      j["summary"] = d.summary;
+      w.value("summary", d.summary);
     if (!d.error.empty())
-      j["error"] = d.error;
-    return j;
+      w.value("error", d.error);
+    w.end_object();
   });
-  close();
-  close(); // modules
+  w.end_object(); // deps
+  w.end_object(); // modules
 
-  open("generated");
+  w.begin_object("generated");
   const auto& tests = res.generated_tests.files;
-  list("tests", tests.size(), [&](std::size_t i) { return json(tests[i].path); });
+  list("tests", tests.size(), [&](std::size_t i) { w.value({}, tests[i].path); });
   const auto& docs = res.generated_docs.files;
-  list("docs", docs.size(), [&](std::size_t i) { return json(docs[i].path); });
-  close();
+  list("docs", docs.size(), [&](std::size_t i) { w.value({}, docs[i].path); });
+  w.end_object();
 
   const auto& sug = res.suggestions.items;
   list("suggestions", sug.size(), [&](std::size_t i) {
     const auto& s = sug[i];
-    return json{{"kind", s.kind},          {"path", c.files[s.file].path},
-                {"line", s.line},          {"target", s.target},
-                {"reason", s.reason},      {"priority", rounded(s.priority)}};
+    w.begin_object()
+      .value("kind", s.kind)
+      .value("path", c.files[s.file].path)
+      .value("line", s.line)
+      .value("target", s.target)
+      .value("reason", s.reason)
+      .value("priority", rounded(s.priority))
+      .end_object();
   });
 
   const auto& sc = res.scores;
-  open("scores");
-  member("overall", rounded(sc.overall, 1));
-  member("histogram", sc.histogram);
-  member("weights", {{"complexity", 0.35}, {"documentation", 0.25}, {"typing", 0.15},
-                     {"findings", 0.25}});
+  w.begin_object("scores").value("overall", rounded(sc.overall, 1)).begin_array("histogram");
+  for (auto n : sc.histogram)
+    w.value({}, n);
+  w.end_array()
+    .begin_object("weights")
+    .value("complexity", 0.35)
+    .value("documentation", 0.25)
+    .value("typing", 0.15)
+    .value("findings", 0.25)
+    .end_object();
   list("modules", sc.modules.size(), [&](std::size_t i) {
     const auto& m = sc.modules[i];
-    return json{{"module", c.files[m.file].module}, {"path", c.files[m.file].path},
-                {"score", rounded(m.score, 1)},     {"complexity", rounded(m.complexity, 1)},
-                {"documentation", rounded(m.documentation, 1)},
-                {"typing", rounded(m.typing, 1)},   {"findings", rounded(m.findings, 1)}};
+    w.begin_object()
+      .value("module", c.files[m.file].module)
+      .value("path", c.files[m.file].path)
+      .value("score", rounded(m.score, 1))
+      .value("complexity", rounded(m.complexity, 1))
+      .value("documentation", rounded(m.documentation, 1))
+      .value("typing", rounded(m.typing, 1))
+      .value("findings", rounded(m.findings, 1))
+      .end_object();
   });
-  close();
+  w.end_object();
 }
 
 } // namespace
 
 json corpus_summary(const analysis_result& r, std::size_t rows) {
-  section_writer s{rows};
-  s.write(r);
-  return s.take();
+  json root = json::object();
+  dom_sink sink{root};
+  section_writer<dom_sink>{sink, rows}.write(r);
+  return root;
 }
 
 void write_corpus_sections(actors::json_writer& w, const analysis_result& r) {
-  section_writer s{w};
-  s.write(r);
+  stream_sink sink{w};
+  section_writer<stream_sink>{sink, std::numeric_limits<std::size_t>::max()}.write(r);
 }
 
 } // namespace troupe::detail

@@ -26,6 +26,10 @@ json run_report(const fs::path& root, const fs::path& out, std::vector<std::stri
                 process_result* result = nullptr, bool run_memo = false) {
   std::vector<std::string> args{troupe_binary(), "run", root.string(), "--quiet", "--json",
                                 out.string()};
+  // The reports and generated files go next to the JSON unless the case
+  // names a folder: tests run in parallel share the working directory.
+  if (std::find(extra.begin(), extra.end(), "--out") == extra.end())
+    args.insert(args.end(), {"--out", (out.parent_path() / "out").string()});
   if (!run_memo)
     args.push_back("--no-run-memo");
   args.insert(args.end(), extra.begin(), extra.end());

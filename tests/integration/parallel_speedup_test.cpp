@@ -39,7 +39,8 @@ double children_cpu_seconds() {
 double run_seconds(const temp_dir& tmp, int workers) {
   auto report = (tmp.path / ("w" + std::to_string(workers) + ".json")).string();
   auto r = run({troupe_binary(), "run", "/usr/lib/python3.11", "--workers",
-                std::to_string(workers), "--json", report, "--quiet", "--no-cache"});
+                std::to_string(workers), "--json", report, "--quiet", "--no-cache", "--out",
+                (tmp.path / ("out" + std::to_string(workers))).string()});
   REQUIRE(r.exit_code == 0);
   std::ifstream in{report};
   return nlohmann::json::parse(in)["run"]["wall_seconds"].get<double>();

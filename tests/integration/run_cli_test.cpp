@@ -44,7 +44,7 @@ TEST_CASE("troupe run matches Python's ast on the fixtures", "[integration][run]
   auto root = make_tree(tmp.path);
   auto report_path = tmp.path / "out" / "report.json";
   auto r = run({troupe_binary(), "run", root.string(), "--workers", "2", "--no-cache", "--json",
-                report_path.string()});
+                report_path.string(), "--out", (tmp.path / "out").string()});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("troupe run:") != std::string::npos);
@@ -91,11 +91,13 @@ TEST_CASE("the report does not depend on the number of workers", "[integration][
   auto root = make_tree(tmp.path);
   auto one = tmp.path / "one.json";
   auto two = tmp.path / "two.json";
+  // Each run its own output folder: tests run in parallel share the working
+  // directory, where the default one would be.
   REQUIRE(run({troupe_binary(), "run", root.string(), "--workers", "1", "--no-cache", "--json",
-               one.string()})
+               one.string(), "--out", (tmp.path / "out1").string()})
             .exit_code == 0);
   REQUIRE(run({troupe_binary(), "run", root.string(), "--workers", "2", "--no-cache", "--json",
-               two.string()})
+               two.string(), "--out", (tmp.path / "out2").string()})
             .exit_code == 0);
   auto a = load_json(one);
   auto b = load_json(two);
