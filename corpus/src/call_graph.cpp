@@ -2,6 +2,8 @@
 // each module's own definitions and import bindings; definitions nothing
 // in the corpus refers to.
 #include <algorithm>
+#include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -17,14 +19,15 @@ constexpr auto npos = static_cast<std::size_t>(-1);
 /// inside one (`from m import f`).
 struct binding_target {
   std::size_t file = npos;
-  std::string member; // empty: the module itself
+  std::string_view member; // empty: the module itself
 };
 
-/// Definitions of one file by qualified name.
+/// Definitions of one file by qualified name. The keys view the corpus's
+/// own strings, which outlive the agent's run: no copies.
 struct file_index {
-  std::unordered_map<std::string, std::size_t> functions; // qualname -> index
-  std::unordered_set<std::string> classes;                // qualnames
-  std::unordered_map<std::string, binding_target> bindings;
+  std::unordered_map<std::string_view, std::size_t> functions; // qualname -> index
+  std::unordered_set<std::string_view> classes;                // qualnames
+  std::unordered_map<std::string_view, binding_target> bindings;
 };
 
 file_index index_file(const corpus& c, std::size_t fi) {
@@ -43,8 +46,8 @@ file_index index_file(const corpus& c, std::size_t fi) {
         if (to != npos && c.files[to].module == imp.module)
           ix.bindings[imp.alias] = {to, {}};
       } else {
-        auto head = imp.module.substr(0, imp.module.find('.'));
-        auto it = c.by_module.find(head);
+        auto head = std::string_view{imp.module}.substr(0, imp.module.find('.'));
+        auto it = c.by_module.find(std::string{head});
         if (it != c.by_module.end())
           ix.bindings[head] = {it->second, {}};
       }
@@ -56,7 +59,7 @@ file_index index_file(const corpus& c, std::size_t fi) {
       auto to = resolve_import(c, fi, imp.module, imp.level, nm.name, external, escaped);
       if (to == npos)
         continue;
-      auto bound = nm.alias.empty() ? nm.name : nm.alias;
+      std::string_view bound = nm.alias.empty() ? nm.name : nm.alias;
       const auto& target = c.files[to];
       // `from pkg import sub` names a submodule; else a member of `to`.
       bool submodule = target.module.size() > nm.name.size()
@@ -64,7 +67,8 @@ file_index index_file(const corpus& c, std::size_t fi) {
                                                 nm.name.size(), nm.name)
                             == 0
                        && target.module[target.module.size() - nm.name.size() - 1] == '.';
-      ix.bindings[bound] = submodule ? binding_target{to, {}} : binding_target{to, nm.name};
+      ix.bindings[bound] =
+        submodule ? binding_target{to, {}} : binding_target{to, std::string_view{nm.name}};
     }
   }
   return ix;
@@ -72,12 +76,14 @@ file_index index_file(const corpus& c, std::size_t fi) {
 
 /// Looks `path` (`f`, `C`, `C.m`) up among the top-level definitions of a
 /// file; a class resolves to its `__init__` when it has one.
-std::size_t lookup(const file_index& ix, const std::string& path) {
+std::size_t lookup(const file_index& ix, std::string_view path) {
   if (auto it = ix.functions.find(path); it != ix.functions.end())
     return it->second;
-  if (ix.classes.count(path))
-    if (auto it = ix.functions.find(path + ".__init__"); it != ix.functions.end())
+  if (ix.classes.count(path)) {
+    auto init = std::string{path} + ".__init__";
+    if (auto it = ix.functions.find(init); it != ix.functions.end())
       return it->second;
+  }
   return npos;
 }
 
@@ -96,14 +102,17 @@ std::string run_call_graph(const corpus& c, corpus_results& results, const corpu
   auto resolve = [&](std::size_t fi, std::size_t caller, const std::string& callee) -> function_ref {
     const auto& f = c.files[fi];
     const auto& ix = indexes[fi];
-    auto dot = callee.find('.');
-    auto head = callee.substr(0, dot);
-    auto rest = dot == std::string::npos ? std::string{} : callee.substr(dot + 1);
+    std::string_view text = callee;
+    auto dot = text.find('.');
+    auto head = text.substr(0, dot);
+    auto rest = dot == std::string_view::npos ? std::string_view{} : text.substr(dot + 1);
     if ((head == "self" || head == "cls") && caller != npos && !rest.empty()
-        && rest.find('.') == std::string::npos) {
-      const auto& q = f.symbols.functions[caller].qualname;
-      auto cls = q.substr(0, q.rfind('.'));
-      if (auto i = lookup(ix, cls + "." + rest); i != npos)
+        && rest.find('.') == std::string_view::npos) {
+      std::string_view q = f.symbols.functions[caller].qualname;
+      auto method = std::string{q.substr(0, q.rfind('.'))};
+      method += '.';
+      method += rest;
+      if (auto i = lookup(ix, method); i != npos)
         return {fi, i};
       return {npos, npos};
     }
@@ -113,9 +122,12 @@ std::string run_call_graph(const corpus& c, corpus_results& results, const corpu
     if (b == ix.bindings.end())
       return {npos, npos};
     auto target = b->second.file;
-    std::string path = b->second.member;
-    if (!rest.empty())
-      path = path.empty() ? rest : path + "." + rest;
+    std::string path{b->second.member};
+    if (!rest.empty()) {
+      if (!path.empty())
+        path += '.';
+      path += rest;
+    }
     // Walk down submodules: `pkg.sub.f` through `import pkg`.
     while (!path.empty()) {
       auto d = path.find('.');
