@@ -79,7 +79,10 @@ scenario_spec ast_parse(const scenario_inputs& in) {
     "digesting and dispatching), so cold/warm analyse_s is the end-to-end in-process "
     "speedup, bounded by that floor.",
     "l1_hit_p50_us/l1_hit_p99_us of warm_l1 are the L1 tier's lookup latency "
-    "(tiered_cache statistics of the timed run, every file a hit)."};
+    "(tiered_cache statistics of the timed run, every file a hit).",
+    "troupe_stage_bench runs on the executables' allocator (jemalloc on transparent huge "
+    "pages, apps/malloc_conf.c), which makes whole runs faster but decoding records from L1 "
+    "slower than glibc's allocator did (warm stage 0.06-0.09 s here against 0.047 s)."};
   s.variants.push_back({s.baseline, mode("cold"), {}, true, figures});
   s.variants.push_back({s.candidate, mode("warm"), {}, true, figures});
   s.variants.push_back({"read_digest_floor", mode("floor"), {}, true, figures});
