@@ -208,12 +208,15 @@ bool run_analysis(runtime& rt, const analysis_options& options, analysis_result&
                   std::string& error) {
   auto started = std::chrono::steady_clock::now();
   out = analysis_result{};
-  if (!walk_source_tree(options.root, out.tree, error))
+  if (options.walked_tree)
+    out.tree = *options.walked_tree;
+  else if (!walk_source_tree(options.root, out.tree, error))
     return false;
   auto seconds_since = [](std::chrono::steady_clock::time_point t) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
   };
-  out.phases.emplace_back("walk", seconds_since(started));
+  if (!options.walked_tree)
+    out.phases.emplace_back("walk", seconds_since(started));
   auto analyse_started = std::chrono::steady_clock::now();
   const auto& root = out.tree.root;
   out.files.resize(out.tree.files.size());

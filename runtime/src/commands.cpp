@@ -312,18 +312,25 @@ int run_command(const config::profile_loader& loader, const run_command_options&
   // A run whose every input matches a stored run is answered by its memo
   // (not when a trace is asked for: a trace shows the tasks of a run).
   detail::run_memo_lookup memo;
+  double lookup_s = 0;
   if (ao.cache && !options.no_run_memo && trace_path.empty()) {
     auto looking = std::chrono::steady_clock::now();
     memo = detail::lookup_run_memo(*ao.cache, ao);
+    lookup_s = seconds_since(looking);
     if (!memo.not_used.empty())
-      log->info("run memo not used: {}", memo.not_used);
+      log->debug("run memo not used: {}", memo.not_used);
     if (memo.memo)
-      return serve_run_memo(rt, ao, options, memo, report_path, starting, start_s,
-                            seconds_since(looking));
+      return serve_run_memo(rt, ao, options, memo, report_path, starting, start_s, lookup_s);
+    if (memo.walked)
+      ao.walked_tree = std::move(memo.tree); // not walked twice
   }
   analysis_result result;
   std::string error;
   bool analysed = run_analysis(rt, ao, result, error);
+  // The lookup walked the tree (the run did not walk it again) and read
+  // and digested every file.
+  if (memo.walked)
+    result.phases.insert(result.phases.begin(), {"run_memo", lookup_s});
   result.phases.insert(result.phases.begin(), {"start", start_s});
   progress.finish(); // the bar is gone before logs and the summary
   if (!analysed) {

@@ -1,15 +1,10 @@
 #include "internal/file_stage.hpp"
+#include "internal/read_buffer.hpp"
 
-#include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <memory>
 #include <string_view>
 #include <vector>
-
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "troupe/actors/extract_references.hpp"
 #include "troupe/actors/file_agent.hpp"
@@ -23,61 +18,6 @@
 namespace troupe::detail {
 
 namespace {
-
-/// A per-thread read buffer that grows but is never zero-filled or freed
-/// between files: fresh allocations and std::string's zero-fill cost a page
-/// fault per 4 KiB and a memset, which dominated warm runs.
-class read_buffer {
-public:
-  /// Reads the whole file; false with `error` set on failure.
-  bool read(const std::string& path, std::string& error) {
-    size_ = 0;
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-      error = std::strerror(errno);
-      return false;
-    }
-    struct stat st {};
-    bool ok = fstat(fd, &st) == 0;
-    if (ok)
-      reserve(static_cast<std::size_t>(st.st_size) + 1);
-    while (ok) {
-      if (size_ == capacity_)
-        reserve(capacity_ * 2); // the file grew while we read it
-      auto n = ::read(fd, data_.get() + size_, capacity_ - size_);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0) {
-        ok = n == 0;
-        if (!ok)
-          error = std::strerror(errno);
-        break;
-      }
-      size_ += static_cast<std::size_t>(n);
-    }
-    ::close(fd);
-    return ok;
-  }
-
-  std::string_view view() const noexcept {
-    return {data_.get(), size_};
-  }
-
-private:
-  void reserve(std::size_t n) {
-    if (n <= capacity_)
-      return;
-    auto bigger = std::unique_ptr<char[]>(new char[n]); // uninitialised on purpose
-    if (size_ > 0)
-      std::memcpy(bigger.get(), data_.get(), size_);
-    data_ = std::move(bigger);
-    capacity_ = n;
-  }
-
-  std::unique_ptr<char[]> data_;
-  std::size_t capacity_ = 0;
-  std::size_t size_ = 0;
-};
 
 file_state state_of(actors::source_status status) {
   switch (status) {

@@ -5,13 +5,12 @@
 #include <fstream>
 #include <sstream>
 #include <streambuf>
+#include <thread>
 #include <vector>
-
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
+#include "internal/read_buffer.hpp"
 #include "internal/report_sections.hpp"
 #include "troupe/actors/file_agent.hpp"
 #include "troupe/actors/symbols_agent.hpp"
@@ -90,28 +89,6 @@ std::string render(Write&& write, std::size_t expected = 0) {
   return text;
 }
 
-/// Reads a whole file into `buffer` (reused between files).
-bool read_into(const std::string& path, std::string& buffer) {
-  buffer.clear();
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return false;
-  char chunk[1 << 16];
-  bool ok = true;
-  for (;;) {
-    auto n = ::read(fd, chunk, sizeof chunk);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0) {
-      ok = n == 0;
-      break;
-    }
-    buffer.append(chunk, static_cast<std::size_t>(n));
-  }
-  ::close(fd);
-  return ok;
-}
-
 /// Every agent id and version, in the order they run.
 std::string agent_versions(const analysis_options& options) {
   std::string out = std::string{actors::symbols_agent::id} + ":"
@@ -187,40 +164,66 @@ bool decode_run_memo(std::string_view in, run_memo& out) {
 }
 
 std::string read_generated_manifest(const std::string& out_dir, const char* name) {
-  std::string text;
-  if (!out_dir.empty() && !read_into((fs::path{out_dir} / "generated" / name).string(), text))
-    text.clear();
-  return text;
+  if (out_dir.empty())
+    return {};
+  read_buffer buffer;
+  std::string error;
+  if (!buffer.read((fs::path{out_dir} / "generated" / name).string(), error))
+    return {};
+  return std::string{buffer.view()};
 }
 
 run_memo_lookup lookup_run_memo(cache::tiered_cache& cache, const analysis_options& options) {
   run_memo_lookup out;
   if (!options.corpus_context.index_url.empty()) {
-    out.why_not = "a package index is configured (deps_lookup asks the network)";
+    out.not_used = "a package index is configured (deps_lookup asks the network)";
     return out;
   }
   std::string error;
   if (!walk_source_tree(options.root, out.tree, error)) {
-    out.why_not = error;
+    out.not_used = error;
     return out;
   }
+  out.walked = true;
   // The input: every file's path and content digest, in walk order. Files
   // over the size limit are never read by a run, so their size stands in.
-  std::string inputs;
-  std::string buffer;
-  for (const auto& f : out.tree.files) {
-    inputs += f.path;
-    inputs += '\0';
-    if (f.bytes > options.max_file_bytes) {
-      inputs += "too_large:" + std::to_string(f.bytes);
-    } else if (read_into(out.tree.root + "/" + f.path, buffer)) {
-      inputs += cache::content_digest(buffer).hex();
-      out.bytes += buffer.size();
-    } else {
-      out.why_not = f.path + ": unreadable";
+  // Read and digested on two threads (every cached run pays this before it
+  // knows whether the memo answers it), then joined in walk order.
+  const auto& files = out.tree.files;
+  std::vector<std::string> digests(files.size());
+  std::vector<std::uint64_t> sizes(files.size(), 0);
+  std::string failed[2];
+  auto digest_every_other = [&](std::size_t first) {
+    read_buffer buffer;
+    for (std::size_t i = first; i < files.size() && failed[first].empty(); i += 2) {
+      const auto& f = files[i];
+      std::string read_error;
+      if (f.bytes > options.max_file_bytes) {
+        digests[i] = "too_large:" + std::to_string(f.bytes);
+      } else if (buffer.read(out.tree.root + "/" + f.path, read_error)) {
+        digests[i] = cache::content_digest(buffer.view()).hex();
+        sizes[i] = buffer.view().size();
+      } else {
+        failed[first] = f.path + ": " + read_error;
+      }
+    }
+  };
+  std::thread second{digest_every_other, 1};
+  digest_every_other(0);
+  second.join();
+  for (const auto& f : failed) {
+    if (!f.empty()) {
+      out.not_used = f;
       return out;
     }
+  }
+  std::string inputs;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    inputs += files[i].path;
+    inputs += '\0';
+    inputs += digests[i];
     inputs += '\n';
+    out.bytes += sizes[i];
   }
   cache::key_parts parts;
   parts.agent_id = "run";

@@ -62,17 +62,17 @@ bool decode_run_memo(std::string_view bytes, run_memo& out);
 
 /// The result of asking the cache for the memo of a run.
 struct run_memo_lookup {
-  /// The run's key parts; nullopt when the run cannot be memoised
-  /// (`why_not` says why).
+  /// The run's key parts; nullopt when the run cannot be memoised.
   std::optional<cache::key_parts> parts;
-  std::string why_not;
-  /// The walked tree and its total bytes (valid when `parts` is set).
+  /// The walked tree (when `walked`; the run reuses it) and its bytes.
   source_tree tree;
+  bool walked = false;
   std::uint64_t bytes = 0;
   /// The stored memo, when found, decodable and its generated files are in
   /// the output folder.
   std::optional<run_memo> memo;
-  /// Why a found memo was not used ("" when none was found or it was used).
+  /// Why the memo does not answer the run: it cannot be memoised, or a
+  /// stored memo was not usable ("" when none was stored yet, or it was used).
   std::string not_used;
 };
 

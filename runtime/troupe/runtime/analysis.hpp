@@ -14,6 +14,7 @@
 #include <functional>
 #include <iosfwd>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -44,6 +45,9 @@ using corpus_agent_list = std::vector<std::shared_ptr<const corpus::corpus_agent
 struct analysis_options {
   /// Directory to analyse.
   std::string root;
+  /// `root` walked already (e.g. by the command's run-memo lookup); walked
+  /// by the run when empty.
+  std::optional<source_tree> walked_tree;
   /// Validated settings (profile plus overrides).
   config::settings settings;
   /// Files larger than this are skipped with a warning.
