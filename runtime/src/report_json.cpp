@@ -6,6 +6,7 @@
 
 #include "troupe/actors/agent_registry.hpp"
 #include "troupe/actors/json_writer.hpp"
+#include "troupe/config/errc.hpp"
 #include "troupe/corpus/corpus.hpp"
 
 #include "internal/report_sections.hpp"
@@ -160,8 +161,10 @@ json agents_json(const analysis_result& r, const analysis_options& options) {
            {"cache_misses", r.cached ? parsed - hits : 0}};
     if (failed > 0) {
       std::string reason;
+      // The task errors read "agent_failed: AGENT on PATH: message".
+      auto prefix = std::string{to_string(errc::agent_failed)} + ": " + id + " on ";
       for (const auto* e : failures)
-        if (e->find(id + " on ") != std::string::npos)
+        if (e->compare(0, prefix.size(), prefix) == 0)
           reason += (reason.empty() ? "" : "; ") + *e;
       j["reason"] = reason.empty() ? std::to_string(failed) + " of " + std::to_string(group1)
                                        + " tasks failed (another agent of the same files)"
