@@ -382,24 +382,9 @@ TEST_CASE("records in the old one-file-per-agent format are ignored safely") {
 }
 
 TEST_CASE("a group lookup reads through L3 and writes the bundle back") {
-  class map_l3 : public l3_tier {
-  public:
-    value_ptr get(const cache_key& key) override {
-      auto i = map.find(key);
-      return i == map.end() ? nullptr : i->second;
-    }
-    cache_error put(const cache_key& key, const value_ptr& value) override {
-      map[key] = value;
-      return {};
-    }
-    std::string_view name() const noexcept override {
-      return "l3:map";
-    }
-    std::unordered_map<cache_key, value_ptr> map;
-  };
   scratch_dir dir;
   scratch_dir other;
-  auto l3 = std::make_shared<map_l3>();
+  auto l3 = std::make_shared<fake_l3>();
   const std::string content = "y = 2\n";
   auto parts = members(six, content);
   {

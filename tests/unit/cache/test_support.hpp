@@ -1,11 +1,13 @@
-// File: helpers shared by the L2 tests: scratch folders, file surgery,
-// self-checking payloads.
+// File: helpers shared by the cache tests: scratch folders, file surgery,
+// self-checking payloads, an in-memory distributed tier.
 #pragma once
 
 #include <cstdio>
 #include <cstdlib>
 #include <random>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <dirent.h>
@@ -14,6 +16,7 @@
 
 #include "troupe/cache/cache_key.hpp"
 #include "troupe/cache/digest.hpp"
+#include "troupe/cache/l3_tier.hpp"
 
 namespace troupe::cache::test {
 
@@ -116,5 +119,24 @@ inline bool is_payload_of(const std::string& name, const std::string& bytes) {
     return false;
   return bytes == make_payload(name, generation, length);
 }
+
+/// An in-memory stand-in for the distributed tier, counting its reads.
+class fake_l3 : public l3_tier {
+public:
+  value_ptr get(const cache_key& key) override {
+    ++gets;
+    auto i = map.find(key);
+    return i == map.end() ? nullptr : i->second;
+  }
+  cache_error put(const cache_key& key, const value_ptr& value) override {
+    map[key] = value;
+    return {};
+  }
+  std::string_view name() const noexcept override {
+    return "l3:fake";
+  }
+  std::unordered_map<cache_key, value_ptr> map;
+  int gets = 0;
+};
 
 } // namespace troupe::cache::test

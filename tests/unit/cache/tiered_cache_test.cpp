@@ -26,24 +26,6 @@ key_parts parts_for(const std::string& content, const std::string& version = "1"
   return p;
 }
 
-// An in-memory stand-in for the distributed tier.
-class fake_l3 : public l3_tier {
-public:
-  value_ptr get(const cache_key& key) override {
-    ++gets;
-    auto i = map.find(key);
-    return i == map.end() ? nullptr : i->second;
-  }
-  cache_error put(const cache_key& key, const value_ptr& value) override {
-    map[key] = value;
-    return {};
-  }
-  std::string_view name() const noexcept override {
-    return "l3:fake";
-  }
-  std::unordered_map<cache_key, value_ptr> map;
-  int gets = 0;
-};
 
 struct fixture {
   scratch_dir dir;
