@@ -11,6 +11,7 @@
 // rounds, default 5): each alone (one shared walk computes both records),
 // and both on each file in turn, as a worker runs them.
 #include "checks_json.hpp"
+#include "../corpus_dump.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -112,12 +113,5 @@ int main(int argc, char** argv) {
   }
   if (timing)
     return time_extractors(root, rounds);
-  auto report = troupe::actors::testing::dump_checks(root);
-  if (out_path.empty()) {
-    std::cout << report.dump(1) << '\n';
-    return 0;
-  }
-  std::ofstream out(out_path);
-  out << report.dump(1) << '\n';
-  return out ? 0 : 1;
+  return troupe::actors::testing::write_dump(troupe::actors::testing::dump_checks(root), out_path);
 }

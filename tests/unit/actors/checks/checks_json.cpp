@@ -1,12 +1,6 @@
 #include "checks_json.hpp"
 
-#include <algorithm>
-#include <fstream>
-#include <iterator>
-#include <vector>
-
-#include "troupe/actors/python_parser.hpp"
-#include "troupe/actors/python_source.hpp"
+#include "../corpus_dump.hpp"
 
 namespace fs = std::filesystem;
 
@@ -34,29 +28,7 @@ nlohmann::json analyse_checks(const syntax_tree& tree, std::string_view utf8) {
 }
 
 nlohmann::json dump_checks(const fs::path& root) {
-  std::vector<fs::path> paths;
-  for (auto it = fs::recursive_directory_iterator(
-         root, fs::directory_options::skip_permission_denied);
-       it != fs::recursive_directory_iterator(); ++it)
-    if (!it->is_symlink() && it->is_regular_file() && it->path().extension() == ".py")
-      paths.push_back(it->path());
-  std::sort(paths.begin(), paths.end());
-  auto files = nlohmann::json::object();
-  auto undecoded = nlohmann::json::object();
-  python_parser parser;
-  for (const auto& path : paths) {
-    std::ifstream in(path, std::ios::binary);
-    std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    auto relpath = path.lexically_relative(root).generic_string();
-    auto source = decode_python_source(bytes, 64u << 20);
-    if (source.status != source_status::ok) {
-      undecoded[relpath] = source.detail;
-      continue;
-    }
-    auto tree = parser.parse(source.text);
-    files[relpath] = analyse_checks(tree, source.text);
-  }
-  return {{"files", std::move(files)}, {"undecoded", std::move(undecoded)}};
+  return dump_corpus(root, analyse_checks);
 }
 
 } // namespace troupe::actors::testing

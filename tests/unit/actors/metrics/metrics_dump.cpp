@@ -8,6 +8,7 @@
 // ROOT defaults to /usr/lib/python3.11; files that do not decode are listed
 // under "undecoded".
 #include "metrics_json.hpp"
+#include "../corpus_dump.hpp"
 
 #include "troupe/actors/python_parser.hpp"
 #include "troupe/actors/python_source.hpp"
@@ -56,39 +57,10 @@ int main(int argc, char** argv) {
       root = arg;
     }
   }
-  std::vector<fs::path> paths;
-  for (auto it = fs::recursive_directory_iterator(
-         root, fs::directory_options::skip_permission_denied);
-       it != fs::recursive_directory_iterator(); ++it)
-    if (!it->is_symlink() && it->is_regular_file()
-        && it->path().extension() == ".py")
-      paths.push_back(it->path());
-  std::sort(paths.begin(), paths.end());
-  nlohmann::json files = nlohmann::json::object();
-  nlohmann::json undecoded = nlohmann::json::object();
-  python_parser parser;
-  for (const auto& path : paths) {
-    std::ifstream in(path, std::ios::binary);
-    std::string bytes{std::istreambuf_iterator<char>(in),
-                      std::istreambuf_iterator<char>()};
-    auto relpath = path.lexically_relative(root).generic_string();
-    auto source = decode_python_source(bytes, 64u << 20);
-    if (source.status != source_status::ok) {
-      undecoded[relpath] = source.detail;
-      continue;
-    }
-    auto tree = parser.parse(source.text);
-    auto entry = testing::analyse(tree, source.text, agents);
+  auto report = testing::dump_corpus(root, [&](const syntax_tree& tree, std::string_view utf8) {
+    auto entry = testing::analyse(tree, utf8, agents);
     entry["parse_errors"] = tree.syntax_errors();
-    files[relpath] = std::move(entry);
-  }
-  nlohmann::json report = {{"files", std::move(files)},
-                           {"undecoded", std::move(undecoded)}};
-  if (out_path.empty()) {
-    std::cout << report.dump(1) << '\n';
-    return 0;
-  }
-  std::ofstream out(out_path);
-  out << report.dump(1) << '\n';
-  return out ? 0 : 1;
+    return entry;
+  });
+  return testing::write_dump(report, out_path);
 }
