@@ -197,6 +197,14 @@ private:
   std::string_view text(TSNode node) const noexcept {
     return detail::node_text(node, utf8_);
   }
+  /// The dotted name and alias ("" when none) of an import's name child
+  /// (`a.b` or `a.b as c`).
+  std::pair<std::string, std::string> imported_name(TSNode child) const {
+    if (detail::symbol_of(child) == g_.aliased_import)
+      return {detail::dotted_text(ts_node_child_by_field_id(child, g_.name_field), utf8_),
+              std::string{text(ts_node_child_by_field_id(child, g_.alias_field))}};
+    return {detail::dotted_text(child, utf8_), std::string{}};
+  }
   static std::uint32_t row(TSNode node) noexcept {
     return ts_node_start_point(node).row;
   }
@@ -372,12 +380,7 @@ void security_walker::on_import(TSNode node) {
     auto child = ts_tree_cursor_current_node(&cursor_);
     if (nosec(row(child)))
       continue; // an alias on a nosec line is not visited
-    if (detail::symbol_of(child) == g_.aliased_import)
-      names.emplace_back(
-        detail::dotted_text(ts_node_child_by_field_id(child, g_.name_field), utf8_),
-        std::string{text(ts_node_child_by_field_id(child, g_.alias_field))});
-    else
-      names.emplace_back(detail::dotted_text(child, utf8_), std::string{});
+    names.push_back(imported_name(child));
   } while (ts_tree_cursor_goto_next_sibling(&cursor_));
   for (auto& [name, alias] : names) {
     if (name == "yaml")
@@ -443,12 +446,7 @@ void security_walker::on_import_from(TSNode node) {
       }
       if (ts_tree_cursor_current_field_id(&cursor_) != g_.name_field || nosec(row(child)))
         continue;
-      if (symbol == g_.aliased_import)
-        names.emplace_back(
-          detail::dotted_text(ts_node_child_by_field_id(child, g_.name_field), utf8_),
-          std::string{text(ts_node_child_by_field_id(child, g_.alias_field))});
-      else
-        names.emplace_back(detail::dotted_text(child, utf8_), std::string{});
+      names.push_back(imported_name(child));
     } while (ts_tree_cursor_goto_next_sibling(&cursor_));
   }
   for (auto& [name, alias] : names) {
