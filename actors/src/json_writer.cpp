@@ -8,8 +8,15 @@ namespace troupe::actors {
 void json_writer::flush() {
   if (buffer_.empty())
     return;
-  out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+  write_out(buffer_);
   buffer_.clear();
+}
+
+void json_writer::write_out(std::string_view text) {
+  if (out_)
+    out_->write(text.data(), static_cast<std::streamsize>(text.size()));
+  else
+    text_->append(text);
 }
 
 void json_writer::prefix(std::string_view key) {
@@ -147,8 +154,8 @@ json_writer& json_writer::members(std::string_view object) {
   if (inner.find_first_not_of(" \t\r\n") == std::string_view::npos)
     return *this; // an empty object adds nothing
   prefix({}); // one separator before the lot; the members carry their keys
-  flush();    // large pre-rendered text goes to the stream without a copy
-  out_.write(inner.data(), static_cast<std::streamsize>(inner.size()));
+  flush();    // large pre-rendered text goes out without a copy
+  write_out(inner);
   return *this;
 }
 

@@ -9,6 +9,11 @@
 
 namespace troupe::actors {
 
+const symbols_ptr& no_symbols() {
+  static const symbols_ptr empty = std::make_shared<const file_symbols>();
+  return empty;
+}
+
 namespace {
 
 template <class Builder>

@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
 
   troupe::run_command_options run_opts;
   run_opts.root = default_corpus;
+  run_opts.end_process = true; // this process ends with the command
   auto* run = app.add_subcommand("run", "analyse a source tree and write the report");
   run->add_option("dir", run_opts.root, "directory to analyse")->capture_default_str();
   run->add_option("--profile", run_opts.profile, "profile name or YAML file")

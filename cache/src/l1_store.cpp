@@ -10,7 +10,7 @@ l1_store::l1_store(l1_options options) : options_(std::move(options)) {
     options_.max_entries, 1024)));
 }
 
-value_ptr l1_store::get(const cache_key& key) {
+value_ptr l1_store::get(const cache_key& key, decoded_ptr* decoded) {
   auto t = now();
   std::lock_guard<std::mutex> guard{mtx_};
   auto i = index_.find(key);
@@ -27,7 +27,30 @@ value_ptr l1_store::get(const cache_key& key) {
   }
   ++stats_.hits;
   lru_.splice(lru_.begin(), lru_, pos);
+  if (decoded)
+    *decoded = pos->decoded;
   return pos->value;
+}
+
+bool l1_store::attach(const cache_key& key, const value_ptr& value, decoded_ptr decoded,
+                      std::uint64_t bytes) {
+  if (!value || !decoded)
+    return false;
+  auto t = now();
+  std::lock_guard<std::mutex> guard{mtx_};
+  auto i = index_.find(key);
+  if (i == index_.end() || i->second->value != value)
+    return false;
+  auto pos = i->second;
+  auto charged = value->size() + bytes;
+  if (charged > options_.max_bytes)
+    return false;
+  stats_.bytes = stats_.bytes - pos->charged + charged;
+  pos->charged = charged;
+  pos->decoded = std::move(decoded);
+  lru_.splice(lru_.begin(), lru_, pos);
+  shrink_to_bounds(t);
+  return true;
 }
 
 bool l1_store::put(const cache_key& key, value_ptr value) {
@@ -44,12 +67,14 @@ bool l1_store::put(const cache_key& key, value_ptr value) {
                                           : time_point::max();
   if (auto i = index_.find(key); i != index_.end()) {
     auto pos = i->second;
-    stats_.bytes -= pos->value->size();
+    stats_.bytes -= pos->charged;
     pos->value = std::move(value);
     pos->expires = expires;
+    pos->decoded = nullptr;
+    pos->charged = size;
     lru_.splice(lru_.begin(), lru_, pos);
   } else {
-    lru_.push_front(entry{key, std::move(value), expires});
+    lru_.push_front(entry{key, std::move(value), expires, nullptr, size});
     index_.emplace(key, lru_.begin());
     ++stats_.entries;
   }
@@ -102,7 +127,7 @@ bool l1_store::expired(const entry& x, time_point t) const noexcept {
 }
 
 void l1_store::drop(lru_list::iterator pos) {
-  stats_.bytes -= pos->value->size();
+  stats_.bytes -= pos->charged;
   --stats_.entries;
   index_.erase(pos->key);
   lru_.erase(pos);

@@ -61,7 +61,7 @@ cache_lookup tiered_cache::get(const key_parts& parts, const cache_key& key,
       out.tier = tier;
     return probe.hit;
   };
-  bool hit = (l1_ && ask(cache_tier::l1, [&] { return l1_->get(key); }))
+  bool hit = (l1_ && ask(cache_tier::l1, [&] { return l1_->get(key, &out.decoded); }))
              || (l2_ && ask(cache_tier::l2, [&] { return l2_->get(key); }))
              || (l3_ && ask(cache_tier::l3, [&] { return l3_->get(key); }));
   auto elapsed = last - start;
@@ -164,7 +164,7 @@ group_lookup tiered_cache::get_group(const cache_key& bundle,
     auto& m = out.members[i];
     m.key = parts[i].key();
     if (l1_) {
-      m.value = l1_->get(m.key);
+      m.value = l1_->get(m.key, &m.decoded);
       auto now = clock::now();
       probes[i].asked[l1_index] = true;
       probes[i].elapsed[l1_index] = now - last;
@@ -379,6 +379,10 @@ void tiered_cache::note_written(cache_tier tier, std::size_t bytes, bool ok) {
     x.bytes_written += bytes;
   else
     ++x.write_errors;
+}
+
+bool tiered_cache::attach(const cache_lookup& found, decoded_ptr decoded, std::uint64_t bytes) {
+  return l1_ && l1_->attach(found.key, found.value, std::move(decoded), bytes);
 }
 
 void tiered_cache::backfill(cache_tier found_in, const cache_key& key,

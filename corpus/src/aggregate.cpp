@@ -36,7 +36,7 @@ std::string run_refactor_suggestions(const corpus& c, corpus_results& results,
   for (const auto& h : results.hotspots.items) {
     if (h.complexity < split_min_complexity || h.lines < split_min_lines)
       continue;
-    const auto& fn = c.files[h.function.file].symbols.functions[h.function.function];
+    const auto& fn = c.files[h.function.file].symbols->functions[h.function.function];
     items.push_back({"split_function", h.function.file, fn.line, fn.qualname,
                      "complexity " + std::to_string(h.complexity) + " over "
                        + std::to_string(h.lines) + " lines",
@@ -44,12 +44,12 @@ std::string run_refactor_suggestions(const corpus& c, corpus_results& results,
   }
   for (const auto& g : results.duplicates.groups) {
     const auto& first = g.functions.front();
-    const auto& fn = c.files[first.file].symbols.functions[first.function];
+    const auto& fn = c.files[first.file].symbols->functions[first.function];
     std::string others;
     for (std::size_t i = 1; i < g.functions.size() && i <= 3; ++i) {
       const auto& o = g.functions[i];
       others += (i > 1 ? ", " : "") + c.files[o.file].path + ":"
-                + c.files[o.file].symbols.functions[o.function].qualname;
+                + c.files[o.file].symbols->functions[o.function].qualname;
     }
     if (g.functions.size() > 4)
       others += ", ...";

@@ -33,9 +33,9 @@ struct file_index {
 file_index index_file(const corpus& c, std::size_t fi) {
   file_index ix;
   const auto& f = c.files[fi];
-  for (std::size_t i = 0; i < f.symbols.functions.size(); ++i)
-    ix.functions.emplace(f.symbols.functions[i].qualname, i);
-  for (const auto& cl : f.symbols.classes)
+  for (std::size_t i = 0; i < f.symbols->functions.size(); ++i)
+    ix.functions.emplace(f.symbols->functions[i].qualname, i);
+  for (const auto& cl : f.symbols->classes)
     ix.classes.insert(cl.qualname);
   std::string external;
   bool escaped = false;
@@ -108,7 +108,7 @@ std::string run_call_graph(const corpus& c, corpus_results& results, const corpu
     auto rest = dot == std::string_view::npos ? std::string_view{} : text.substr(dot + 1);
     if ((head == "self" || head == "cls") && caller != npos && !rest.empty()
         && rest.find('.') == std::string_view::npos) {
-      std::string_view q = f.symbols.functions[caller].qualname;
+      std::string_view q = f.symbols->functions[caller].qualname;
       auto method = std::string{q.substr(0, q.rfind('.'))};
       method += '.';
       method += rest;
@@ -158,10 +158,10 @@ std::string run_call_graph(const corpus& c, corpus_results& results, const corpu
       ++out.resolved;
       out.edges.push_back({fi, caller, ref});
     };
-    for (const auto& callee : f.symbols.module_calls)
+    for (const auto& callee : f.symbols->module_calls)
       add(npos, callee);
-    for (std::size_t i = 0; i < f.symbols.functions.size(); ++i)
-      for (const auto& callee : f.symbols.functions[i].calls)
+    for (std::size_t i = 0; i < f.symbols->functions.size(); ++i)
+      for (const auto& callee : f.symbols->functions[i].calls)
         add(i, callee);
   }
   return {};
@@ -175,13 +175,13 @@ std::string run_dead_code(const corpus& c, corpus_results& results, const corpus
   // callback, getattr-free dispatch...), so only the rest is reported.
   std::unordered_set<std::string> referenced;
   for (const auto& f : c.files) {
-    referenced.insert(f.symbols.names.begin(), f.symbols.names.end());
-    referenced.insert(f.symbols.attributes.begin(), f.symbols.attributes.end());
-    referenced.insert(f.symbols.exports.begin(), f.symbols.exports.end());
+    referenced.insert(f.symbols->names.begin(), f.symbols->names.end());
+    referenced.insert(f.symbols->attributes.begin(), f.symbols->attributes.end());
+    referenced.insert(f.symbols->exports.begin(), f.symbols->exports.end());
   }
   std::vector<std::vector<char>> called(c.files.size());
   for (std::size_t fi = 0; fi < c.files.size(); ++fi)
-    called[fi].assign(c.files[fi].symbols.functions.size(), 0);
+    called[fi].assign(c.files[fi].symbols->functions.size(), 0);
   for (const auto& e : results.call_graph.edges) {
     bool self_call = e.caller_file == e.callee.file && e.caller_function == e.callee.function;
     if (!self_call)
@@ -215,16 +215,16 @@ std::string run_dead_code(const corpus& c, corpus_results& results, const corpus
   };
   for (std::size_t fi = 0; fi < c.files.size(); ++fi) {
     const auto& f = c.files[fi];
-    if (!f.parsed || f.symbols.parse_errors > 0)
+    if (!f.parsed || f.symbols->parse_errors > 0)
       continue;
-    for (std::size_t i = 0; i < f.symbols.functions.size(); ++i) {
-      const auto& fn = f.symbols.functions[i];
+    for (std::size_t i = 0; i < f.symbols->functions.size(); ++i) {
+      const auto& fn = f.symbols->functions[i];
       if (!internal(f, fn.qualname, fn.is_method) || called[fi][i] || referenced.count(fn.name)
           || exempt(fn.name, fn.decorators))
         continue;
       out.items.push_back({fi, "function", fn.qualname, fn.line});
     }
-    for (const auto& cl : f.symbols.classes) {
+    for (const auto& cl : f.symbols->classes) {
       if (!internal(f, cl.qualname, false) || referenced.count(cl.name)
           || exempt(cl.name, cl.decorators))
         continue;

@@ -42,8 +42,8 @@ std::string run_duplicates(const corpus& c, corpus_results& results, const corpu
   std::unordered_map<std::uint64_t, std::vector<function_ref>> by_hash;
   for (std::size_t fi = 0; fi < c.files.size(); ++fi) {
     const auto& f = c.files[fi];
-    for (std::size_t i = 0; i < f.symbols.functions.size(); ++i) {
-      const auto& fn = f.symbols.functions[i];
+    for (std::size_t i = 0; i < f.symbols->functions.size(); ++i) {
+      const auto& fn = f.symbols->functions[i];
       if (fn.body_hash != 0 && lines_of(fn) >= duplicate_min_lines)
         by_hash[fn.body_hash].push_back({fi, i});
     }
@@ -57,7 +57,7 @@ std::string run_duplicates(const corpus& c, corpus_results& results, const corpu
       return std::tie(c.files[a.file].path, a.function)
              < std::tie(c.files[b.file].path, b.function);
     });
-    const auto& first = c.files[members[0].file].symbols.functions[members[0].function];
+    const auto& first = c.files[members[0].file].symbols->functions[members[0].function];
     groups.push_back({members, lines_of(first)});
   }
   std::sort(groups.begin(), groups.end(), [&](const auto& a, const auto& b) {
@@ -81,8 +81,8 @@ std::string run_hotspots(const corpus& c, corpus_results& results, const corpus_
     std::unordered_map<std::uint32_t, const actors::function_complexity*> by_line;
     for (const auto& fc : f.complexity.functions)
       by_line.emplace(fc.line, &fc);
-    for (std::size_t i = 0; i < f.symbols.functions.size(); ++i) {
-      const auto& fn = f.symbols.functions[i];
+    for (std::size_t i = 0; i < f.symbols->functions.size(); ++i) {
+      const auto& fn = f.symbols->functions[i];
       auto it = by_line.find(fn.line);
       if (it == by_line.end() || it->second->qualname != fn.qualname)
         continue;
@@ -110,9 +110,9 @@ std::string run_api_surface(const corpus& c, corpus_results& results, const corp
   modules.clear();
   for (std::size_t fi = 0; fi < c.files.size(); ++fi) {
     const auto& f = c.files[fi];
-    if (!f.parsed || f.symbols.parse_errors > 0 || private_module(f.module))
+    if (!f.parsed || f.symbols->parse_errors > 0 || private_module(f.module))
       continue;
-    const auto& s = f.symbols;
+    const auto& s = *f.symbols;
     std::unordered_set<std::string> exported(s.exports.begin(), s.exports.end());
     auto is_public = [&](const std::string& name) {
       return s.has_all ? exported.count(name) > 0 : !is_private(name);
@@ -155,7 +155,7 @@ std::string run_type_coverage(const corpus& c, corpus_results& results, const co
   out.per_file.resize(c.files.size());
   for (std::size_t fi = 0; fi < c.files.size(); ++fi) {
     auto& counts = out.per_file[fi];
-    for (const auto& fn : c.files[fi].symbols.functions) {
+    for (const auto& fn : c.files[fi].symbols->functions) {
       std::uint64_t params = fn.params.size();
       // The receiver of a method is not annotated by convention: an
       // unannotated `self` or `cls` is not counted.

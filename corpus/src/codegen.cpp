@@ -259,13 +259,13 @@ std::string run_codegen_docs(const corpus& c, corpus_results& results, const cor
                      static_cast<std::uint32_t>(api.entries.size())};
     // Inputs: the API entries, the module's summary and every docstring
     // summary and presence of the file (any of them may show up).
-    std::string inputs = f.module + '\n' + f.path + '\n' + f.symbols.module_summary + '\n';
+    std::string inputs = f.module + '\n' + f.path + '\n' + f.symbols->module_summary + '\n';
     for (const auto& e : api.entries)
       inputs += e.kind + '\t' + e.name + '\t' + e.signature + '\t' + std::to_string(e.line) + '\t'
                 + (e.documented ? "1" : "0") + '\n';
-    for (const auto& fn : f.symbols.functions)
+    for (const auto& fn : f.symbols->functions)
       inputs += std::to_string(fn.line) + '\t' + fn.summary + '\n';
-    for (const auto& cl : f.symbols.classes)
+    for (const auto& cl : f.symbols->classes)
       inputs += std::to_string(cl.line) + '\t' + cl.summary + '\n';
     for (const auto& d : f.docstrings.functions)
       inputs += d.present ? '+' : '-';
@@ -276,10 +276,10 @@ std::string run_codegen_docs(const corpus& c, corpus_results& results, const cor
       continue;
     }
     std::unordered_map<std::uint32_t, const actors::function_record*> functions;
-    for (const auto& fn : f.symbols.functions)
+    for (const auto& fn : f.symbols->functions)
       functions.emplace(fn.line, &fn);
     std::unordered_map<std::uint32_t, const actors::class_record*> classes;
-    for (const auto& cl : f.symbols.classes)
+    for (const auto& cl : f.symbols->classes)
       classes.emplace(cl.line, &cl);
     // Documentation comes from the docstrings record when it is there.
     std::unordered_map<std::uint32_t, bool> documented_at;
@@ -321,8 +321,8 @@ std::string run_codegen_docs(const corpus& c, corpus_results& results, const cor
     view.set("path", f.path);
     view.set("count", std::to_string(api.entries.size()));
     view.set("documented", std::to_string(documented));
-    if (!f.symbols.module_summary.empty())
-      view.set("summary", markdown_text(f.symbols.module_summary));
+    if (!f.symbols->module_summary.empty())
+      view.set("summary", markdown_text(f.symbols->module_summary));
     view.set("entries", entries);
     auto text = tmpl.render(view);
     if (!ctx.out_dir.empty())

@@ -51,15 +51,15 @@ std::string run_unused_imports(const corpus& c, corpus_results& results, const c
   out = unused_imports_result{};
   for (std::size_t fi = 0; fi < c.files.size(); ++fi) {
     const auto& f = c.files[fi];
-    if (!f.parsed || f.symbols.parse_errors > 0)
+    if (!f.parsed || f.symbols->parse_errors > 0)
       continue;
-    const auto& names = f.symbols.names;
-    const auto& exports = f.symbols.exports;
+    const auto& names = f.symbols->names;
+    const auto& exports = f.symbols->exports;
     // A def-scope import is used when its def (or a def nested in it)
     // reads the name; a module-scope one when any code of the file does.
     auto used = [&](const std::string& binding, std::size_t scope) {
       if (scope != static_cast<std::size_t>(-1)) {
-        const auto& local = f.symbols.functions[scope].local_names;
+        const auto& local = f.symbols->functions[scope].local_names;
         return std::binary_search(local.begin(), local.end(), binding);
       }
       if (std::binary_search(names.begin(), names.end(), binding))
@@ -73,7 +73,7 @@ std::string run_unused_imports(const corpus& c, corpus_results& results, const c
       if (imp.from_import && imp.module == "__future__" && imp.level == 0)
         continue; // future statements are directives, never unused
       bool in_class = false;
-      auto scope = enclosing_scope(f.symbols, imp.line, in_class);
+      auto scope = enclosing_scope(*f.symbols, imp.line, in_class);
       if (in_class)
         continue; // imports in class bodies are public members
       if (!imp.from_import) {
@@ -103,7 +103,7 @@ std::string run_unused_imports(const corpus& c, corpus_results& results, const c
         last[{scope, cand.binding}] = cand;
       }
     }
-    bool reexport = f.is_package && !f.symbols.has_all;
+    bool reexport = f.is_package && !f.symbols->has_all;
     std::vector<unused_import> found;
     for (auto& [key, cand] : last) {
       bool module_scope = key.first == static_cast<std::size_t>(-1);

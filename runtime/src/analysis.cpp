@@ -5,6 +5,7 @@
 #include <vector>
 #include <map>
 #include <numeric>
+#include <thread>
 
 #include <sys/resource.h>
 
@@ -68,12 +69,11 @@ struct record_slots {
   }
 };
 
-/// Moves the symbols record of `f` into `c` and decodes the records the
+/// Shares the symbols record of `f` with `c` and decodes the records the
 /// corpus agents read; a record that does not decode leaves its part empty.
 void collect_records(file_analysis& f, const record_slots& slots, corpus::corpus_file& c) {
   c.parsed = f.state == file_state::parsed;
-  c.symbols = std::move(f.symbols);
-  f.symbols = actors::file_symbols{};
+  c.symbols = f.symbols;
   if (!c.parsed)
     return;
   auto record = [&](std::size_t slot) -> std::string_view {
@@ -200,7 +200,7 @@ std::uint64_t peak_rss_bytes() noexcept {
 std::size_t analysis_result::files_with_syntax_errors() const noexcept {
   std::size_t n = 0;
   for (std::size_t i = 0; i < files.size() && i < corpus.files.size(); ++i)
-    n += files[i].state == file_state::parsed && corpus.files[i].symbols.parse_errors > 0;
+    n += files[i].state == file_state::parsed && corpus.files[i].symbols->parse_errors > 0;
   return n;
 }
 
@@ -286,11 +286,30 @@ bool run_analysis(runtime& rt, const analysis_options& options, analysis_result&
   ro.task_timeout = options.settings.agents.task_timeout;
   if (options.before_run)
     options.before_run(graph, ro);
-  out.graph = rt.run(graph, ro);
-  if (options.cache && options.cache->l2()) {
-    if (auto err = options.cache->l2()->commit())
+  // Only group-1 tasks write to the disk tier: its group commit (a file
+  // system sync and the renames, ~25 ms) runs on its own thread as soon as
+  // the last of them is final, next to the corpus agents.
+  std::thread committer;
+  auto* l2 = options.cache ? options.cache->l2().get() : nullptr;
+  auto commit = [l2, &rt] {
+    if (auto err = l2->commit())
       rt.logger("troupe.cache")->warn("disk cache write failed: {}", err.message());
+  };
+  if (l2) {
+    ro.on_task_finished = [&committer, &commit, pending = group1.size(),
+                           group1_count = group1.size(), next = std::move(ro.on_task_finished)](
+                            std::size_t task, const task_outcome& outcome) mutable {
+      if (task < group1_count && --pending == 0)
+        committer = std::thread{commit};
+      if (next)
+        next(task, outcome);
+    };
   }
+  out.graph = rt.run(graph, ro);
+  if (committer.joinable())
+    committer.join();
+  else if (l2)
+    commit();
   out.phases.emplace_back("analyse", seconds_since(analyse_started));
   out.workers = rt.workers();
   out.schedule.measure(graph, out.graph, out.workers);

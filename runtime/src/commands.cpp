@@ -45,6 +45,22 @@ std::string human_bytes(std::uint64_t n) {
   return buf;
 }
 
+/// The command's exit: with run_command_options::end_process, the runtime
+/// persists the cache state, logs and standard streams are flushed and the
+/// process ends here without tearing down the run's memory and the actor
+/// system (freeing ~10^6 objects and joining the threads took ~55 ms of a
+/// 0.6 s warm run); otherwise `code` is returned.
+int finish_command(runtime& rt, const run_command_options& options, int code) {
+  if (!options.end_process)
+    return code;
+  rt.persist();
+  rt.logger("troupe.run")->flush();
+  std::cout.flush();
+  std::cerr.flush();
+  std::fflush(nullptr);
+  std::_Exit(code);
+}
+
 /// Writes through a temporary file and a rename, so a reader never sees half a report.
 bool write_file_atomically(const std::string& path,
                            const std::function<void(std::ostream&)>& write) {
@@ -79,8 +95,8 @@ std::string content_summary(const analysis_result& r) {
   std::size_t functions = 0;
   std::size_t classes = 0;
   for (const auto& f : r.corpus.files) {
-    functions += f.symbols.functions.size();
-    classes += f.symbols.classes.size();
+    functions += f.symbols->functions.size();
+    classes += f.symbols->classes.size();
   }
   std::string out;
   char line[512];
@@ -209,7 +225,7 @@ int serve_run_memo(runtime& rt, const analysis_options& ao, const run_command_op
                 seconds_since(writing));
     std::printf("  report    %s\n", report_path.c_str());
   }
-  return exit_ok;
+  return finish_command(rt, options, exit_ok);
 }
 
 } // namespace
@@ -390,8 +406,10 @@ int run_command(const config::profile_loader& loader, const run_command_options&
   if (!options.quiet)
     print_summary(result, report_path, report_write_s);
   if (result.graph.cancelled || watch.last_signal() != 0)
-    return exit_interrupted;
-  return result.graph.count(task_status::failed) > 0 ? exit_agents_failed : exit_ok;
+    return finish_command(rt, options, exit_interrupted);
+  return finish_command(rt, options,
+                        result.graph.count(task_status::failed) > 0 ? exit_agents_failed
+                                                                    : exit_ok);
 }
 
 int validate_command(const config::profile_loader& loader, const std::string& file) {

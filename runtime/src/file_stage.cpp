@@ -1,5 +1,6 @@
 #include "internal/file_stage.hpp"
 #include "internal/read_buffer.hpp"
+#include "internal/report_entry.hpp"
 
 #include <chrono>
 #include <memory>
@@ -46,6 +47,13 @@ void set_record_key(cache::key_parts& parts, std::string_view agent, std::string
   parts.upstream.clear();
 }
 
+/// The memory a decoded symbols record takes, estimated from its encoded
+/// size for L1's byte bound: strings and vectors of the decoded form take
+/// about twice the bytes of the encoded texts and lists.
+std::uint64_t decoded_size_estimate(const std::string& record) {
+  return 2 * static_cast<std::uint64_t>(record.size());
+}
+
 double seconds_since(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
 }
@@ -76,13 +84,16 @@ file_analysis analyse_file(const std::string& root, const source_file& file,
   auto started = std::chrono::steady_clock::now();
   // One lookup for every group-1 record of the file: `symbols` first, then
   // the file agents in order. L2 holds them as one bundle per file content.
+  // ... and last the file's report entry (internal/report_entry.hpp).
   thread_local std::vector<cache::key_parts> parts;
-  parts.resize(agents.size() + 1);
+  const std::size_t entry_slot = agents.size() + 1;
+  parts.resize(agents.size() + 2);
   set_record_key(parts[0], actors::symbols_agent::id, actors::symbols_agent::version, digest);
   for (std::size_t i = 0; i < agents.size(); ++i) {
     const auto& d = agents[i]->descriptor();
     set_record_key(parts[i + 1], d.id, std::to_string(d.version), digest);
   }
+  set_record_key(parts[entry_slot], report_entry_id, report_entry_version(agents), digest);
   out.records.assign(agents.size(), nullptr);
   out.record_hits.assign(agents.size(), 0);
   cache::group_lookup found;
@@ -90,10 +101,21 @@ file_analysis analyse_file(const std::string& root, const source_file& file,
   if (cache) {
     found = cache->get_group(cache::bundle_key(bundle_group, digest), parts, file.path);
     const auto& symbols_found = found.members[0];
-    if (symbols_found.value && actors::decode_symbols(*symbols_found.value, out.symbols))
+    if (symbols_found.decoded) {
+      // Decoded by an earlier lookup in this process (only file_symbols are
+      // attached under a symbols key): nothing to decode.
+      out.symbols = std::static_pointer_cast<const actors::file_symbols>(symbols_found.decoded);
       out.cache_hit = true;
-    else if (symbols_found.value)
-      out.corrupt_record = true; // checksum passed but the schema did not
+    } else if (symbols_found.value) {
+      auto decoded = std::make_shared<actors::file_symbols>();
+      if (actors::decode_symbols(*symbols_found.value, *decoded)) {
+        out.symbols = decoded;
+        out.cache_hit = true;
+        cache->attach(symbols_found, decoded, decoded_size_estimate(*symbols_found.value));
+      } else {
+        out.corrupt_record = true; // checksum passed but the schema did not
+      }
+    }
     if (symbols_found.why_missed)
       out.why_missed = *symbols_found.why_missed;
     agents_missing = false;
@@ -102,10 +124,36 @@ file_analysis analyse_file(const std::string& root, const source_file& file,
       out.record_hits[i] = out.records[i] != nullptr;
       agents_missing |= out.records[i] == nullptr;
     }
+    out.report_entry = found.members[entry_slot].value;
+    std::string_view head, tail;
+    if (out.report_entry && !split_report_entry(*out.report_entry, head, tail)) {
+      out.report_entry = nullptr; // passed the checksum, not the format
+      out.corrupt_record = true;
+    }
   }
-  if (out.cache_hit && !agents_missing) {
+  // Renders the report entry when it was not cached; with a cache, stores
+  // it and whatever else `values` holds that was new (one bundle write).
+  auto finish_entry = [&](const cache::value_ptr& symbols_record) {
+    if (!out.report_entry) {
+      std::string entry;
+      bool cacheable = render_report_entry(*out.symbols, out.records, agents, entry);
+      out.report_entry = cache::make_value(std::move(entry));
+      if (cache) {
+        std::vector<cache::value_ptr> values;
+        values.reserve(parts.size());
+        values.push_back(symbols_record);
+        values.insert(values.end(), out.records.begin(), out.records.end());
+        // An entry naming a damaged record is not stored.
+        values.push_back(cacheable ? out.report_entry : nullptr);
+        if (auto err = cache->put_group(found, values))
+          out.cache_error = err.message();
+      }
+    }
     out.stage_seconds = seconds_since(started);
-    return out; // everything from the cache: no parse
+  };
+  if (out.cache_hit && !agents_missing) {
+    finish_entry(found.members[0].value);
+    return out; // every record from the cache: no parse
   }
   auto source = actors::decode_python_source(bytes, max_bytes);
   out.state = state_of(source.status);
@@ -128,10 +176,12 @@ file_analysis analyse_file(const std::string& root, const source_file& file,
     }
   };
   if (!out.cache_hit) {
-    run_agent(actors::symbols_agent::id,
-              [&] { out.symbols = actors::extract_symbol_record(tree, source.text); });
+    run_agent(actors::symbols_agent::id, [&] {
+      out.symbols = std::make_shared<const actors::file_symbols>(
+        actors::extract_symbol_record(tree, source.text));
+    });
     if (cache)
-      symbols_record = cache::make_value(actors::encode_symbols(out.symbols));
+      symbols_record = cache::make_value(actors::encode_symbols(*out.symbols));
   }
   for (std::size_t i = 0; i < agents.size(); ++i) {
     if (!out.records[i])
@@ -139,16 +189,15 @@ file_analysis analyse_file(const std::string& root, const source_file& file,
         out.records[i] = cache::make_value(agents[i]->analyse(tree, source.text));
       });
   }
-  if (cache) {
-    // Stores the new records; L2 gets the file's bundle rewritten once.
-    std::vector<cache::value_ptr> values;
-    values.reserve(agents.size() + 1);
-    values.push_back(std::move(symbols_record));
-    values.insert(values.end(), out.records.begin(), out.records.end());
-    if (auto err = cache->put_group(found, values))
-      out.cache_error = err.message();
+  // Stores the new records; L2 gets the file's bundle rewritten once.
+  out.report_entry = nullptr; // rendered from this parse's records
+  finish_entry(symbols_record);
+  if (cache && !out.cache_hit) {
+    cache::cache_lookup stored;
+    stored.key = found.members[0].key;
+    stored.value = symbols_record;
+    cache->attach(stored, out.symbols, decoded_size_estimate(*symbols_record));
   }
-  out.stage_seconds = seconds_since(started);
   return out;
 }
 

@@ -9,6 +9,7 @@
 #include "troupe/config/errc.hpp"
 #include "troupe/corpus/corpus.hpp"
 
+#include "internal/report_entry.hpp"
 #include "internal/report_sections.hpp"
 #include "troupe/runtime/analysis.hpp"
 
@@ -18,76 +19,28 @@ namespace {
 
 using nlohmann::json;
 
-void write_function(actors::json_writer& w, const actors::function_record& f,
-                    const actors::function_complexity* complexity) {
-  w.begin_object()
-    .value("qualname", f.qualname)
-    .value("name", f.name)
-    .value("line", f.line)
-    .value("end_line", f.end_line)
-    .value("async", f.is_async)
-    .value("method", f.is_method)
-    .value("params", f.params)
-    .value("annotated_params", f.annotated_params)
-    .value("first_param_annotated", f.first_param_annotated)
-    .value("returns_annotated", f.returns_annotated)
-    .value("decorators", f.decorators)
-    .value("docstring", f.has_docstring)
-    .value("signature", f.signature);
-  if (complexity)
-    w.value("complexity", complexity->complexity);
-  w.end_object();
-}
-
-void write_class(actors::json_writer& w, const actors::class_record& c) {
-  w.begin_object()
-    .value("qualname", c.qualname)
-    .value("name", c.name)
-    .value("line", c.line)
-    .value("end_line", c.end_line)
-    .value("bases", c.bases)
-    .value("decorators", c.decorators)
-    .value("docstring", c.has_docstring)
-    .end_object();
-}
-
 void write_file(actors::json_writer& w, const file_analysis& f, const corpus::corpus_file& c,
-                const std::vector<const corpus::unused_import*>& unused,
-                const file_agent_list& agents) {
-  const auto& symbols = c.symbols;
+                const std::vector<const corpus::unused_import*>& unused) {
   w.begin_object()
     .value("path", f.path)
     .value("module", c.module)
     .value("bytes", f.bytes)
     .value("digest", f.digest)
     .value("state", to_string(f.state))
-    .value("parse_errors", symbols.parse_errors);
+    .value("parse_errors", c.symbols->parse_errors);
   if (!f.detail.empty())
     w.value("detail", f.detail);
-  // The complexity record lists the same defs by line.
-  const auto& fc = c.complexity.functions;
-  std::size_t next = 0;
-  w.begin_array("functions");
-  for (const auto& fn : symbols.functions) {
-    while (next < fc.size() && fc[next].line < fn.line)
-      ++next;
-    const actors::function_complexity* cx = nullptr;
-    if (next < fc.size() && fc[next].line == fn.line && fc[next].qualname == fn.qualname)
-      cx = &fc[next];
-    write_function(w, fn, cx);
-  }
-  w.end_array().begin_array("classes");
-  for (const auto& cl : symbols.classes)
-    write_class(w, cl);
-  w.end_array();
+  // functions and classes, then the file agents' members: rendered on a
+  // worker or found in the cache (internal/report_entry.hpp).
+  std::string_view symbols_part = R"({"functions":[],"classes":[]})", records_part;
+  if (f.report_entry)
+    (void) detail::split_report_entry(*f.report_entry, symbols_part, records_part);
+  w.members(symbols_part);
   w.begin_array("unused_imports");
   for (const auto* u : unused)
     w.begin_object().value("name", u->name).value("line", u->line).end_object();
   w.end_array();
-  for (std::size_t i = 0; i < agents.size() && i < f.records.size(); ++i) {
-    if (f.records[i] && !agents[i]->write_json(*f.records[i], w))
-      w.value(agents[i]->descriptor().id + "_error", "record does not decode");
-  }
+  w.members(records_part);
   w.end_object();
 }
 
@@ -320,7 +273,7 @@ void write_report_content(actors::json_writer& w, const analysis_result& r,
   for (std::size_t i = 0; i < r.files.size(); ++i) {
     w.newline();
     write_file(w, r.files[i], i < r.corpus.files.size() ? r.corpus.files[i] : no_records,
-               unused[i], options.file_agents);
+               unused[i]);
   }
   w.end_array().newline();
   write_corpus_sections(w, r);

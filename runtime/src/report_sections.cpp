@@ -140,7 +140,7 @@ private:
   /// One function named by its file, module, qualname and line.
   void function_ref(const corpus::corpus& c, const corpus::function_ref& ref) {
     const auto& f = c.files[ref.file];
-    const auto& fn = f.symbols.functions[ref.function];
+    const auto& fn = f.symbols->functions[ref.function];
     w_.value("path", f.path).value("module", f.module).value("qualname", fn.qualname)
       .value("line", fn.line);
   }

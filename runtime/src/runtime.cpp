@@ -109,13 +109,19 @@ runtime::runtime(runtime_options options) : impl_(std::make_unique<impl>(std::mo
 
 runtime::~runtime() {
   cancel();
-  // Taking the run lock waits for a run in progress to drain; the actor
-  // system's destructor then joins every thread it started.
+  // persist takes the run lock, which waits for a run in progress to drain;
+  // the actor system's destructor then joins every thread it started.
+  persist();
+}
+
+void runtime::persist() {
   std::lock_guard<std::mutex> guard{impl_->run_mutex};
-  if (impl_->cache && impl_->cache->l2()) {
-    if (auto err = impl_->cache->history().save(history_path(impl_->options.cache_dir)))
-      logger("troupe.cache")->warn("cannot save the key history: {}", err.message());
-  }
+  if (!impl_->cache || !impl_->cache->l2())
+    return;
+  if (auto err = impl_->cache->l2()->commit())
+    logger("troupe.cache")->warn("disk cache write failed: {}", err.message());
+  if (auto err = impl_->cache->history().save(history_path(impl_->options.cache_dir)))
+    logger("troupe.cache")->warn("cannot save the key history: {}", err.message());
 }
 
 const std::shared_ptr<cache::tiered_cache>& runtime::cache() const noexcept {

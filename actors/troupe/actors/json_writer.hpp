@@ -16,10 +16,15 @@ namespace troupe::actors {
 /// (per-character stream calls cost more than the rest of a report); it is
 /// flushed whenever the outermost value is complete, by flush() and by the
 /// destructor, so the stream is current whenever the writer is at top level.
+///
+/// Writing into a string instead (`json_writer w{text};`) renders a value to
+/// splice into a larger document later (see `members`).
 class json_writer {
 public:
-  explicit json_writer(std::ostream& out) : out_(out) {
+  explicit json_writer(std::ostream& out) : out_(&out) {
     buffer_.reserve(flush_at + 256);
+  }
+  explicit json_writer(std::string& out) : text_(&out) {
   }
   json_writer(const json_writer&) = delete;
   json_writer& operator=(const json_writer&) = delete;
@@ -27,7 +32,7 @@ public:
     flush();
   }
 
-  /// Hands the buffered text to the stream.
+  /// Hands the buffered text to the stream (or string).
   void flush();
 
   /// Opens an object or array; `key` names it inside an object.
@@ -70,6 +75,7 @@ public:
 private:
   static constexpr std::size_t flush_at = 64 * 1024;
 
+  void write_out(std::string_view text);
   void prefix(std::string_view key);
   void string(std::string_view text);
   void put(char c) {
@@ -86,7 +92,9 @@ private:
       flush();
   }
 
-  std::ostream& out_;
+  /// Where flushed text goes: a stream, or else a string.
+  std::ostream* out_ = nullptr;
+  std::string* text_ = nullptr;
   std::string buffer_;
   /// Whether the current container already has an element.
   std::vector<bool> filled_;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -100,5 +101,13 @@ struct file_symbols {
   /// First non-blank line of the module docstring.
   std::string module_summary;
 };
+
+/// A decoded symbols record is shared, never copied: by the run's file
+/// results, the corpus and the memory cache tier (which keeps it next to
+/// the record's bytes, so a hit in the same process decodes nothing).
+using symbols_ptr = std::shared_ptr<const file_symbols>;
+
+/// One shared empty record, for files without symbols (never null).
+const symbols_ptr& no_symbols();
 
 } // namespace troupe::actors

@@ -42,6 +42,9 @@ struct cache_lookup {
   value_ptr value;
   /// The tier that answered; meaningful only when `value` is set.
   cache_tier tier = cache_tier::l1;
+  /// On an L1 hit, the decoded form kept with the record (see
+  /// `tiered_cache::attach`), or null.
+  decoded_ptr decoded;
   /// On a miss for an (agent, input) looked up before: the names of the
   /// key parts that changed (see `diff_key_parts`), empty when the key is
   /// the same (the record was evicted, corrupt or never stored); nullopt on

@@ -22,6 +22,12 @@ struct key_parts;
 /// out a reference count instead of a copy. Null means "absent".
 using value_ptr = std::shared_ptr<const std::string>;
 
+/// The decoded form of a record (the objects its bytes deserialise to),
+/// which the memory tier can keep next to the bytes so that a hit in the
+/// same process decodes nothing. Its type is known to whoever decoded it:
+/// the agent a key belongs to decides what is attached under it.
+using decoded_ptr = std::shared_ptr<const void>;
+
 /// Makes a `value_ptr` from bytes (one allocation for control block and
 /// string header).
 inline value_ptr make_value(std::string bytes) {

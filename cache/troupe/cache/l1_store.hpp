@@ -52,7 +52,8 @@ struct l1_stats {
   std::uint64_t expirations = 0;
   /// Values not stored because they alone exceed `max_bytes`.
   std::uint64_t rejected = 0;
-  /// Value bytes currently held.
+  /// Value bytes currently held, with the estimated size of attached
+  /// decoded forms.
   std::uint64_t bytes = 0;
   /// Entries currently held.
   std::uint64_t entries = 0;
@@ -69,8 +70,16 @@ public:
   l1_store& operator=(const l1_store&) = delete;
 
   /// The value under `key`, or null; a hit marks the entry most recently
-  /// used and costs no allocation and no copy of the bytes.
-  value_ptr get(const cache_key& key);
+  /// used and costs no allocation and no copy of the bytes. With `decoded`,
+  /// also hands out the decoded form attached to the entry (or null).
+  value_ptr get(const cache_key& key, decoded_ptr* decoded = nullptr);
+
+  /// Keeps `decoded`, the decoded form of `value`, with the entry under
+  /// `key` if that entry still holds `value` (so a replaced value never
+  /// carries another's objects); `bytes`, its estimated size, counts
+  /// against max_bytes. Returns whether it was attached.
+  bool attach(const cache_key& key, const value_ptr& value, decoded_ptr decoded,
+              std::uint64_t bytes);
 
   /// Stores `value` under `key` (replacing any previous one) and evicts the
   /// least recently used entries beyond the bounds; returns false and stores
@@ -101,6 +110,10 @@ private:
     cache_key key;
     value_ptr value;
     time_point expires;
+    decoded_ptr decoded;
+    /// Bytes the entry counts against max_bytes: the value's and the
+    /// decoded form's estimate.
+    std::uint64_t charged = 0;
   };
 
   using lru_list = std::list<entry>;

@@ -123,6 +123,14 @@ public:
   /// Errors as with `put`.
   cache_error put_group(const group_lookup& found, const std::vector<value_ptr>& values);
 
+  /// Keeps `decoded`, the decoded form of a record found or stored under
+  /// `found` (its key and value), in L1 next to the bytes, so later hits in
+  /// this process hand it out as cache_lookup::decoded and decode nothing;
+  /// `bytes` estimates its size for L1's bound. For a stored record, set
+  /// `found.value` to the value passed to `put`/`put_group`. Returns
+  /// whether L1 kept it (it may hold another value by now, or none).
+  bool attach(const cache_lookup& found, decoded_ptr decoded, std::uint64_t bytes);
+
   /// A snapshot of the statistics.
   tiered_stats stats() const;
 

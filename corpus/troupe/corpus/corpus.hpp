@@ -51,7 +51,8 @@ struct corpus_file {
   /// Whether the file was parsed (or its records came from the cache); the
   /// records below are empty otherwise.
   bool parsed = false;
-  actors::file_symbols symbols;
+  /// Shared with the run's file results and the memory tier; never null.
+  actors::symbols_ptr symbols = actors::no_symbols();
   actors::file_imports imports;
   actors::size_metrics size;
   actors::file_complexity complexity;

@@ -103,9 +103,8 @@ struct file_analysis {
   /// Encoding the text was decoded from (empty when served from the cache).
   std::string encoding;
   std::string detail;
-  /// The symbols record; moved into analysis_result::corpus once the file's
-  /// task is done (read it there).
-  actors::file_symbols symbols;
+  /// The symbols record (never null), shared with analysis_result::corpus.
+  actors::symbols_ptr symbols = actors::no_symbols();
   /// Whether the symbols record came from the cache.
   bool cache_hit = false;
   /// Serialised records of analysis_options::file_agents, same order;
@@ -113,6 +112,11 @@ struct file_analysis {
   std::vector<std::shared_ptr<const std::string>> records;
   /// 1 where the record came from the cache.
   std::vector<char> record_hits;
+  /// The file's content-derived part of its report.json entry (functions,
+  /// classes, the file agents' members), rendered from `symbols` and
+  /// `records` or found in the cache next to them; null for files that
+  /// were not parsed.
+  std::shared_ptr<const std::string> report_entry;
   /// A cached record passed its checksum but did not decode; recomputed.
   bool corrupt_record = false;
   /// On a miss for a file seen before: the key parts that changed.

@@ -72,8 +72,15 @@ public:
   /// The result cache opened from `runtime_options::cache_dir`, or null when
   /// there is none. If the disk tier cannot be used, one warning is logged
   /// and the cache runs with its memory tier only. The key history (for
-  /// "why it missed") is loaded at start and saved by the destructor.
+  /// "why it missed") is loaded at start and saved by `persist` (which the
+  /// destructor calls).
   const std::shared_ptr<cache::tiered_cache>& cache() const noexcept;
+
+  /// Writes out what outlives the process: commits the disk tier's queued
+  /// records and saves the key history. Called by the destructor; a host
+  /// that ends its process without destroying the runtime calls it first.
+  /// Waits for a run in progress to finish.
+  void persist();
 
   /// The actor system, for hosts that spawn their own actors next to troupe's.
   caf::actor_system& system() noexcept;

@@ -90,6 +90,42 @@ TEST_CASE("l1 is bounded by bytes") {
   CHECK(l1.stats().entries == 0);
 }
 
+TEST_CASE("l1 keeps a decoded form next to the value it was decoded from") {
+  l1_options opts;
+  opts.max_bytes = 1000;
+  l1_store l1{opts};
+  auto v = bytes(100);
+  REQUIRE(l1.put(key_of(1), v));
+  decoded_ptr decoded;
+  REQUIRE(l1.get(key_of(1), &decoded));
+  CHECK(decoded == nullptr); // nothing attached yet
+  auto object = std::make_shared<const std::vector<int>>(3, 7);
+  REQUIRE(l1.attach(key_of(1), v, object, 200));
+  CHECK(l1.stats().bytes == 300); // the estimate counts against the bound
+  auto hit = l1.get(key_of(1), &decoded);
+  CHECK(hit.get() == v.get());
+  CHECK(decoded.get() == object.get()); // shared, not rebuilt
+  // Never attached to another value, nor to an absent key.
+  CHECK_FALSE(l1.attach(key_of(1), bytes(100), object, 10));
+  CHECK_FALSE(l1.attach(key_of(2), v, object, 10));
+  // Nor beyond the whole bound.
+  CHECK_FALSE(l1.attach(key_of(1), v, object, 901));
+  // Replacing the value drops the old decoded form and its charge.
+  REQUIRE(l1.put(key_of(1), bytes(50)));
+  CHECK(l1.stats().bytes == 50);
+  l1.get(key_of(1), &decoded);
+  CHECK(decoded == nullptr);
+  // Charged bytes evict like value bytes: another entry's attachment pushes
+  // the least recently used entry out, and dropping it releases its charge.
+  auto w = bytes(100);
+  REQUIRE(l1.put(key_of(2), w));
+  REQUIRE(l1.attach(key_of(2), w, object, 880)); // 50 + 980 > 1000
+  CHECK(l1.get(key_of(1)) == nullptr);
+  CHECK(l1.stats().bytes == 980);
+  CHECK(l1.erase(key_of(2)));
+  CHECK(l1.stats().bytes == 0);
+}
+
 TEST_CASE("l1 entries expire after their time to live") {
   fake_clock clock;
   l1_options opts;

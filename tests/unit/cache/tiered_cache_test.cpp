@@ -8,6 +8,7 @@
 #include "troupe/cache/l1_store.hpp"
 #include "troupe/cache/l2_store.hpp"
 #include "troupe/cache/l3_tier.hpp"
+#include "troupe/cache/record_bundle.hpp"
 
 #include "allocation_counter.hpp"
 #include "test_support.hpp"
@@ -202,4 +203,36 @@ TEST_CASE("an L1 hit allocates nothing") {
   allocation_counter sanity;
   auto probe = std::make_unique<int>(1);
   CHECK(sanity.stop() == 1);
+}
+
+TEST_CASE("a decoded form attached to a record comes back with its L1 hits only") {
+  fixture f;
+  auto parts = parts_for("def f(): pass\n");
+  auto object = std::make_shared<const std::string>("decoded");
+  {
+    tiered_cache cache{f.l1, f.l2};
+    auto miss = cache.get(parts, "a.py");
+    auto value = make_value("record");
+    REQUIRE_FALSE(cache.put(miss.key, parts.agent_id, value));
+    miss.value = value; // what was stored
+    REQUIRE(cache.attach(miss, object, 100));
+    auto hit = cache.get(parts, "a.py");
+    REQUIRE(hit);
+    CHECK(hit.decoded.get() == object.get());
+    auto group = cache.get_group(bundle_key("group1", parts.input), {parts}, "a.py");
+    REQUIRE(group.members[0].value);
+    CHECK(group.members[0].decoded.get() == object.get());
+  }
+  // A new process: the record comes from L2, with nothing decoded yet; the
+  // decoded form attaches to the backfilled L1 entry.
+  tiered_cache cache{std::make_shared<l1_store>(), f.l2};
+  auto from_l2 = cache.get(parts, "a.py");
+  REQUIRE(from_l2);
+  CHECK(from_l2.tier == cache_tier::l2);
+  CHECK(from_l2.decoded == nullptr);
+  REQUIRE(cache.attach(from_l2, object, 100));
+  CHECK(cache.get(parts, "a.py").decoded.get() == object.get());
+  // No L1, nothing kept.
+  tiered_cache l2_only{nullptr, f.l2};
+  CHECK_FALSE(l2_only.attach(l2_only.get(parts, "a.py"), object, 100));
 }

@@ -1,0 +1,45 @@
+// File: a file's entry in report.json, the part that depends on the file's
+// content only: its functions (with their complexity) and classes, and the
+// members every file agent writes from its record. Rendered once, on a
+// worker, when the file's records are computed or first read; cached next
+// to them (one more record of the file's bundle), so a later run splices
+// the text of an unchanged file instead of decoding and re-rendering its
+// records. The report writer adds what depends on the run around it: path,
+// module, size, digest, state and the file's unused imports. Internal.
+//
+// Text: two JSON objects, `{"functions":[...],"classes":[...]}` and
+// `{<agent members>}`, joined by one '\n' (a rendered value never holds a
+// raw line break: the writer escapes them in strings).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "troupe/actors/complexity.hpp"
+#include "troupe/actors/symbol_records.hpp"
+#include "troupe/runtime/analysis.hpp"
+
+namespace troupe::detail {
+
+/// The cache key's agent id and version of report entries rendered for
+/// `agents`: the entry format's version, the symbols agent's and every file
+/// agent's id and version, so a changed agent or writer never serves a
+/// stale entry.
+constexpr std::string_view report_entry_id = "report_entry";
+std::string report_entry_version(const file_agent_list& agents);
+
+/// Renders the entry of a parsed file from its records (`records` in the
+/// order of `agents`; null ones are left out). Returns false, with the
+/// entry still rendered, when some record did not decode: such an entry
+/// names the damaged record and must not be cached.
+bool render_report_entry(const actors::file_symbols& symbols,
+                         const std::vector<std::shared_ptr<const std::string>>& records,
+                         const file_agent_list& agents, std::string& out);
+
+/// The two objects of an entry; false (and both left as they were) when
+/// `entry` is not of that form.
+bool split_report_entry(std::string_view entry, std::string_view& symbols_part,
+                        std::string_view& records_part);
+
+} // namespace troupe::detail
