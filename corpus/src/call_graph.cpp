@@ -173,7 +173,7 @@ std::string run_dead_code(const corpus& c, corpus_results& results, const corpus
   // Every name read anywhere, attribute names and `__all__` entries: a
   // definition whose name appears there may be referenced (by a call, a
   // callback, getattr-free dispatch...), so only the rest is reported.
-  std::unordered_set<std::string> referenced;
+  std::unordered_set<std::string_view> referenced; // views of the corpus's strings
   for (const auto& f : c.files) {
     referenced.insert(f.symbols->names.begin(), f.symbols->names.end());
     referenced.insert(f.symbols->attributes.begin(), f.symbols->attributes.end());

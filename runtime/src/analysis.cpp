@@ -286,14 +286,18 @@ bool run_analysis(runtime& rt, const analysis_options& options, analysis_result&
   ro.task_timeout = options.settings.agents.task_timeout;
   if (options.before_run)
     options.before_run(graph, ro);
-  // Only group-1 tasks write to the disk tier: its group commit (a file
-  // system sync and the renames, ~25 ms) runs on its own thread as soon as
-  // the last of them is final, next to the corpus agents.
+  // Only group-1 tasks use the cache: the disk tier's group commit (a file
+  // system sync and the renames, ~25 ms) and the key history's save run on
+  // their own thread as soon as the last of them is final, next to the
+  // corpus agents.
   std::thread committer;
   auto* l2 = options.cache ? options.cache->l2().get() : nullptr;
-  auto commit = [l2, &rt] {
-    if (auto err = l2->commit())
+  auto commit = [&rt, &options, l2] {
+    if (options.cache == rt.cache()) {
+      rt.persist(); // the runtime's own cache: its key history too
+    } else if (auto err = l2->commit()) {
       rt.logger("troupe.cache")->warn("disk cache write failed: {}", err.message());
+    }
   };
   if (l2) {
     ro.on_task_finished = [&committer, &commit, pending = group1.size(),

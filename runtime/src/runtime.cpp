@@ -109,13 +109,13 @@ runtime::runtime(runtime_options options) : impl_(std::make_unique<impl>(std::mo
 
 runtime::~runtime() {
   cancel();
-  // persist takes the run lock, which waits for a run in progress to drain;
-  // the actor system's destructor then joins every thread it started.
+  // Taking the run lock waits for a run in progress to drain; the actor
+  // system's destructor then joins every thread it started.
+  std::lock_guard<std::mutex> guard{impl_->run_mutex};
   persist();
 }
 
 void runtime::persist() {
-  std::lock_guard<std::mutex> guard{impl_->run_mutex};
   if (!impl_->cache || !impl_->cache->l2())
     return;
   if (auto err = impl_->cache->l2()->commit())

@@ -77,9 +77,10 @@ public:
   const std::shared_ptr<cache::tiered_cache>& cache() const noexcept;
 
   /// Writes out what outlives the process: commits the disk tier's queued
-  /// records and saves the key history. Called by the destructor; a host
-  /// that ends its process without destroying the runtime calls it first.
-  /// Waits for a run in progress to finish.
+  /// records and saves the key history (skipped when unchanged since the
+  /// last save). Called by the destructor, by a run once its group-1 tasks
+  /// are done (the rest of the run adds nothing), and by a host that ends
+  /// its process without destroying the runtime. Thread-safe.
   void persist();
 
   /// The actor system, for hosts that spawn their own actors next to troupe's.
