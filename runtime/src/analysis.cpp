@@ -257,16 +257,20 @@ bool run_analysis(runtime& rt, const analysis_options& options, analysis_result&
     const auto* sources = &out.tree.files;
     auto* cache = options.cache.get();
     const auto* agents = &options.file_agents;
+    const auto* digests = options.walked_tree && options.content_digests.size() == out.tree.files.size()
+                            ? &options.content_digests
+                            : nullptr;
     group1.push_back(graph.add(
       {std::move(name), "group1", static_cast<double>(bytes) / rate, {},
-       [files, corpus_files, sources, shard, root, max_bytes, cache, agents,
+       [files, corpus_files, sources, shard, root, max_bytes, cache, agents, digests,
         slots](const task_context& ctx) {
          for (auto i : shard) {
            if (ctx.cancelled->load(std::memory_order_relaxed))
              return make_error(errc::cancelled, "analysis cancelled");
            auto& f = (*files)[i];
            try {
-             f = detail::analyse_file(root, (*sources)[i], max_bytes, cache, *agents);
+             f = detail::analyse_file(root, (*sources)[i], max_bytes, cache, *agents,
+                                      digests ? &(*digests)[i] : nullptr);
            } catch (const detail::agent_error& e) {
              // The task fails (and is retried) naming agent and file.
              return make_error(errc::agent_failed,

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <future>
 #include <optional>
 #include <iostream>
 
@@ -291,6 +292,17 @@ int run_command(const config::profile_loader& loader, const run_command_options&
     if (active)
       active->cancel();
   }};
+  ao.file_agents = actors::builtin_file_agents();
+  ao.corpus_agents = corpus::builtin_corpus_agents();
+  ao.corpus_context.out_dir = options.out_dir;
+  ao.corpus_context.index_url = options.index_url;
+  if (const char* env = std::getenv("TROUPE_INDEX_URL"); ao.corpus_context.index_url.empty() && env)
+    ao.corpus_context.index_url = env;
+  ao.corpus_context.network = ao.settings.network;
+  ao.corpus_context.max_retries = ao.settings.agents.max_retries;
+  auto trace_path = options.trace_file;
+  if (const char* env = std::getenv("TROUPE_TRACE"); trace_path.empty() && env)
+    trace_path = env;
   runtime_options ro;
   ro.workers = ao.settings.parallel.workers;
   ro.queue_size = ao.settings.parallel.queue_size;
@@ -300,28 +312,25 @@ int run_command(const config::profile_loader& loader, const run_command_options&
   ro.l1_bytes = ao.settings.cache.l1_size;
   ro.l2_bytes = ao.settings.cache.l2_size;
   ro.l1_ttl = ao.settings.cache.ttl;
+  // A run whose every input matches a stored run is answered by its memo
+  // (not when a trace is asked for: a trace shows the tasks of a run). Its
+  // key needs every file read and digested, which needs no cache: done
+  // while the runtime starts.
+  std::future<detail::run_inputs> digesting;
+  if (!ro.cache_dir.empty() && !options.no_run_memo && trace_path.empty())
+    digesting = std::async(std::launch::async,
+                           [inputs_of = ao] { return detail::digest_run_inputs(inputs_of); });
   auto starting = std::chrono::steady_clock::now();
   runtime rt{ro};
   auto start_s = seconds_since(starting);
   active = &rt;
   auto log = rt.logger("troupe.run");
   ao.cache = rt.cache();
-  ao.file_agents = actors::builtin_file_agents();
-  ao.corpus_agents = corpus::builtin_corpus_agents();
   if (!ro.cache_dir.empty())
     ao.history_file = (fs::path{ro.cache_dir} / "run-history.json").string();
-  ao.corpus_context.out_dir = options.out_dir;
-  ao.corpus_context.index_url = options.index_url;
-  if (const char* env = std::getenv("TROUPE_INDEX_URL"); ao.corpus_context.index_url.empty() && env)
-    ao.corpus_context.index_url = env;
-  ao.corpus_context.network = ao.settings.network;
-  ao.corpus_context.max_retries = ao.settings.agents.max_retries;
   // Progress and trace observe the run: counters bumped on the supervisor's
   // thread, drawn by the reporter's thread; the trace is written afterwards.
   progress_reporter progress{{options.quiet ? progress_mode::off : progress_mode::automatic}};
-  auto trace_path = options.trace_file;
-  if (const char* env = std::getenv("TROUPE_TRACE"); trace_path.empty() && env)
-    trace_path = env;
   std::vector<trace_label> trace_labels;
   ao.before_run = [&](const task_graph& g, graph_run_options& gro) {
     progress.start(g);
@@ -337,20 +346,27 @@ int run_command(const config::profile_loader& loader, const run_command_options&
   auto report_path =
     options.json_file.empty() ? (fs::path{options.out_dir} / "report.json").string()
                               : options.json_file;
-  // A run whose every input matches a stored run is answered by its memo
-  // (not when a trace is asked for: a trace shows the tasks of a run).
+  // lookup_s: the wall time the memo lookup added after the runtime started.
   detail::run_memo_lookup memo;
   double lookup_s = 0;
-  if (ao.cache && !options.no_run_memo && trace_path.empty()) {
+  if (digesting.valid()) {
     auto looking = std::chrono::steady_clock::now();
-    memo = detail::lookup_run_memo(*ao.cache, ao);
+    auto inputs = digesting.get();
+    if (ao.cache) {
+      memo = detail::lookup_run_memo(*ao.cache, ao, std::move(inputs));
+    } else {
+      memo.tree = std::move(inputs.tree);
+      memo.walked = inputs.walked;
+    }
     lookup_s = seconds_since(looking);
     if (!memo.not_used.empty())
       log->debug("run memo not used: {}", memo.not_used);
     if (memo.memo)
       return serve_run_memo(rt, ao, options, memo, report_path, starting, start_s, lookup_s);
-    if (memo.walked)
+    if (memo.walked) {
       ao.walked_tree = std::move(memo.tree); // not walked twice
+      ao.content_digests = std::move(memo.digests); // nor read twice, where cached
+    }
   }
   analysis_result result;
   std::string error;

@@ -62,7 +62,7 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
 
 file_analysis analyse_file(const std::string& root, const source_file& file,
                            std::uint64_t max_bytes, cache::tiered_cache* cache,
-                           const file_agent_list& agents) {
+                           const file_agent_list& agents, const cache::digest* known_digest) {
   thread_local actors::python_parser parser;
   file_analysis out;
   out.path = file.path;
@@ -73,13 +73,26 @@ file_analysis analyse_file(const std::string& root, const source_file& file,
     return out;
   }
   thread_local read_buffer buffer;
-  if (!buffer.read(root + "/" + file.path, out.detail)) {
-    out.state = file_state::unreadable;
-    return out;
+  std::string_view bytes;
+  bool read = false;
+  auto read_file = [&] {
+    read = buffer.read(root + "/" + file.path, out.detail);
+    bytes = buffer.view();
+    return read;
+  };
+  // With the digest known (the caller read the file moments ago) and a
+  // cache to answer from, the file is read again only if a record misses.
+  cache::digest digest;
+  if (known_digest && cache) {
+    digest = *known_digest;
+  } else {
+    if (!read_file()) {
+      out.state = file_state::unreadable;
+      return out;
+    }
+    out.bytes = bytes.size();
+    digest = cache::content_digest(bytes);
   }
-  auto bytes = buffer.view();
-  out.bytes = bytes.size();
-  auto digest = cache::content_digest(bytes);
   out.digest = digest.hex();
   auto started = std::chrono::steady_clock::now();
   // One lookup for every group-1 record of the file: `symbols` first, then
@@ -154,6 +167,13 @@ file_analysis analyse_file(const std::string& root, const source_file& file,
   if (out.cache_hit && !agents_missing) {
     finish_entry(found.members[0].value);
     return out; // every record from the cache: no parse
+  }
+  if (!read) {
+    // Something to compute: the content is needed after all, and it must
+    // still be what the known digest says, else the keys were wrong.
+    if (!read_file() || cache::content_digest(bytes) != digest)
+      return analyse_file(root, file, max_bytes, cache, agents, nullptr);
+    out.bytes = bytes.size();
   }
   auto source = actors::decode_python_source(bytes, max_bytes);
   out.state = state_of(source.status);

@@ -173,8 +173,8 @@ std::string read_generated_manifest(const std::string& out_dir, const char* name
   return std::string{buffer.view()};
 }
 
-run_memo_lookup lookup_run_memo(cache::tiered_cache& cache, const analysis_options& options) {
-  run_memo_lookup out;
+run_inputs digest_run_inputs(const analysis_options& options) {
+  run_inputs out;
   if (!options.corpus_context.index_url.empty()) {
     out.not_used = "a package index is configured (deps_lookup asks the network)";
     return out;
@@ -185,24 +185,23 @@ run_memo_lookup lookup_run_memo(cache::tiered_cache& cache, const analysis_optio
     return out;
   }
   out.walked = true;
-  // The input: every file's path and content digest, in walk order. Files
-  // over the size limit are never read by a run, so their size stands in.
   // Read and digested on two threads (every cached run pays this before it
-  // knows whether the memo answers it), then joined in walk order.
+  // knows whether the memo answers it; the run then reads again only the
+  // files it must parse). Files over the size limit are never read.
   const auto& files = out.tree.files;
-  std::vector<std::string> digests(files.size());
-  std::vector<std::uint64_t> sizes(files.size(), 0);
+  std::vector<cache::digest> digests(files.size());
   std::string failed[2];
+  std::uint64_t bytes[2] = {0, 0};
   auto digest_every_other = [&](std::size_t first) {
     read_buffer buffer;
     for (std::size_t i = first; i < files.size() && failed[first].empty(); i += 2) {
       const auto& f = files[i];
       std::string read_error;
-      if (f.bytes > options.max_file_bytes) {
-        digests[i] = "too_large:" + std::to_string(f.bytes);
-      } else if (buffer.read(out.tree.root + "/" + f.path, read_error)) {
-        digests[i] = cache::content_digest(buffer.view()).hex();
-        sizes[i] = buffer.view().size();
+      if (f.bytes > options.max_file_bytes)
+        continue;
+      if (buffer.read(out.tree.root + "/" + f.path, read_error)) {
+        digests[i] = cache::content_digest(buffer.view());
+        bytes[first] += buffer.view().size();
       } else {
         failed[first] = f.path + ": " + read_error;
       }
@@ -217,20 +216,39 @@ run_memo_lookup lookup_run_memo(cache::tiered_cache& cache, const analysis_optio
       return out;
     }
   }
-  std::string inputs;
+  out.digests = std::move(digests);
+  out.bytes = bytes[0] + bytes[1];
+  return out;
+}
+
+run_memo_lookup lookup_run_memo(cache::tiered_cache& cache, const analysis_options& options,
+                                run_inputs inputs) {
+  run_memo_lookup out;
+  out.not_used = std::move(inputs.not_used);
+  out.tree = std::move(inputs.tree);
+  out.walked = inputs.walked;
+  out.bytes = inputs.bytes;
+  const auto& files = out.tree.files;
+  if (inputs.digests.size() != files.size())
+    return out; // not every file was read: no memo
+  out.digests = std::move(inputs.digests);
+  // The input: every file's path and content digest, in walk order; files
+  // over the size limit are never read by a run, so their size stands in.
+  std::string inputs_text;
   for (std::size_t i = 0; i < files.size(); ++i) {
-    inputs += files[i].path;
-    inputs += '\0';
-    inputs += digests[i];
-    inputs += '\n';
-    out.bytes += sizes[i];
+    inputs_text += files[i].path;
+    inputs_text += '\0';
+    inputs_text += files[i].bytes > options.max_file_bytes
+                     ? "too_large:" + std::to_string(files[i].bytes)
+                     : out.digests[i].hex();
+    inputs_text += '\n';
   }
   cache::key_parts parts;
   parts.agent_id = "run";
   parts.agent_version = agent_versions(options);
   parts.grammar_version = actors::symbols_agent::grammar;
   parts.settings = result_settings(options);
-  parts.input = cache::content_digest(inputs);
+  parts.input = cache::content_digest(inputs_text);
   auto found = cache.get(parts, "run");
   out.parts = std::move(parts);
   if (!found)

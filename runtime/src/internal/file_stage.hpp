@@ -18,6 +18,7 @@
 
 namespace troupe::cache {
 class tiered_cache;
+struct digest;
 } // namespace troupe::cache
 
 namespace troupe::detail {
@@ -39,11 +40,14 @@ private:
 };
 
 /// Analyses one file on the calling (worker) thread. `cache` may be null.
-/// Reading and digesting are always done (the keys need the content); the
-/// file is parsed once, and only when some agent's record is not cached.
-/// Throws agent_error when an agent (`symbols` included) throws.
+/// The keys need the content's digest: the file is read and digested,
+/// unless `known_digest` gives it (the caller read the file already) and
+/// every record is found in `cache`. The file is parsed once, and only when
+/// some agent's record is not cached. Throws agent_error when an agent
+/// (`symbols` included) throws.
 file_analysis analyse_file(const std::string& root, const source_file& file,
                            std::uint64_t max_bytes, cache::tiered_cache* cache,
-                           const file_agent_list& agents);
+                           const file_agent_list& agents,
+                           const cache::digest* known_digest = nullptr);
 
 } // namespace troupe::detail

@@ -23,6 +23,7 @@
 #pragma once
 
 #include <optional>
+#include <vector>
 #include <string>
 #include <string_view>
 
@@ -60,6 +61,24 @@ std::string encode_run_memo(run_memo&& memo);
 /// False when `bytes` is not a run memo of this version.
 bool decode_run_memo(std::string_view bytes, run_memo& out);
 
+/// What the memo key of a run is made of, read from the tree: the walked
+/// files and the digest of every file's content.
+struct run_inputs {
+  source_tree tree;
+  bool walked = false;
+  /// Per file of `tree.files` (zero for files over the size limit, which
+  /// are not read); empty when some file could not be read.
+  std::vector<cache::digest> digests;
+  /// Bytes read.
+  std::uint64_t bytes = 0;
+  /// Why no memo can answer the run ("" when one may).
+  std::string not_used;
+};
+
+/// Walks the root, reads and digests every file (on two threads). Needs no
+/// cache, so it can run while the runtime starts.
+run_inputs digest_run_inputs(const analysis_options& options);
+
 /// The result of asking the cache for the memo of a run.
 struct run_memo_lookup {
   /// The run's key parts; nullopt when the run cannot be memoised.
@@ -68,6 +87,8 @@ struct run_memo_lookup {
   source_tree tree;
   bool walked = false;
   std::uint64_t bytes = 0;
+  /// The content digests of the tree's files (see run_inputs::digests).
+  std::vector<cache::digest> digests;
   /// The stored memo, when found, decodable and its generated files are in
   /// the output folder.
   std::optional<run_memo> memo;
@@ -76,8 +97,9 @@ struct run_memo_lookup {
   std::string not_used;
 };
 
-/// Walks the root, reads and digests every file and looks the run up.
-run_memo_lookup lookup_run_memo(cache::tiered_cache& cache, const analysis_options& options);
+/// Looks the run up by its inputs (from digest_run_inputs).
+run_memo_lookup lookup_run_memo(cache::tiered_cache& cache, const analysis_options& options,
+                                run_inputs inputs);
 
 /// The memo of a finished run, `agents` left for the caller (the rows as
 /// written into the reports); nullopt when the run must not be stored

@@ -48,6 +48,11 @@ struct analysis_options {
   /// `root` walked already (e.g. by the command's run-memo lookup); walked
   /// by the run when empty.
   std::optional<source_tree> walked_tree;
+  /// The content digest of every file of `walked_tree`, same order, when
+  /// the caller read them already (the run-memo lookup): a file whose
+  /// records are all cached is then not read again. Empty: every file is
+  /// read and digested by the run.
+  std::vector<cache::digest> content_digests;
   /// Validated settings (profile plus overrides).
   config::settings settings;
   /// Files larger than this are skipped with a warning.
