@@ -33,6 +33,8 @@ struct file_index {
 file_index index_file(const corpus& c, std::size_t fi) {
   file_index ix;
   const auto& f = c.files[fi];
+  ix.functions.reserve(f.symbols->functions.size());
+  ix.classes.reserve(f.symbols->classes.size());
   for (std::size_t i = 0; i < f.symbols->functions.size(); ++i)
     ix.functions.emplace(f.symbols->functions[i].qualname, i);
   for (const auto& cl : f.symbols->classes)
@@ -75,13 +77,15 @@ file_index index_file(const corpus& c, std::size_t fi) {
 }
 
 /// Looks `path` (`f`, `C`, `C.m`) up among the top-level definitions of a
-/// file; a class resolves to its `__init__` when it has one.
-std::size_t lookup(const file_index& ix, std::string_view path) {
+/// file; a class resolves to its `__init__` when it has one. `scratch` is
+/// any buffer (reused: a corpus has hundreds of thousands of calls).
+std::size_t lookup(const file_index& ix, std::string_view path, std::string& scratch) {
   if (auto it = ix.functions.find(path); it != ix.functions.end())
     return it->second;
   if (ix.classes.count(path)) {
-    auto init = std::string{path} + ".__init__";
-    if (auto it = ix.functions.find(init); it != ix.functions.end())
+    scratch.assign(path);
+    scratch += ".__init__";
+    if (auto it = ix.functions.find(scratch); it != ix.functions.end())
       return it->second;
   }
   return npos;
@@ -98,7 +102,8 @@ std::string run_call_graph(const corpus& c, corpus_results& results, const corpu
       indexes[fi] = index_file(c, fi);
 
   // Resolves one callee text seen in file `fi`, from def `caller` (npos:
-  // module level).
+  // module level). Names are built in reused buffers.
+  std::string name, path, scratch;
   auto resolve = [&](std::size_t fi, std::size_t caller, const std::string& callee) -> function_ref {
     const auto& f = c.files[fi];
     const auto& ix = indexes[fi];
@@ -109,39 +114,43 @@ std::string run_call_graph(const corpus& c, corpus_results& results, const corpu
     if ((head == "self" || head == "cls") && caller != npos && !rest.empty()
         && rest.find('.') == std::string_view::npos) {
       std::string_view q = f.symbols->functions[caller].qualname;
-      auto method = std::string{q.substr(0, q.rfind('.'))};
-      method += '.';
-      method += rest;
-      if (auto i = lookup(ix, method); i != npos)
+      name.assign(q.substr(0, q.rfind('.')));
+      name += '.';
+      name += rest;
+      if (auto i = lookup(ix, name, scratch); i != npos)
         return {fi, i};
       return {npos, npos};
     }
-    if (auto i = lookup(ix, callee); i != npos)
+    if (auto i = lookup(ix, callee, scratch); i != npos)
       return {fi, i};
     auto b = ix.bindings.find(head);
     if (b == ix.bindings.end())
       return {npos, npos};
     auto target = b->second.file;
-    std::string path{b->second.member};
+    path.assign(b->second.member);
     if (!rest.empty()) {
       if (!path.empty())
         path += '.';
       path += rest;
     }
     // Walk down submodules: `pkg.sub.f` through `import pkg`.
-    while (!path.empty()) {
-      auto d = path.find('.');
-      if (d == std::string::npos)
+    std::string_view left = path;
+    while (!left.empty()) {
+      auto d = left.find('.');
+      if (d == std::string_view::npos)
         break;
-      auto sub = c.by_module.find(c.files[target].module + "." + path.substr(0, d));
+      name.assign(c.files[target].module);
+      name += '.';
+      name += left.substr(0, d);
+      auto sub = c.by_module.find(name);
       if (sub == c.by_module.end())
         break;
       target = sub->second;
-      path = path.substr(d + 1);
+      left.remove_prefix(d + 1);
     }
-    if (path.empty() || !c.files[target].parsed)
+    if (left.empty() || !c.files[target].parsed)
       return {npos, npos};
-    if (auto i = lookup(indexes[target], path); i != npos)
+    if (auto i = lookup(indexes[target], left, scratch); i != npos)
       return {target, i};
     return {npos, npos};
   };

@@ -1,9 +1,12 @@
 // `codegen_tests` and `codegen_docs`: pytest skeletons and a Markdown API
 // reference for every module of the API surface, rendered from mustache
 // templates that are compiled once per run.
+#include <charconv>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <map>
+#include <string_view>
 #include <system_error>
 #include <unordered_map>
 #include <unordered_set>
@@ -182,10 +185,43 @@ private:
   std::map<std::string, std::string> old_, now_;
 };
 
-/// Digest of a template and the values rendered into it.
-std::string input_digest(const char* tmpl, const std::string& inputs) {
-  return cache::content_digest(std::string{tmpl} + '\0' + inputs).hex();
-}
+/// The values a generated file is rendered from, as text to digest: the
+/// template, a NUL, then the values appended field by field (in place: a
+/// module's text is built once per run for every module, so temporaries
+/// would cost more than the digest).
+class input_text {
+public:
+  explicit input_text(const char* tmpl) : prefix_(std::strlen(tmpl) + 1) {
+    text_.assign(tmpl, prefix_ - 1);
+    text_ += '\0';
+  }
+  /// Starts the values of another file.
+  void clear() {
+    text_.resize(prefix_);
+  }
+  input_text& operator<<(std::string_view s) {
+    text_ += s;
+    return *this;
+  }
+  input_text& operator<<(char c) {
+    text_ += c;
+    return *this;
+  }
+  input_text& operator<<(std::uint32_t n) {
+    char digits[16];
+    auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
+    text_.append(digits, end);
+    return *this;
+  }
+  /// The hex digest of template and values.
+  std::string digest() const {
+    return cache::content_digest(text_).hex();
+  }
+
+private:
+  std::size_t prefix_;
+  std::string text_;
+};
 
 /// A file name for `module` under a folder: dots become underscores.
 std::string flat_name(const std::string& module) {
@@ -204,16 +240,18 @@ std::string run_codegen_tests(const corpus& c, corpus_results& results,
   auto& out = results.generated_tests;
   out = codegen_result{};
   generation_manifest manifest{ctx.out_dir, ".tests-manifest"};
+  input_text inputs{tests_template};
   for (const auto& api : results.api_surface.modules) {
     const auto& f = c.files[api.file];
     if (!importable(f.module))
       continue;
     generated_file g{"generated/tests/test_" + flat_name(f.module) + ".py", api.file,
                      static_cast<std::uint32_t>(api.entries.size())};
-    std::string inputs = f.module + '\n' + f.path + '\n';
+    inputs.clear();
+    inputs << f.module << '\n' << f.path << '\n';
     for (const auto& e : api.entries)
-      inputs += e.kind + '\t' + e.name + '\t' + e.signature + '\t' + std::to_string(e.line) + '\n';
-    if (manifest.fresh(g.path, input_digest(tests_template, inputs))) {
+      inputs << e.kind << '\t' << e.name << '\t' << e.signature << '\t' << e.line << '\n';
+    if (manifest.fresh(g.path, inputs.digest())) {
       out.files.push_back(std::move(g));
       continue;
     }
@@ -253,25 +291,27 @@ std::string run_codegen_docs(const corpus& c, corpus_results& results, const cor
   auto& out = results.generated_docs;
   out = codegen_result{};
   generation_manifest manifest{ctx.out_dir, ".docs-manifest"};
+  input_text inputs{docs_template};
   for (const auto& api : results.api_surface.modules) {
     const auto& f = c.files[api.file];
     generated_file g{"generated/docs/" + f.module + ".md", api.file,
                      static_cast<std::uint32_t>(api.entries.size())};
     // Inputs: the API entries, the module's summary and every docstring
     // summary and presence of the file (any of them may show up).
-    std::string inputs = f.module + '\n' + f.path + '\n' + f.symbols->module_summary + '\n';
+    inputs.clear();
+    inputs << f.module << '\n' << f.path << '\n' << f.symbols->module_summary << '\n';
     for (const auto& e : api.entries)
-      inputs += e.kind + '\t' + e.name + '\t' + e.signature + '\t' + std::to_string(e.line) + '\t'
-                + (e.documented ? "1" : "0") + '\n';
+      inputs << e.kind << '\t' << e.name << '\t' << e.signature << '\t' << e.line << '\t'
+             << (e.documented ? '1' : '0') << '\n';
     for (const auto& fn : f.symbols->functions)
-      inputs += std::to_string(fn.line) + '\t' + fn.summary + '\n';
+      inputs << fn.line << '\t' << fn.summary << '\n';
     for (const auto& cl : f.symbols->classes)
-      inputs += std::to_string(cl.line) + '\t' + cl.summary + '\n';
+      inputs << cl.line << '\t' << cl.summary << '\n';
     for (const auto& d : f.docstrings.functions)
-      inputs += d.present ? '+' : '-';
+      inputs << (d.present ? '+' : '-');
     for (const auto& d : f.docstrings.classes)
-      inputs += d.present ? '+' : '-';
-    if (manifest.fresh(g.path, input_digest(docs_template, inputs))) {
+      inputs << (d.present ? '+' : '-');
+    if (manifest.fresh(g.path, inputs.digest())) {
       out.files.push_back(std::move(g));
       continue;
     }
