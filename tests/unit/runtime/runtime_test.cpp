@@ -165,11 +165,13 @@ TEST_CASE("a runtime stops cleanly and leaves no thread behind", "[runtime]") {
   }
   // CAF joins its scheduler threads in the actor system's destructor; a
   // detached worker's thread signals "done" just before it returns, so it
-  // may take a moment to vanish. A leaked thread would never vanish.
+  // may take a moment to vanish. A leaked thread would never vanish. (A
+  // thread of an earlier test may still have been on its way out when
+  // `before` was taken: fewer threads than before is no leak.)
   auto deadline = std::chrono::steady_clock::now() + 2s;
-  while (thread_count() != before && std::chrono::steady_clock::now() < deadline)
+  while (thread_count() > before && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(10ms);
-  CHECK(thread_count() == before);
+  CHECK(thread_count() <= before);
 }
 
 TEST_CASE("an idle runtime uses under 0.5% of one core", "[runtime][idle]") {
