@@ -5,7 +5,6 @@
 #include <vector>
 #include <map>
 #include <numeric>
-#include <thread>
 
 #include <sys/resource.h>
 
@@ -290,34 +289,28 @@ bool run_analysis(runtime& rt, const analysis_options& options, analysis_result&
   ro.task_timeout = options.settings.agents.task_timeout;
   if (options.before_run)
     options.before_run(graph, ro);
-  // Only group-1 tasks use the cache: the disk tier's group commit (a file
-  // system sync and the renames, ~25 ms) and the key history's save run on
-  // their own thread as soon as the last of them is final, next to the
-  // corpus agents.
-  std::thread committer;
+  // Only group-1 tasks use the cache: once the last of them is final, the
+  // runtime commits the disk tier's records (a file system sync, 20-200 ms
+  // depending on what else is dirty) and saves the key history in the
+  // background, next to the corpus agents and the reports. A cache of the
+  // caller's own is committed here, after the run.
   auto* l2 = options.cache ? options.cache->l2().get() : nullptr;
-  auto commit = [&rt, &options, l2] {
-    if (options.cache == rt.cache()) {
-      rt.persist(); // the runtime's own cache: its key history too
-    } else if (auto err = l2->commit()) {
-      rt.logger("troupe.cache")->warn("disk cache write failed: {}", err.message());
-    }
-  };
-  if (l2) {
-    ro.on_task_finished = [&committer, &commit, pending = group1.size(),
-                           group1_count = group1.size(), next = std::move(ro.on_task_finished)](
+  bool own_cache = options.cache && options.cache == rt.cache();
+  if (l2 && own_cache) {
+    ro.on_task_finished = [&rt, pending = group1.size(), group1_count = group1.size(),
+                           next = std::move(ro.on_task_finished)](
                             std::size_t task, const task_outcome& outcome) mutable {
       if (task < group1_count && --pending == 0)
-        committer = std::thread{commit};
+        rt.persist_in_background();
       if (next)
         next(task, outcome);
     };
   }
   out.graph = rt.run(graph, ro);
-  if (committer.joinable())
-    committer.join();
-  else if (l2)
-    commit();
+  if (l2 && !own_cache) {
+    if (auto err = l2->commit())
+      rt.logger("troupe.cache")->warn("disk cache write failed: {}", err.message());
+  }
   out.phases.emplace_back("analyse", seconds_since(analyse_started));
   out.workers = rt.workers();
   out.schedule.measure(graph, out.graph, out.workers);

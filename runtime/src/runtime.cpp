@@ -87,6 +87,9 @@ struct runtime::impl {
   std::mutex current_mutex;
   detail::run_state_ptr current;
   caf::actor current_supervisor;
+  /// A persist running in the background (persist_in_background).
+  std::mutex persister_mutex;
+  std::thread persister;
 
   explicit impl(runtime_options opts)
     : options(std::move(opts)),
@@ -116,6 +119,22 @@ runtime::~runtime() {
 }
 
 void runtime::persist() {
+  {
+    std::lock_guard<std::mutex> guard{impl_->persister_mutex};
+    if (impl_->persister.joinable())
+      impl_->persister.join();
+  }
+  persist_now();
+}
+
+void runtime::persist_in_background() {
+  std::lock_guard<std::mutex> guard{impl_->persister_mutex};
+  if (impl_->persister.joinable())
+    impl_->persister.join();
+  impl_->persister = std::thread{[this] { persist_now(); }};
+}
+
+void runtime::persist_now() {
   if (!impl_->cache || !impl_->cache->l2())
     return;
   if (auto err = impl_->cache->l2()->commit())

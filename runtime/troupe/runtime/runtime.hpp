@@ -78,10 +78,16 @@ public:
 
   /// Writes out what outlives the process: commits the disk tier's queued
   /// records and saves the key history (skipped when unchanged since the
-  /// last save). Called by the destructor, by a run once its group-1 tasks
-  /// are done (the rest of the run adds nothing), and by a host that ends
-  /// its process without destroying the runtime. Thread-safe.
+  /// last save), after waiting for a background persist. Called by the
+  /// destructor and by a host that ends its process without destroying the
+  /// runtime. Thread-safe.
   void persist();
+
+  /// Starts a persist on a thread of its own and returns: an analysis
+  /// calls it once its group-1 tasks are done (the rest of the run adds no
+  /// record), so the file system sync overlaps the corpus agents and the
+  /// reports; the next `persist` (or the destructor) waits for it.
+  void persist_in_background();
 
   /// The actor system, for hosts that spawn their own actors next to troupe's.
   caf::actor_system& system() noexcept;
@@ -90,6 +96,8 @@ public:
   std::shared_ptr<spdlog::logger> logger(const std::string& name) const;
 
 private:
+  void persist_now();
+
   struct impl;
   std::unique_ptr<impl> impl_;
 };
