@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <unordered_map>
+#include <string_view>
 #include <unordered_set>
 
 #include "troupe/corpus/agents.hpp"
@@ -113,12 +114,13 @@ std::string run_api_surface(const corpus& c, corpus_results& results, const corp
     if (!f.parsed || f.symbols->parse_errors > 0 || private_module(f.module))
       continue;
     const auto& s = *f.symbols;
-    std::unordered_set<std::string> exported(s.exports.begin(), s.exports.end());
+    // Views of the symbols record's strings, which outlive this loop.
+    std::unordered_set<std::string_view> exported(s.exports.begin(), s.exports.end());
     auto is_public = [&](const std::string& name) {
       return s.has_all ? exported.count(name) > 0 : !is_private(name);
     };
     module_api api{fi, {}};
-    std::unordered_set<std::string> public_classes;
+    std::unordered_set<std::string_view> public_classes;
     for (const auto& cl : s.classes) {
       if (cl.qualname != cl.name || !is_public(cl.name))
         continue;
@@ -135,8 +137,7 @@ std::string run_api_surface(const corpus& c, corpus_results& results, const corp
           api.entries.push_back({"function", fn.name, fn.signature, fn.line, fn.has_docstring});
         continue;
       }
-      auto dot = fn.qualname.rfind('.');
-      auto owner = fn.qualname.substr(0, dot);
+      auto owner = std::string_view{fn.qualname}.substr(0, fn.qualname.rfind('.'));
       if (fn.is_method && public_classes.count(owner) && !is_private(fn.name))
         api.entries.push_back({"method", fn.qualname, fn.signature, fn.line, fn.has_docstring});
     }
