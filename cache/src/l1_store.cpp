@@ -83,6 +83,20 @@ bool l1_store::put(const cache_key& key, value_ptr value) {
   return true;
 }
 
+bool l1_store::backfill(const cache_key& key, value_ptr value) {
+  if (options_.backfill == l1_backfill::second_read) {
+    std::lock_guard<std::mutex> guard{mtx_};
+    // The first read is remembered, not stored; the memory of keys read
+    // once is bounded like the entries.
+    if (read_once_.size() >= options_.max_entries)
+      read_once_.clear();
+    if (read_once_.insert(key).second)
+      return false;
+    read_once_.erase(key);
+  }
+  return put(key, std::move(value));
+}
+
 bool l1_store::erase(const cache_key& key) {
   std::lock_guard<std::mutex> guard{mtx_};
   auto i = index_.find(key);
@@ -109,6 +123,7 @@ void l1_store::clear() {
   std::lock_guard<std::mutex> guard{mtx_};
   index_.clear();
   lru_.clear();
+  read_once_.clear();
   stats_.bytes = 0;
   stats_.entries = 0;
 }

@@ -209,8 +209,7 @@ group_lookup tiered_cache::get_group(const cache_key& bundle,
         l2_bytes += e.record.size();
         l2_served = true;
         --missing;
-        if (l1_)
-          note_written(cache_tier::l1, m.value->size(), l1_->put(m.key, m.value));
+        backfill_l1(m.key, m.value);
         break;
       }
       out.l2_incomplete |= m.value == nullptr;
@@ -234,8 +233,7 @@ group_lookup tiered_cache::get_group(const cache_key& bundle,
         m.tier = cache_tier::l3;
         from_l3 = true;
         --missing;
-        if (l1_)
-          note_written(cache_tier::l1, m.value->size(), l1_->put(m.key, m.value));
+        backfill_l1(m.key, m.value);
       }
     }
   }
@@ -395,8 +393,14 @@ void tiered_cache::backfill(cache_tier found_in, const cache_key& key,
     if (err && l2_writable_.compare_exchange_strong(was_writable, false))
       spdlog::warn("cache: no longer writing to L2: {}", err.message());
   }
-  if (l1_)
-    note_written(cache_tier::l1, size, l1_->put(key, value));
+  backfill_l1(key, value);
+}
+
+void tiered_cache::backfill_l1(const cache_key& key, const value_ptr& value) {
+  // A value L1 does not keep (its backfill policy, or too large: counted in
+  // l1_stats) is no write error.
+  if (l1_ && l1_->backfill(key, value))
+    note_written(cache_tier::l1, value->size(), true);
 }
 
 } // namespace troupe::cache

@@ -259,10 +259,11 @@ bool run_analysis(runtime& rt, const analysis_options& options, analysis_result&
     const auto* digests = options.walked_tree && options.content_digests.size() == out.tree.files.size()
                             ? &options.content_digests
                             : nullptr;
+    bool keep_records = options.keep_records;
     group1.push_back(graph.add(
       {std::move(name), "group1", static_cast<double>(bytes) / rate, {},
        [files, corpus_files, sources, shard, root, max_bytes, cache, agents, digests,
-        slots](const task_context& ctx) {
+        keep_records, slots](const task_context& ctx) {
          for (auto i : shard) {
            if (ctx.cancelled->load(std::memory_order_relaxed))
              return make_error(errc::cancelled, "analysis cancelled");
@@ -278,6 +279,8 @@ bool run_analysis(runtime& rt, const analysis_options& options, analysis_result&
              return make_error(errc::agent_failed, (*sources)[i].path + ": " + e.what());
            }
            collect_records(f, slots, (*corpus_files)[i]);
+           if (!keep_records)
+             f.records.clear();
          }
          return caf::error{};
        },

@@ -19,6 +19,7 @@
 #include <list>
 #include <mutex>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "troupe/cache/cache_key.hpp"
 #include "troupe/cache/fwd.hpp"
@@ -27,6 +28,17 @@ namespace troupe::cache {
 
 /// The clock L1 measures time to live with; replaceable for tests.
 using l1_clock = std::function<std::chrono::steady_clock::time_point()>;
+
+/// When a value read from a slower tier (L2, L3) is copied into L1.
+enum class l1_backfill : std::uint8_t {
+  /// On every such read: the process will likely ask again (a host that
+  /// analyses the same inputs repeatedly).
+  always,
+  /// On the second read of the same key in this store's life: a record
+  /// read once (one analysis per process, as `troupe run`) takes no memory;
+  /// one read twice (identical contents within a run) is kept.
+  second_read,
+};
 
 /// Bounds and policy of an `l1_store`.
 struct l1_options {
@@ -38,6 +50,8 @@ struct l1_options {
   std::chrono::milliseconds ttl = std::chrono::hours(1);
   /// The time source; `steady_clock::now` when empty.
   l1_clock clock;
+  /// What `backfill` keeps.
+  l1_backfill backfill = l1_backfill::always;
 };
 
 /// Counters of an `l1_store`, as a consistent snapshot.
@@ -86,6 +100,11 @@ public:
   /// nothing when `value` is null or alone exceeds `max_bytes`.
   bool put(const cache_key& key, value_ptr value);
 
+  /// Stores `value`, just read from a slower tier, as `put` does when the
+  /// backfill policy (l1_options::backfill) says so; returns whether it was
+  /// stored.
+  bool backfill(const cache_key& key, value_ptr value);
+
   /// Removes the entry under `key`; returns whether there was one.
   bool erase(const cache_key& key);
 
@@ -128,6 +147,8 @@ private:
   // Most recently used first.
   lru_list lru_;
   std::unordered_map<cache_key, lru_list::iterator> index_;
+  /// Keys backfilled once, under l1_backfill::second_read.
+  std::unordered_set<cache_key> read_once_;
   l1_stats stats_;
 };
 

@@ -163,6 +163,7 @@ private:
   using clock = std::chrono::steady_clock;
 
   void note_written(cache_tier tier, std::size_t bytes, bool ok);
+  void backfill_l1(const cache_key& key, const value_ptr& value);
   void backfill(cache_tier found_in, const cache_key& key,
                 const value_ptr& value);
   cache_error write_bundle(const group_lookup& found, const std::vector<value_ptr>& values);

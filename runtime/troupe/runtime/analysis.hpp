@@ -66,6 +66,9 @@ struct analysis_options {
   corpus_agent_list corpus_agents;
   /// Output folder, package index and bounds for the corpus agents.
   corpus::corpus_context corpus_context;
+  /// Keep every file's serialised records in file_analysis::records after
+  /// the run (they take about as much memory as the sources).
+  bool keep_records = false;
   /// The result cache; null runs uncached. Shared so that a host (or a
   /// benchmark) can keep one cache across runs in the same process.
   std::shared_ptr<cache::tiered_cache> cache;
@@ -112,8 +115,10 @@ struct file_analysis {
   actors::symbols_ptr symbols = actors::no_symbols();
   /// Whether the symbols record came from the cache.
   bool cache_hit = false;
-  /// Serialised records of analysis_options::file_agents, same order;
-  /// empty for files that were not parsed.
+  /// Serialised records of analysis_options::file_agents, same order, with
+  /// analysis_options::keep_records; empty otherwise (released once the
+  /// corpus has decoded what it reads: report_entry holds what report.json
+  /// shows of them) and for files that were not parsed.
   std::vector<std::shared_ptr<const std::string>> records;
   /// 1 where the record came from the cache.
   std::vector<char> record_hits;

@@ -126,6 +126,24 @@ TEST_CASE("l1 keeps a decoded form next to the value it was decoded from") {
   CHECK(l1.stats().bytes == 0);
 }
 
+TEST_CASE("l1 backfills on every read, or from the second read of a key on") {
+  l1_store always;
+  CHECK(always.backfill(key_of(1), bytes(10)));
+  CHECK(always.get(key_of(1)));
+  l1_options opts;
+  opts.backfill = l1_backfill::second_read;
+  l1_store once{opts};
+  CHECK_FALSE(once.backfill(key_of(1), bytes(10))); // read once: not kept
+  CHECK(once.get(key_of(1)) == nullptr);
+  CHECK(once.stats().bytes == 0);
+  CHECK(once.backfill(key_of(1), bytes(10))); // read again: kept
+  CHECK(once.get(key_of(1)));
+  CHECK_FALSE(once.backfill(key_of(2), bytes(10)));
+  // A put (a record computed in this process) is always kept.
+  CHECK(once.put(key_of(3), bytes(10)));
+  CHECK(once.get(key_of(3)));
+}
+
 TEST_CASE("l1 entries expire after their time to live") {
   fake_clock clock;
   l1_options opts;

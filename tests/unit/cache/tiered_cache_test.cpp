@@ -236,3 +236,22 @@ TEST_CASE("a decoded form attached to a record comes back with its L1 hits only"
   tiered_cache l2_only{nullptr, f.l2};
   CHECK_FALSE(l2_only.attach(l2_only.get(parts, "a.py"), object, 100));
 }
+
+TEST_CASE("an L1 that keeps second reads only serves a record read once from disk") {
+  fixture f;
+  auto parts = parts_for("once");
+  {
+    tiered_cache writer{f.l1, f.l2};
+    REQUIRE_FALSE(writer.put(parts.key(), parts.agent_id, make_value("record")));
+  }
+  l1_options opts;
+  opts.backfill = l1_backfill::second_read;
+  auto l1 = std::make_shared<l1_store>(opts);
+  tiered_cache cache{l1, f.l2};
+  CHECK(cache.get(parts, "a.py").tier == cache_tier::l2);
+  CHECK(l1->stats().entries == 0); // read once: nothing kept
+  CHECK(cache.get(parts, "a.py").tier == cache_tier::l2);
+  CHECK(l1->stats().entries == 1); // read twice: kept
+  CHECK(cache.get(parts, "a.py").tier == cache_tier::l1);
+  CHECK(cache.stats().tiers[0].write_errors == 0); // not keeping is no error
+}
