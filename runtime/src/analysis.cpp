@@ -256,9 +256,9 @@ bool run_analysis(runtime& rt, const analysis_options& options, analysis_result&
     const auto* sources = &out.tree.files;
     auto* cache = options.cache.get();
     const auto* agents = &options.file_agents;
-    const auto* digests = options.walked_tree && options.content_digests.size() == out.tree.files.size()
-                            ? &options.content_digests
-                            : nullptr;
+    bool digested = options.walked_tree
+                    && options.content_digests.size() == out.tree.files.size();
+    const auto* digests = digested ? &options.content_digests : nullptr;
     bool keep_records = options.keep_records;
     group1.push_back(graph.add(
       {std::move(name), "group1", static_cast<double>(bytes) / rate, {},
