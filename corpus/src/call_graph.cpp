@@ -179,15 +179,6 @@ std::string run_call_graph(const corpus& c, corpus_results& results, const corpu
 std::string run_dead_code(const corpus& c, corpus_results& results, const corpus_context&) {
   auto& out = results.dead_code;
   out = dead_code_result{};
-  // Every name read anywhere, attribute names and `__all__` entries: a
-  // definition whose name appears there may be referenced (by a call, a
-  // callback, getattr-free dispatch...), so only the rest is reported.
-  std::unordered_set<std::string_view> referenced; // views of the corpus's strings
-  for (const auto& f : c.files) {
-    referenced.insert(f.symbols->names.begin(), f.symbols->names.end());
-    referenced.insert(f.symbols->attributes.begin(), f.symbols->attributes.end());
-    referenced.insert(f.symbols->exports.begin(), f.symbols->exports.end());
-  }
   std::vector<std::vector<char>> called(c.files.size());
   for (std::size_t fi = 0; fi < c.files.size(); ++fi)
     called[fi].assign(c.files[fi].symbols->functions.size(), 0);
@@ -212,8 +203,7 @@ std::string run_dead_code(const corpus& c, corpus_results& results, const corpus
   // are reached through instances, often by name (`getattr(self, "visit_"
   // + kind)`), which no static reference shows.
   auto internal = [](const corpus_file& f, const std::string& qualname, bool method) {
-    auto last = qualname.rfind('.');
-    auto name = last == std::string::npos ? qualname : qualname.substr(last + 1);
+    auto name = std::string_view{qualname}.substr(qualname.rfind('.') + 1); // npos + 1 == 0
     if (!name.empty() && name[0] == '_' && name.compare(0, 2, "__") != 0)
       return true;
     if (method)
@@ -222,24 +212,54 @@ std::string run_dead_code(const corpus& c, corpus_results& results, const corpus
       return true;
     return qualname.find("<locals>") != std::string::npos;
   };
+  // The candidates: internal, never called, not exempt.
+  struct candidate {
+    std::size_t file;
+    const char* kind;
+    const std::string* qualname;
+    std::uint32_t line;
+    std::string_view name;
+  };
+  std::vector<candidate> candidates;
+  std::unordered_set<std::string_view> wanted; // their names, views of the corpus's strings
   for (std::size_t fi = 0; fi < c.files.size(); ++fi) {
     const auto& f = c.files[fi];
     if (!f.parsed || f.symbols->parse_errors > 0)
       continue;
     for (std::size_t i = 0; i < f.symbols->functions.size(); ++i) {
       const auto& fn = f.symbols->functions[i];
-      if (!internal(f, fn.qualname, fn.is_method) || called[fi][i] || referenced.count(fn.name)
+      if (!internal(f, fn.qualname, fn.is_method) || called[fi][i]
           || exempt(fn.name, fn.decorators))
         continue;
-      out.items.push_back({fi, "function", fn.qualname, fn.line});
+      candidates.push_back({fi, "function", &fn.qualname, fn.line, fn.name});
+      wanted.insert(fn.name);
     }
     for (const auto& cl : f.symbols->classes) {
-      if (!internal(f, cl.qualname, false) || referenced.count(cl.name)
-          || exempt(cl.name, cl.decorators))
+      if (!internal(f, cl.qualname, false) || exempt(cl.name, cl.decorators))
         continue;
-      out.items.push_back({fi, "class", cl.qualname, cl.line});
+      candidates.push_back({fi, "class", &cl.qualname, cl.line, cl.name});
+      wanted.insert(cl.name);
     }
   }
+  // Every name read anywhere, attribute names and `__all__` entries: a
+  // definition whose name appears there may be referenced (by a call, a
+  // callback, getattr-free dispatch...), so only the rest is reported. The
+  // corpus reads hundreds of thousands of names: each is only probed
+  // against the few candidate names.
+  std::unordered_set<std::string_view> referenced;
+  auto probe = [&](const std::vector<std::string>& names) {
+    for (const auto& n : names)
+      if (wanted.count(n))
+        referenced.insert(n);
+  };
+  for (const auto& f : c.files) {
+    probe(f.symbols->names);
+    probe(f.symbols->attributes);
+    probe(f.symbols->exports);
+  }
+  for (const auto& x : candidates)
+    if (!referenced.count(x.name))
+      out.items.push_back({x.file, x.kind, *x.qualname, x.line});
   return {};
 }
 
