@@ -56,6 +56,14 @@ bool l1_store::attach(const cache_key& key, const value_ptr& value, decoded_ptr 
 bool l1_store::put(const cache_key& key, value_ptr value) {
   if (value == nullptr)
     return false;
+  if (options_.admission == l1_admission::second_use && first_use(key))
+    return false;
+  return store(key, std::move(value));
+}
+
+bool l1_store::store(const cache_key& key, value_ptr value) {
+  if (value == nullptr)
+    return false;
   auto size = static_cast<std::uint64_t>(value->size());
   auto t = now();
   std::lock_guard<std::mutex> guard{mtx_};
@@ -84,17 +92,20 @@ bool l1_store::put(const cache_key& key, value_ptr value) {
 }
 
 bool l1_store::backfill(const cache_key& key, value_ptr value) {
-  if (options_.backfill == l1_backfill::second_read) {
-    std::lock_guard<std::mutex> guard{mtx_};
-    // The first read is remembered, not stored; the memory of keys read
-    // once is bounded like the entries.
-    if (read_once_.size() >= options_.max_entries)
-      read_once_.clear();
-    if (read_once_.insert(key).second)
-      return false;
-    read_once_.erase(key);
-  }
-  return put(key, std::move(value));
+  if (options_.admission != l1_admission::always && first_use(key))
+    return false;
+  return store(key, std::move(value));
+}
+
+bool l1_store::first_use(const cache_key& key) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  // The memory of keys used once is bounded like the entries.
+  if (used_once_.size() >= options_.max_entries)
+    used_once_.clear();
+  if (used_once_.insert(key).second)
+    return true;
+  used_once_.erase(key);
+  return false;
 }
 
 bool l1_store::erase(const cache_key& key) {
@@ -123,7 +134,7 @@ void l1_store::clear() {
   std::lock_guard<std::mutex> guard{mtx_};
   index_.clear();
   lru_.clear();
-  read_once_.clear();
+  used_once_.clear();
   stats_.bytes = 0;
   stats_.entries = 0;
 }

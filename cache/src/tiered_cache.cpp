@@ -111,7 +111,7 @@ cache_error tiered_cache::put(const cache_key& key, std::string_view agent,
     return {};
   auto size = value->size();
   if (l1_)
-    note_written(cache_tier::l1, size, l1_->put(key, value));
+    store_l1(key, value);
   cache_error result;
   if (l2_) {
     if (l2_writable()) {
@@ -315,7 +315,7 @@ cache_error tiered_cache::put_group(const group_lookup& found,
     changed = true;
     auto size = value->size();
     if (l1_)
-      note_written(cache_tier::l1, size, l1_->put(m.key, value));
+      store_l1(m.key, value);
     if (l3_) {
       auto err = l3_->put(m.key, value);
       if (err)
@@ -394,6 +394,12 @@ void tiered_cache::backfill(cache_tier found_in, const cache_key& key,
       spdlog::warn("cache: no longer writing to L2: {}", err.message());
   }
   backfill_l1(key, value);
+}
+
+void tiered_cache::store_l1(const cache_key& key, const value_ptr& value) {
+  // As with backfills: a value L1 does not keep is no write error.
+  if (l1_ && l1_->put(key, value))
+    note_written(cache_tier::l1, value->size(), true);
 }
 
 void tiered_cache::backfill_l1(const cache_key& key, const value_ptr& value) {

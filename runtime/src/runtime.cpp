@@ -53,7 +53,7 @@ std::shared_ptr<cache::tiered_cache> open_cache(const runtime_options& opts,
   if (opts.memory_budget > 0)
     l1.max_bytes = std::min(l1.max_bytes, opts.memory_budget / 2);
   l1.ttl = opts.l1_ttl;
-  l1.backfill = opts.l1_backfill;
+  l1.admission = opts.l1_admission;
   cache::l2_options l2o;
   l2o.directory = opts.cache_dir + "/records";
   l2o.max_bytes = opts.l2_bytes;

@@ -29,15 +29,19 @@ namespace troupe::cache {
 /// The clock L1 measures time to live with; replaceable for tests.
 using l1_clock = std::function<std::chrono::steady_clock::time_point()>;
 
-/// When a value read from a slower tier (L2, L3) is copied into L1.
-enum class l1_backfill : std::uint8_t {
-  /// On every such read: the process will likely ask again (a host that
-  /// analyses the same inputs repeatedly).
+/// Which records an l1_store keeps.
+enum class l1_admission : std::uint8_t {
+  /// Every record stored or read from a slower tier (L2, L3): the process
+  /// will likely ask again (a host that analyses the same inputs
+  /// repeatedly).
   always,
-  /// On the second read of the same key in this store's life: a record
-  /// read once (one analysis per process, as `troupe run`) takes no memory;
-  /// one read twice (identical contents within a run) is kept.
+  /// Stored records; a record read from a slower tier from its second read
+  /// in this store's life on.
   second_read,
+  /// Any record from its second use (stored or read) on: for one analysis
+  /// per process (`troupe run`), where a record is used once unless two
+  /// files share a content, so records used once take no memory.
+  second_use,
 };
 
 /// Bounds and policy of an `l1_store`.
@@ -50,8 +54,8 @@ struct l1_options {
   std::chrono::milliseconds ttl = std::chrono::hours(1);
   /// The time source; `steady_clock::now` when empty.
   l1_clock clock;
-  /// What `backfill` keeps.
-  l1_backfill backfill = l1_backfill::always;
+  /// What `put` and `backfill` keep.
+  l1_admission admission = l1_admission::always;
 };
 
 /// Counters of an `l1_store`, as a consistent snapshot.
@@ -97,12 +101,13 @@ public:
 
   /// Stores `value` under `key` (replacing any previous one) and evicts the
   /// least recently used entries beyond the bounds; returns false and stores
-  /// nothing when `value` is null or alone exceeds `max_bytes`.
+  /// nothing when `value` is null, alone exceeds `max_bytes`, or the
+  /// admission policy (l1_options::admission) says not yet.
   bool put(const cache_key& key, value_ptr value);
 
   /// Stores `value`, just read from a slower tier, as `put` does when the
-  /// backfill policy (l1_options::backfill) says so; returns whether it was
-  /// stored.
+  /// admission policy (l1_options::admission) says so; returns whether it
+  /// was stored.
   bool backfill(const cache_key& key, value_ptr value);
 
   /// Removes the entry under `key`; returns whether there was one.
@@ -138,6 +143,9 @@ private:
   using lru_list = std::list<entry>;
 
   time_point now() const;
+  /// Whether this is the first use of `key` (remembered, not kept).
+  bool first_use(const cache_key& key);
+  bool store(const cache_key& key, value_ptr value);
   bool expired(const entry& x, time_point t) const noexcept;
   void drop(lru_list::iterator pos);
   void shrink_to_bounds(time_point t);
@@ -147,8 +155,8 @@ private:
   // Most recently used first.
   lru_list lru_;
   std::unordered_map<cache_key, lru_list::iterator> index_;
-  /// Keys backfilled once, under l1_backfill::second_read.
-  std::unordered_set<cache_key> read_once_;
+  /// Keys used once and not kept (second_read, second_use).
+  std::unordered_set<cache_key> used_once_;
   l1_stats stats_;
 };
 

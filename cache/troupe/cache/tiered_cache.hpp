@@ -163,6 +163,7 @@ private:
   using clock = std::chrono::steady_clock;
 
   void note_written(cache_tier tier, std::size_t bytes, bool ok);
+  void store_l1(const cache_key& key, const value_ptr& value);
   void backfill_l1(const cache_key& key, const value_ptr& value);
   void backfill(cache_tier found_in, const cache_key& key,
                 const value_ptr& value);

@@ -33,10 +33,10 @@ struct runtime_options {
   std::uint64_t l2_bytes = 2ull << 30;
   /// Time to live of an L1 entry.
   std::chrono::milliseconds l1_ttl = std::chrono::hours(1);
-  /// When L1 keeps a record read from disk: `always` for a host that
-  /// analyses again in the same process; `troupe run` (one analysis per
-  /// process) uses `second_read`, so records read once cost no memory.
-  cache::l1_backfill l1_backfill = cache::l1_backfill::always;
+  /// Which records L1 keeps: `always` for a host that analyses again in the
+  /// same process; `troupe run` (one analysis per process) uses
+  /// `second_use`, so records used once cost no memory.
+  cache::l1_admission l1_admission = cache::l1_admission::always;
   /// Where troupe's loggers write; null means stderr. The host's default
   /// spdlog logger is never touched.
   std::shared_ptr<spdlog::sinks::sink> log_sink;

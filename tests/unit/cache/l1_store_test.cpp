@@ -126,12 +126,12 @@ TEST_CASE("l1 keeps a decoded form next to the value it was decoded from") {
   CHECK(l1.stats().bytes == 0);
 }
 
-TEST_CASE("l1 backfills on every read, or from the second read of a key on") {
+TEST_CASE("l1 admits on every use, or from the second read or use of a key on") {
   l1_store always;
   CHECK(always.backfill(key_of(1), bytes(10)));
   CHECK(always.get(key_of(1)));
   l1_options opts;
-  opts.backfill = l1_backfill::second_read;
+  opts.admission = l1_admission::second_read;
   l1_store once{opts};
   CHECK_FALSE(once.backfill(key_of(1), bytes(10))); // read once: not kept
   CHECK(once.get(key_of(1)) == nullptr);
@@ -142,6 +142,15 @@ TEST_CASE("l1 backfills on every read, or from the second read of a key on") {
   // A put (a record computed in this process) is always kept.
   CHECK(once.put(key_of(3), bytes(10)));
   CHECK(once.get(key_of(3)));
+  // second_use: puts too from their second use on, a read counting as one.
+  opts.admission = l1_admission::second_use;
+  l1_store one_shot{opts};
+  CHECK_FALSE(one_shot.put(key_of(1), bytes(10)));
+  CHECK(one_shot.get(key_of(1)) == nullptr);
+  CHECK(one_shot.backfill(key_of(1), bytes(10))); // used again: kept
+  CHECK(one_shot.get(key_of(1)));
+  CHECK_FALSE(one_shot.put(key_of(2), bytes(10)));
+  CHECK(one_shot.put(key_of(2), bytes(10)));
 }
 
 TEST_CASE("l1 entries expire after their time to live") {

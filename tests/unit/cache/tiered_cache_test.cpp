@@ -245,7 +245,7 @@ TEST_CASE("an L1 that keeps second reads only serves a record read once from dis
     REQUIRE_FALSE(writer.put(parts.key(), parts.agent_id, make_value("record")));
   }
   l1_options opts;
-  opts.backfill = l1_backfill::second_read;
+  opts.admission = l1_admission::second_read;
   auto l1 = std::make_shared<l1_store>(opts);
   tiered_cache cache{l1, f.l2};
   CHECK(cache.get(parts, "a.py").tier == cache_tier::l2);
