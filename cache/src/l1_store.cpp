@@ -62,8 +62,6 @@ bool l1_store::put(const cache_key& key, value_ptr value) {
 }
 
 bool l1_store::store(const cache_key& key, value_ptr value) {
-  if (value == nullptr)
-    return false;
   auto size = static_cast<std::uint64_t>(value->size());
   auto t = now();
   std::lock_guard<std::mutex> guard{mtx_};
@@ -92,6 +90,8 @@ bool l1_store::store(const cache_key& key, value_ptr value) {
 }
 
 bool l1_store::backfill(const cache_key& key, value_ptr value) {
+  if (value == nullptr)
+    return false;
   if (options_.admission != l1_admission::always && first_use(key))
     return false;
   return store(key, std::move(value));

@@ -110,8 +110,7 @@ cache_error tiered_cache::put(const cache_key& key, std::string_view agent,
   if (value == nullptr)
     return {};
   auto size = value->size();
-  if (l1_)
-    store_l1(key, value);
+  keep_in_l1(key, value, false);
   cache_error result;
   if (l2_) {
     if (l2_writable()) {
@@ -209,7 +208,7 @@ group_lookup tiered_cache::get_group(const cache_key& bundle,
         l2_bytes += e.record.size();
         l2_served = true;
         --missing;
-        backfill_l1(m.key, m.value);
+        keep_in_l1(m.key, m.value, true);
         break;
       }
       out.l2_incomplete |= m.value == nullptr;
@@ -233,7 +232,7 @@ group_lookup tiered_cache::get_group(const cache_key& bundle,
         m.tier = cache_tier::l3;
         from_l3 = true;
         --missing;
-        backfill_l1(m.key, m.value);
+        keep_in_l1(m.key, m.value, true);
       }
     }
   }
@@ -314,8 +313,7 @@ cache_error tiered_cache::put_group(const group_lookup& found,
       continue;
     changed = true;
     auto size = value->size();
-    if (l1_)
-      store_l1(m.key, value);
+    keep_in_l1(m.key, value, false);
     if (l3_) {
       auto err = l3_->put(m.key, value);
       if (err)
@@ -393,19 +391,13 @@ void tiered_cache::backfill(cache_tier found_in, const cache_key& key,
     if (err && l2_writable_.compare_exchange_strong(was_writable, false))
       spdlog::warn("cache: no longer writing to L2: {}", err.message());
   }
-  backfill_l1(key, value);
+  keep_in_l1(key, value, true);
 }
 
-void tiered_cache::store_l1(const cache_key& key, const value_ptr& value) {
-  // As with backfills: a value L1 does not keep is no write error.
-  if (l1_ && l1_->put(key, value))
-    note_written(cache_tier::l1, value->size(), true);
-}
-
-void tiered_cache::backfill_l1(const cache_key& key, const value_ptr& value) {
-  // A value L1 does not keep (its backfill policy, or too large: counted in
-  // l1_stats) is no write error.
-  if (l1_ && l1_->backfill(key, value))
+void tiered_cache::keep_in_l1(const cache_key& key, const value_ptr& value, bool read) {
+  // A value L1 does not keep (its admission policy, or too large: counted
+  // in l1_stats) is no write error.
+  if (l1_ && (read ? l1_->backfill(key, value) : l1_->put(key, value)))
     note_written(cache_tier::l1, value->size(), true);
 }
 

@@ -243,6 +243,7 @@ bool run_analysis(runtime& rt, const analysis_options& options, analysis_result&
   task_graph graph;
   std::vector<std::size_t> group1;
   auto max_bytes = options.max_file_bytes;
+  const detail::stage_agents stage{options.file_agents};
   for (auto& shard : make_shards(out.tree.files, out.schedule.shard_bytes)) {
     std::uint64_t bytes = 0;
     for (auto i : shard)
@@ -255,7 +256,7 @@ bool run_analysis(runtime& rt, const analysis_options& options, analysis_result&
     auto* corpus_files = &out.corpus.files;
     const auto* sources = &out.tree.files;
     auto* cache = options.cache.get();
-    const auto* agents = &options.file_agents;
+    const auto* agents = &stage;
     bool digested = options.walked_tree
                     && options.content_digests.size() == out.tree.files.size();
     const auto* digests = digested ? &options.content_digests : nullptr;
@@ -325,11 +326,7 @@ bool run_analysis(runtime& rt, const analysis_options& options, analysis_result&
     double seconds = 0;
     std::uint64_t bytes = 0;
     for (const auto& f : out.files) {
-      bool parsed = f.state == file_state::parsed && !f.path.empty()
-                    && !(f.cache_hit
-                         && std::all_of(f.record_hits.begin(), f.record_hits.end(),
-                                        [](char hit) { return hit != 0; }));
-      if (parsed) {
+      if (f.state == file_state::parsed && !f.path.empty() && !f.from_cache()) {
         seconds += f.stage_seconds;
         bytes += f.bytes;
       }

@@ -198,14 +198,15 @@ int serve_run_memo(runtime& rt, const analysis_options& ao, const run_command_op
     std::cerr << "troupe: error: the run memo's facts do not parse\n";
     return exit_usage;
   }
-  for (const auto& w : lookup.tree.warnings)
+  const auto& inputs = lookup.inputs;
+  for (const auto& w : inputs.tree.warnings)
     log->warn("{}", w);
   for (const auto& w : facts.value("warnings", nlohmann::json::array()))
     log->warn("{}", w.get<std::string>());
   analysis_result r;
-  r.tree = lookup.tree;
+  r.tree = inputs.tree;
   r.workers = rt.workers();
-  r.bytes = lookup.bytes;
+  r.bytes = inputs.bytes;
   r.cached = true;
   r.cache_stats = ao.cache->stats();
   r.phases = {{"start", start_s}, {"run_memo", lookup_s}};
@@ -353,23 +354,17 @@ int run_command(const config::profile_loader& loader, const run_command_options&
   // lookup_s: the wall time the memo lookup added after the runtime started.
   detail::run_memo_lookup memo;
   double lookup_s = 0;
-  if (digesting.valid()) {
+  if (digesting.valid()) { // a cache folder was given: rt.cache() exists
     auto looking = std::chrono::steady_clock::now();
-    auto inputs = digesting.get();
-    if (ao.cache) {
-      memo = detail::lookup_run_memo(*ao.cache, ao, std::move(inputs));
-    } else {
-      memo.tree = std::move(inputs.tree);
-      memo.walked = inputs.walked;
-    }
+    memo = detail::lookup_run_memo(*ao.cache, ao, digesting.get());
     lookup_s = seconds_since(looking);
-    if (!memo.not_used.empty())
-      log->debug("run memo not used: {}", memo.not_used);
+    if (!memo.inputs.not_used.empty())
+      log->debug("run memo not used: {}", memo.inputs.not_used);
     if (memo.memo)
       return serve_run_memo(rt, ao, options, memo, report_path, starting, start_s, lookup_s);
-    if (memo.walked) {
-      ao.walked_tree = std::move(memo.tree); // not walked twice
-      ao.content_digests = std::move(memo.digests); // nor read twice, where cached
+    if (memo.inputs.walked) {
+      ao.walked_tree = std::move(memo.inputs.tree); // not walked twice
+      ao.content_digests = std::move(memo.inputs.digests); // nor read twice, where cached
     }
   }
   analysis_result result;
@@ -377,7 +372,7 @@ int run_command(const config::profile_loader& loader, const run_command_options&
   bool analysed = run_analysis(rt, ao, result, error);
   // The lookup walked the tree (the run did not walk it again) and read
   // and digested every file.
-  if (memo.walked)
+  if (memo.inputs.walked)
     result.phases.insert(result.phases.begin(), {"run_memo", lookup_s});
   result.phases.insert(result.phases.begin(), {"start", start_s});
   progress.finish(); // the bar is gone before logs and the summary

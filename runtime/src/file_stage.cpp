@@ -60,9 +60,16 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
 
 } // namespace
 
+stage_agents::stage_agents(const file_agent_list& agents)
+  : list(agents), entry_version(report_entry_version(agents)) {
+  for (const auto& a : agents)
+    versions.push_back(std::to_string(a->descriptor().version));
+}
+
 file_analysis analyse_file(const std::string& root, const source_file& file,
                            std::uint64_t max_bytes, cache::tiered_cache* cache,
-                           const file_agent_list& agents, const cache::digest* known_digest) {
+                           const stage_agents& stage, const cache::digest* known_digest) {
+  const auto& agents = stage.list;
   thread_local actors::python_parser parser;
   file_analysis out;
   out.path = file.path;
@@ -102,11 +109,9 @@ file_analysis analyse_file(const std::string& root, const source_file& file,
   const std::size_t entry_slot = agents.size() + 1;
   parts.resize(agents.size() + 2);
   set_record_key(parts[0], actors::symbols_agent::id, actors::symbols_agent::version, digest);
-  for (std::size_t i = 0; i < agents.size(); ++i) {
-    const auto& d = agents[i]->descriptor();
-    set_record_key(parts[i + 1], d.id, std::to_string(d.version), digest);
-  }
-  set_record_key(parts[entry_slot], report_entry_id, report_entry_version(agents), digest);
+  for (std::size_t i = 0; i < agents.size(); ++i)
+    set_record_key(parts[i + 1], agents[i]->descriptor().id, stage.versions[i], digest);
+  set_record_key(parts[entry_slot], report_entry_id, stage.entry_version, digest);
   out.records.assign(agents.size(), nullptr);
   out.record_hits.assign(agents.size(), 0);
   cache::group_lookup found;
@@ -172,7 +177,7 @@ file_analysis analyse_file(const std::string& root, const source_file& file,
     // Something to compute: the content is needed after all, and it must
     // still be what the known digest says, else the keys were wrong.
     if (!read_file() || cache::content_digest(bytes) != digest)
-      return analyse_file(root, file, max_bytes, cache, agents, nullptr);
+      return analyse_file(root, file, max_bytes, cache, stage, nullptr);
     out.bytes = bytes.size();
   }
   auto source = actors::decode_python_source(bytes, max_bytes);

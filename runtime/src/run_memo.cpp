@@ -224,14 +224,11 @@ run_inputs digest_run_inputs(const analysis_options& options) {
 run_memo_lookup lookup_run_memo(cache::tiered_cache& cache, const analysis_options& options,
                                 run_inputs inputs) {
   run_memo_lookup out;
-  out.not_used = std::move(inputs.not_used);
-  out.tree = std::move(inputs.tree);
-  out.walked = inputs.walked;
-  out.bytes = inputs.bytes;
-  const auto& files = out.tree.files;
-  if (inputs.digests.size() != files.size())
+  out.inputs = std::move(inputs);
+  const auto& files = out.inputs.tree.files;
+  const auto& digests = out.inputs.digests;
+  if (digests.size() != files.size())
     return out; // not every file was read: no memo
-  out.digests = std::move(inputs.digests);
   // The input: every file's path and content digest, in walk order; files
   // over the size limit are never read by a run, so their size stands in.
   std::string inputs_text;
@@ -240,7 +237,7 @@ run_memo_lookup lookup_run_memo(cache::tiered_cache& cache, const analysis_optio
     inputs_text += '\0';
     inputs_text += files[i].bytes > options.max_file_bytes
                      ? "too_large:" + std::to_string(files[i].bytes)
-                     : out.digests[i].hex();
+                     : digests[i].hex();
     inputs_text += '\n';
   }
   cache::key_parts parts;
@@ -255,14 +252,14 @@ run_memo_lookup lookup_run_memo(cache::tiered_cache& cache, const analysis_optio
     return out;
   run_memo memo;
   if (!decode_run_memo(*found.value, memo)) {
-    out.not_used = "the stored memo does not decode";
+    out.inputs.not_used = "the stored memo does not decode";
     return out;
   }
   // The generated files must still be where the stored run left them.
   const auto& dir = options.corpus_context.out_dir;
   if (read_generated_manifest(dir, ".tests-manifest") != memo.tests_manifest
       || read_generated_manifest(dir, ".docs-manifest") != memo.docs_manifest) {
-    out.not_used = "the output folder's generated files differ from the stored run's";
+    out.inputs.not_used = "the output folder's generated files differ from the stored run's";
     return out;
   }
   for (const auto* manifest : {&memo.tests_manifest, &memo.docs_manifest}) {
@@ -271,7 +268,7 @@ run_memo_lookup lookup_run_memo(cache::tiered_cache& cache, const analysis_optio
     std::error_code ec;
     while (lines >> file >> digest) {
       if (!fs::exists(fs::path{dir} / file, ec)) {
-        out.not_used = "generated file missing: " + file;
+        out.inputs.not_used = "generated file missing: " + file;
         return out;
       }
     }
@@ -290,15 +287,9 @@ std::optional<run_memo> make_run_memo(const analysis_result& r, const analysis_o
   // record of every file from the cache): storing costs about a tenth of a
   // second for the default corpus, which a run with changed files would pay
   // without a likely reuse.
-  for (const auto& f : r.files) {
-    if (f.state != file_state::parsed)
-      continue;
-    if (!f.cache_hit)
+  for (const auto& f : r.files)
+    if (f.state == file_state::parsed && !f.from_cache())
       return std::nullopt;
-    for (char hit : f.record_hits)
-      if (!hit)
-        return std::nullopt;
-  }
   run_memo memo;
   memo.content = render([&](std::ostream& out) {
     actors::json_writer w{out};

@@ -120,11 +120,11 @@ runtime::~runtime() {
 }
 
 void runtime::persist() {
-  {
-    std::lock_guard<std::mutex> guard{impl_->persister_mutex};
-    if (impl_->persister.joinable())
-      impl_->persister.join();
-  }
+  // Under the lock: no background persist starts meanwhile (two saves of
+  // the key history at once would share its temporary file).
+  std::lock_guard<std::mutex> guard{impl_->persister_mutex};
+  if (impl_->persister.joinable())
+    impl_->persister.join();
   persist_now();
 }
 

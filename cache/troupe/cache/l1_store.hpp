@@ -145,6 +145,7 @@ private:
   time_point now() const;
   /// Whether this is the first use of `key` (remembered, not kept).
   bool first_use(const cache_key& key);
+  /// `put` without the admission check; `value` is not null.
   bool store(const cache_key& key, value_ptr value);
   bool expired(const entry& x, time_point t) const noexcept;
   void drop(lru_list::iterator pos);

@@ -163,8 +163,9 @@ private:
   using clock = std::chrono::steady_clock;
 
   void note_written(cache_tier tier, std::size_t bytes, bool ok);
-  void store_l1(const cache_key& key, const value_ptr& value);
-  void backfill_l1(const cache_key& key, const value_ptr& value);
+  /// Offers L1 a record computed here (`read` false) or read from a slower
+  /// tier (`read` true), as its admission policy decides.
+  void keep_in_l1(const cache_key& key, const value_ptr& value, bool read);
   void backfill(cache_tier found_in, const cache_key& key,
                 const value_ptr& value);
   cache_error write_bundle(const group_lookup& found, const std::vector<value_ptr>& values);

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "troupe/runtime/analysis.hpp"
 
@@ -39,6 +40,17 @@ private:
   std::string agent_;
 };
 
+/// The file agents of a run and the versions their record keys carry,
+/// rendered once per run rather than once per file.
+struct stage_agents {
+  explicit stage_agents(const file_agent_list& agents);
+  const file_agent_list& list;
+  /// Per agent of `list`: its version as text.
+  std::vector<std::string> versions;
+  /// The version of the report entries rendered for `list`.
+  std::string entry_version;
+};
+
 /// Analyses one file on the calling (worker) thread. `cache` may be null.
 /// The keys need the content's digest: the file is read and digested,
 /// unless `known_digest` gives it (the caller read the file already) and
@@ -47,7 +59,7 @@ private:
 /// (`symbols` included) throws.
 file_analysis analyse_file(const std::string& root, const source_file& file,
                            std::uint64_t max_bytes, cache::tiered_cache* cache,
-                           const file_agent_list& agents,
+                           const stage_agents& agents,
                            const cache::digest* known_digest = nullptr);
 
 } // namespace troupe::detail

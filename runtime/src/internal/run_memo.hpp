@@ -71,7 +71,9 @@ struct run_inputs {
   std::vector<cache::digest> digests;
   /// Bytes read.
   std::uint64_t bytes = 0;
-  /// Why no memo can answer the run ("" when one may).
+  /// Why the memo does not answer the run: it cannot be memoised, or a
+  /// stored memo was not usable ("" when none was stored yet, or it was
+  /// used).
   std::string not_used;
 };
 
@@ -83,18 +85,12 @@ run_inputs digest_run_inputs(const analysis_options& options);
 struct run_memo_lookup {
   /// The run's key parts; nullopt when the run cannot be memoised.
   std::optional<cache::key_parts> parts;
-  /// The walked tree (when `walked`; the run reuses it) and its bytes.
-  source_tree tree;
-  bool walked = false;
-  std::uint64_t bytes = 0;
-  /// The content digests of the tree's files (see run_inputs::digests).
-  std::vector<cache::digest> digests;
+  /// What the key was made of: the walked tree (the run reuses it when
+  /// `inputs.walked`), its bytes and the files' content digests.
+  run_inputs inputs;
   /// The stored memo, when found, decodable and its generated files are in
   /// the output folder.
   std::optional<run_memo> memo;
-  /// Why the memo does not answer the run: it cannot be memoised, or a
-  /// stored memo was not usable ("" when none was stored yet, or it was used).
-  std::string not_used;
 };
 
 /// Looks the run up by its inputs (from digest_run_inputs).

@@ -133,6 +133,15 @@ struct file_analysis {
   std::vector<std::string> why_missed;
   /// Non-empty when storing the record failed (disk full, read-only, ...).
   std::string cache_error;
+  /// Whether every record of the file (symbols and every file agent's) came
+  /// from the cache: nothing was parsed.
+  bool from_cache() const noexcept {
+    for (char hit : record_hits)
+      if (!hit)
+        return false;
+    return cache_hit;
+  }
+
   /// Seconds spent getting the symbols record: cache lookup and decode on a
   /// hit, decode-parse-extract (and store) on a miss; reading excluded.
   double stage_seconds = 0;
