@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "l2_files.hpp"
@@ -62,6 +63,12 @@ void for_each_file(const std::string& root,
   ::closedir(top);
 }
 
+// statfs(2) f_type values (linux/magic.h): ext4 (ext2 and ext3 share it;
+// ext2 has no journal, but a record that does not survive a crash there
+// fails its checksum, a miss, never a wrong result) and xfs.
+constexpr unsigned long ext4_magic = 0xEF53;
+constexpr unsigned long xfs_magic = 0x58465342;
+
 bool is_record_file(std::string_view name) {
   return name.size() > 4 && name.substr(name.size() - 4) == ".rec";
 }
@@ -73,6 +80,10 @@ cache_error l2_store::open() {
     return cache_error{errc::unreadable_input, err,
                        "cannot create cache folder " + options_.directory
                          + ": " + errno_text(err)};
+  struct statfs fs;
+  auto type = ::statfs(options_.directory.c_str(), &fs) == 0
+                ? static_cast<unsigned long>(fs.f_type) : 0ul;
+  ordered_journal_ = type == ext4_magic || type == xfs_magic;
   rescan();
   return {};
 }

@@ -1,5 +1,6 @@
 #include "troupe/cache/l2_store.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <ctime>
@@ -203,34 +204,43 @@ cache_error l2_store::commit() {
 cache_error l2_store::publish(std::vector<queued_record> batch) {
   if (batch.empty())
     return {};
-  // One sync makes every queued record's data durable before any rename
-  // publishes it; the second makes the renames durable. Neither holds the
-  // mutex: a rename racing with this process evicting an older version of
-  // the same key can at worst lose the new record (a later miss), never
-  // expose a partial one.
-  int dir_fd = ::open(options_.directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (options_.sync && dir_fd >= 0)
-    ::syncfs(dir_fd);
+  // The queued records' data is made durable before any rename publishes
+  // it, then the renames are (see sync_data and sync_renames). Neither
+  // step holds the mutex: a rename racing with this process evicting an
+  // older version of the same key can at worst lose the new record (a later
+  // miss), never expose a partial one.
   cache_error first;
-  std::vector<char> published(batch.size(), 0);
+  auto fail = [&](const std::string& what, const std::string& path, int err) {
+    if (!first)
+      first = cache_error{errc::unreadable_input, err, what + ' ' + path + ": " + errno_text(err)};
+  };
+  std::vector<int> errors(batch.size(), 0);
+  if (options_.sync)
+    sync_data(batch, errors);
+  const queued_record* last_renamed = nullptr;
   for (std::size_t i = 0; i < batch.size(); ++i) {
     auto& q = batch[i];
-    int err = inject(l2_write_step::rename);
+    int err = errors[i];
+    if (err != 0) {
+      ::unlink(q.temp.c_str());
+      fail("cannot sync cache record", q.temp, err);
+      continue;
+    }
+    err = inject(l2_write_step::rename);
     if (err == 0 && ::rename(q.temp.c_str(), q.path.c_str()) != 0)
       err = errno;
     if (err != 0) {
+      errors[i] = err;
       ::unlink(q.temp.c_str());
-      if (!first)
-        first = cache_error{errc::unreadable_input, err,
-                            "cannot rename cache record to " + q.path + ": " + errno_text(err)};
+      fail("cannot rename cache record to", q.path, err);
       continue;
     }
-    published[i] = 1;
+    last_renamed = &q;
   }
   {
     std::lock_guard<std::mutex> guard{mtx_};
     for (std::size_t i = 0; i < batch.size(); ++i) {
-      if (!published[i]) {
+      if (errors[i] != 0) {
         ++stats_.write_errors;
         continue;
       }
@@ -239,12 +249,87 @@ cache_error l2_store::publish(std::vector<queued_record> batch) {
     }
     evict_to(options_.max_bytes, nullptr);
   }
-  if (dir_fd >= 0) {
-    if (options_.sync)
-      ::syncfs(dir_fd);
-    ::close(dir_fd);
+  if (options_.sync && last_renamed != nullptr) {
+    auto folder = last_renamed->path.substr(0, last_renamed->path.rfind('/'));
+    if (int err = sync_renames(folder)) {
+      fail("cannot sync cache folder", folder, err);
+      std::lock_guard<std::mutex> guard{mtx_};
+      ++stats_.write_errors; // the records are in place, maybe not yet durable
+    }
   }
   return first;
+}
+
+namespace {
+
+constexpr unsigned wait_for_data =
+  SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER;
+
+} // namespace
+
+void l2_store::sync_data(const std::vector<queued_record>& batch, std::vector<int>& errors) const {
+  if (!ordered_journal_) {
+    // Unknown file system: one sync of all of it, whatever else is dirty.
+    int err = inject(l2_write_step::sync_file);
+    int dir_fd = ::open(options_.directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (err == 0 && (dir_fd < 0 || ::syncfs(dir_fd) != 0))
+      err = errno;
+    if (dir_fd >= 0)
+      ::close(dir_fd);
+    std::fill(errors.begin(), errors.end(), err);
+    return;
+  }
+  // Only the batch's own files are written back: a file-system-wide sync
+  // also wrote back whatever else was dirty (the previous report.json among
+  // it) and made anyone deleting such a file wait for that write-back. Per
+  // chunk of files (bounding the open descriptors) write-back is started
+  // for all, then waited for; the journal commit that makes the data
+  // reachable comes with the renames (sync_renames). An fdatasync per file
+  // instead cost a device cache flush each: 0.3 s more for a cold run of
+  // the default corpus.
+  constexpr std::size_t chunk = 256;
+  std::vector<int> fds;
+  for (std::size_t begin = 0; begin < batch.size(); begin += chunk) {
+    auto end = std::min(batch.size(), begin + chunk);
+    fds.assign(end - begin, -1);
+    for (auto i = begin; i < end; ++i) {
+      int err = inject(l2_write_step::sync_file);
+      int fd = err == 0 ? ::open(batch[i].temp.c_str(), O_RDONLY | O_CLOEXEC) : -1;
+      if (err == 0 && fd < 0)
+        err = errno;
+      errors[i] = err;
+      fds[i - begin] = fd;
+      if (fd >= 0)
+        (void) ::sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+    }
+    for (auto i = begin; i < end; ++i) {
+      int fd = fds[i - begin];
+      if (fd < 0)
+        continue;
+      if (::sync_file_range(fd, 0, 0, wait_for_data) != 0)
+        errors[i] = errno;
+      ::close(fd);
+    }
+  }
+}
+
+int l2_store::sync_renames(const std::string& last_folder) const {
+  int err = inject(l2_write_step::sync_dir);
+  if (err != 0)
+    return err;
+  if (!ordered_journal_) {
+    int dir_fd = ::open(options_.directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir_fd < 0 || ::syncfs(dir_fd) != 0)
+      err = errno;
+    if (dir_fd >= 0)
+      ::close(dir_fd);
+    return err;
+  }
+  // A journal commits its transactions in order, each after a device cache
+  // flush: syncing the folder of the last rename commits the transaction
+  // holding it, with every earlier rename and every block allocated for the
+  // data waited for above.
+  return fsync_dir(last_folder);
 }
 
 bool l2_store::erase(const cache_key& key) {

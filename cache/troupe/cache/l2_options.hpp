@@ -47,9 +47,10 @@ struct l2_options {
   bool sync = true;
   /// Group commit: when > 0, `put` writes the temporary file and queues it;
   /// every `commit_batch` puts (and at `commit()` or destruction) the store
-  /// syncs the file system once, renames the whole batch into place and
-  /// syncs again. Records are as durable as with per-record fsyncs, at two
-  /// syncs per batch instead of two per record; queued records are not yet
+  /// syncs the batch's files together (write-back started for all, then
+  /// waited for), renames them into place and syncs their folders. Records
+  /// are as durable as with per-record fsyncs, at about one journal commit
+  /// per batch instead of two per record; queued records are not yet
   /// visible to readers. 0 commits every put on its own.
   std::size_t commit_batch = 0;
   /// Under group commit, a batch is also committed once its oldest record

@@ -160,8 +160,18 @@ private:
   };
 
   cache_error publish(std::vector<queued_record> batch);
+  /// Writes back the data of every temporary file of `batch`; `errors[i]`
+  /// gets the errno of a file that could not be synced (else 0).
+  void sync_data(const std::vector<queued_record>& batch, std::vector<int>& errors) const;
+  /// Makes the renames of a published batch durable, and with them the
+  /// data sync_data wrote; returns 0 or an errno.
+  int sync_renames(const std::string& last_folder) const;
 
   l2_options options_;
+  /// Whether the folder is on a file system whose journal commits in order
+  /// (ext4, xfs): a batch is then synced file by file and one folder sync
+  /// commits it; else with a sync of the whole file system (set by open()).
+  bool ordered_journal_ = false;
   std::vector<queued_record> queued_;
   std::chrono::steady_clock::time_point first_queued_;
   mutable std::mutex mtx_;

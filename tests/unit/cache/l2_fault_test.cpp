@@ -79,11 +79,15 @@ TEST_CASE("l2 write faults return errors and leave the old record intact") {
                     fault{l2_write_step::sync_file, EIO},
                     fault{l2_write_step::rename, EXDEV},
                     fault{l2_write_step::sync_dir, EIO});
-  CAPTURE(static_cast<int>(f.step));
+  // Each put on its own, or as a group commit of one record (file
+  // write-back, renames, one folder sync).
+  auto batch = GENERATE(std::size_t{0}, std::size_t{1});
+  CAPTURE(static_cast<int>(f.step), batch);
   scratch_dir dir;
   bool failing = false;
   l2_options opts;
   opts.directory = dir / "cache";
+  opts.commit_batch = batch;
   opts.fault_hook = [&](l2_write_step step) {
     return failing && step == f.step ? f.err : 0;
   };
