@@ -154,7 +154,13 @@ json_writer& json_writer::members(std::string_view object) {
   if (inner.find_first_not_of(" \t\r\n") == std::string_view::npos)
     return *this; // an empty object adds nothing
   prefix({}); // one separator before the lot; the members carry their keys
-  flush();    // large pre-rendered text goes out without a copy
+  if (inner.size() < flush_at) {
+    // Copied: a write per member list cost a system call each (report.json
+    // splices two per file), far more than copying into the buffer.
+    append(inner);
+    return *this;
+  }
+  flush(); // large pre-rendered text goes out without a copy
   write_out(inner);
   return *this;
 }

@@ -73,7 +73,7 @@ public:
   json_writer& newline();
 
 private:
-  static constexpr std::size_t flush_at = 64 * 1024;
+  static constexpr std::size_t flush_at = 256 * 1024;
 
   void write_out(std::string_view text);
   void prefix(std::string_view key);
