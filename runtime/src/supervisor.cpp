@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <chrono>
 #include <queue>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -37,6 +38,11 @@ struct supervisor_state {
   std::vector<double> ranks;
   std::vector<std::size_t> missing_deps;
   std::priority_queue<ready_entry> ready;
+  /// Ranks of the pending tasks still waiting for a dependency, and which
+  /// tasks those are: a ready task is queued behind a busy worker's current
+  /// one only if none of them outranks it (see dispatch).
+  std::multiset<double> waiting_ranks;
+  std::vector<char> waiting;
   std::vector<caf::actor> workers;
   std::vector<std::uint32_t> in_flight;
   /// Unanswered attempts per worker; an answer not found here is a late
@@ -56,6 +62,14 @@ task_outcome& outcome(supervisor_state& st, std::size_t task) {
 
 void finalize(supervisor_state& st, std::size_t task, task_status status, std::string why);
 
+/// `task` no longer waits for a dependency: it became ready, or final.
+void stop_waiting(supervisor_state& st, std::size_t task) {
+  if (!st.waiting[task])
+    return;
+  st.waiting[task] = 0;
+  st.waiting_ranks.erase(st.waiting_ranks.find(st.ranks[task]));
+}
+
 /// Marks every transitive dependant of `task` skipped.
 void skip_dependants(supervisor_state& st, std::size_t task) {
   const auto& graph = *st.run->graph;
@@ -70,13 +84,16 @@ void finalize(supervisor_state& st, std::size_t task, task_status status, std::s
   auto& out = outcome(st, task);
   out.status = status;
   out.error = std::move(why);
+  stop_waiting(st, task);
   ++st.final_count;
   if (st.run->options.on_task_finished)
     st.run->options.on_task_finished(task, out);
   if (status == task_status::done) {
     for (auto d : st.run->graph->dependants(task))
-      if (--st.missing_deps[d] == 0 && outcome(st, d).status == task_status::pending)
+      if (--st.missing_deps[d] == 0 && outcome(st, d).status == task_status::pending) {
+        stop_waiting(st, d);
         st.ready.push({st.ranks[d], d});
+      }
   } else {
     skip_dependants(st, task);
   }
@@ -216,6 +233,14 @@ void dispatch(supervisor_actor* self) {
     auto best = std::min_element(st.in_flight.begin(), st.in_flight.end());
     if (*best >= st.run->queue_size)
       return;
+    // Every worker busy: a task sent now waits in a worker's mailbox (which
+    // hides the round trip of short tasks). Not if a task still waiting for
+    // a dependency outranks it: that task, once ready, would be stuck behind
+    // it (a run's corpus stage lost the length of `hotspots`, queued on the
+    // worker that then finished `import_graph`, before `call_graph`).
+    if (*best > 0 && !st.waiting_ranks.empty()
+        && st.ready.top().rank < *st.waiting_ranks.rbegin())
+      return;
     auto task = st.ready.top().task;
     st.ready.pop();
     if (outcome(st, task).status != task_status::pending)
@@ -233,10 +258,15 @@ caf::behavior supervisor(supervisor_actor* self, run_state_ptr run) {
   run->result.workers = run->workers;
   st.ranks = graph.upward_ranks();
   st.missing_deps.resize(n);
+  st.waiting.assign(n, 0);
   for (std::size_t i = 0; i < n; ++i) {
     st.missing_deps[i] = graph.tasks()[i].depends_on.size();
-    if (st.missing_deps[i] == 0)
+    if (st.missing_deps[i] == 0) {
       st.ready.push({st.ranks[i], i});
+    } else {
+      st.waiting[i] = 1;
+      st.waiting_ranks.insert(st.ranks[i]);
+    }
   }
   for (std::uint32_t w = 0; w < run->workers; ++w)
     st.workers.push_back(spawn_worker(self->system(), run, w));

@@ -94,6 +94,30 @@ TEST_CASE("with one worker, ready tasks start in upward-rank order", "[runtime]"
   CHECK(order == std::vector<std::string>{"head", "tail", "mid", "small"});
 }
 
+TEST_CASE("a busy worker gets no queued task that a waiting task outranks", "[runtime]") {
+  runtime_options opts;
+  opts.workers = 1;
+  opts.queue_size = 2; // room to queue a second task behind the first
+  runtime rt{opts};
+  std::vector<std::string> order; // one worker: no concurrent writes
+  auto record = [&](std::string name) {
+    return [&, name](const task_context&) {
+      order.push_back(name);
+      return caf::error{};
+    };
+  };
+  task_graph g;
+  // "head" leads the critical path; "side" is ready at once but ranks
+  // below "tail", which waits for "head": queued behind "head", it would
+  // run before "tail".
+  auto head = g.add({"head", "t", 1, {}, record("head")});
+  g.add({"side", "t", 3, {}, record("side")});
+  g.add({"tail", "t", 10, {head}, record("tail")});
+  auto res = rt.run(g);
+  REQUIRE(res.ok());
+  CHECK(order == std::vector<std::string>{"head", "tail", "side"});
+}
+
 TEST_CASE("a failing task is retried, then fails and skips its dependants", "[runtime]") {
   runtime rt{workers(2)};
   std::atomic<int> flaky_calls{0};
