@@ -6,6 +6,7 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <set>
 #include <string_view>
 #include <system_error>
 #include <unordered_map>
@@ -161,8 +162,7 @@ public:
       return false;
     now_[file] = digest;
     auto it = old_.find(file);
-    std::error_code ec;
-    return it != old_.end() && it->second == digest && fs::exists(root_ / file, ec);
+    return it != old_.end() && it->second == digest && exists(file);
   }
 
   /// Removes stale files and writes the manifest; returns an error or "".
@@ -180,9 +180,27 @@ public:
   }
 
 private:
+  /// Whether `file` (relative to the output folder) exists: its folder is
+  /// listed once (a stat per generated file cost ~2,800 system calls per run
+  /// of the default corpus).
+  bool exists(const std::string& file) {
+    auto rel = fs::path{file};
+    auto folder = rel.parent_path().string();
+    auto listed = listings_.find(folder);
+    if (listed == listings_.end()) {
+      std::set<std::string> names;
+      std::error_code ec;
+      for (fs::directory_iterator d{root_ / folder, ec}, end; !ec && d != end; d.increment(ec))
+        names.insert(d->path().filename().string());
+      listed = listings_.emplace(folder, std::move(names)).first;
+    }
+    return listed->second.count(rel.filename().string()) > 0;
+  }
+
   fs::path root_;
   fs::path path_;
   std::map<std::string, std::string> old_, now_;
+  std::map<std::string, std::set<std::string>> listings_;
 };
 
 /// The values a generated file is rendered from, as text to digest: the
