@@ -84,7 +84,8 @@ cache_error l2_store::open() {
   auto type = ::statfs(options_.directory.c_str(), &fs) == 0
                 ? static_cast<unsigned long>(fs.f_type) : 0ul;
   ordered_journal_ = type == ext4_magic || type == xfs_magic;
-  rescan();
+  if (options_.index_max_age.count() == 0 || !load_index())
+    rescan();
   return {};
 }
 
@@ -118,6 +119,8 @@ l2_store::scan_result l2_store::rescan() {
   stats_.entries = 0;
   for (auto& x : records)
     note_present(x.key, x.size);
+  listed_at_ = static_cast<std::int64_t>(std::time(nullptr));
+  index_dirty_ = true;
   return scan_result{stats_.entries, stats_.bytes};
 }
 
@@ -139,6 +142,8 @@ void l2_store::remove_stale_temp(const std::string& path, std::int64_t mtime) {
 
 l2_verify_report l2_store::verify(bool remove_bad) {
   l2_verify_report report;
+  if (remove_bad)
+    ::unlink(index_path().c_str()); // the next open lists the folder
   std::string payload;
   for_each_file(options_.directory, [&](const std::string& path,
                                         std::string_view name,
@@ -187,6 +192,7 @@ l2_verify_report l2_store::verify(bool remove_bad) {
 }
 
 cache_error l2_store::clear() {
+  ::unlink(index_path().c_str());
   int first_err = 0;
   std::string first_path;
   for_each_file(options_.directory, [&](const std::string& path,
@@ -216,6 +222,7 @@ cache_error l2_store::clear() {
 
 l2_gc_report l2_store::gc(std::uint64_t max_bytes) {
   l2_gc_report report;
+  ::unlink(index_path().c_str()); // the next open lists the folder
   auto before = rescan();
   report.records_before = before.records;
   report.bytes_before = before.bytes;

@@ -198,7 +198,10 @@ cache_error l2_store::commit() {
     std::lock_guard<std::mutex> guard{mtx_};
     batch.swap(queued_);
   }
-  return publish(std::move(batch));
+  auto err = publish(std::move(batch));
+  if (options_.index_max_age.count() > 0)
+    save_index();
+  return err;
 }
 
 cache_error l2_store::publish(std::vector<queued_record> batch) {
@@ -374,6 +377,7 @@ cache_error l2_store::write_error(const std::string& what,
 }
 
 void l2_store::note_present(const cache_key& key, std::uint64_t size) {
+  index_dirty_ = true;
   if (auto i = index_.find(key); i != index_.end()) {
     stats_.bytes -= i->second.size;
     stats_.bytes += size;
@@ -391,6 +395,7 @@ void l2_store::forget(const cache_key& key) {
   auto i = index_.find(key);
   if (i == index_.end())
     return;
+  index_dirty_ = true;
   stats_.bytes -= i->second.size;
   --stats_.entries;
   lru_.erase(i->second.lru_pos);

@@ -57,6 +57,16 @@ struct l2_options {
   /// has waited this long (well below stale_temp_age, after which another
   /// process may take a queued temporary file for a dead writer's).
   std::chrono::seconds commit_delay = std::chrono::seconds(5);
+  /// The saved record index: 0 (the default) lists every record of the
+  /// folder at `open()`. Else `commit()` saves the store's record index
+  /// (keys, sizes, recency) next to the records, and `open()` reads it
+  /// instead of listing the folder while the listing it derives from is
+  /// younger than this. It is a hint: reads never depend on it; records
+  /// another process wrote or evicted since are counted at the next
+  /// listing (until then the byte bound may be passed by what they added,
+  /// or an eviction may pick a record already gone), and temporary files
+  /// of dead writers are removed at listings only.
+  std::chrono::seconds index_max_age = std::chrono::seconds(0);
   /// Fault injection for tests; empty in production.
   l2_fault_hook fault_hook;
 };

@@ -74,15 +74,17 @@ public:
   ~l2_store();
 
   /// Syncs, renames and indexes the records queued by `put` under group
-  /// commit (see l2_options::commit_batch); returns the first error.
+  /// commit (see l2_options::commit_batch), then saves the record index
+  /// when l2_options::index_max_age asks for one; returns the first error.
   cache_error commit();
 
   l2_store(const l2_store&) = delete;
   l2_store& operator=(const l2_store&) = delete;
 
   /// Creates the folder, removes temporary files of dead or long-gone
-  /// writers and indexes the records on disk; on error the store still
-  /// works as an always-missing cache whose puts fail.
+  /// writers and indexes the records on disk (or reads the saved index,
+  /// see l2_options::index_max_age); on error the store still works as an
+  /// always-missing cache whose puts fail.
   cache_error open();
 
   /// The verified record under `key`, or null when it is absent or corrupt
@@ -146,6 +148,12 @@ private:
   cache_error write_error(const std::string& what, const std::string& path,
                           int err);
   scan_result rescan();
+  /// The saved index (cache/src/l2_index.cpp): loads it when it is intact
+  /// and its listing young enough, else returns false; saves this store's
+  /// view when it changed since.
+  std::string index_path() const;
+  bool load_index();
+  void save_index();
   void remove_stale_temp(const std::string& path, std::int64_t mtime);
   void note_present(const cache_key& key, std::uint64_t size);
   void forget(const cache_key& key);
@@ -178,6 +186,10 @@ private:
   // Most recently used first.
   std::list<cache_key> lru_;
   std::unordered_map<cache_key, index_entry> index_;
+  /// When the folder was last listed (unix seconds; carried over from a
+  /// loaded index), and whether the index changed since loaded or saved.
+  std::int64_t listed_at_ = 0;
+  bool index_dirty_ = false;
   l2_stats stats_;
 };
 

@@ -3,6 +3,9 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <thread>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -294,4 +297,86 @@ TEST_CASE("l2 group commit publishes a batch at once, and on destruction") {
   }
   CHECK(is_payload_of("four", *reader.get(key_of(4))));
   CHECK(temp_files(opts.directory).empty());
+}
+
+TEST_CASE("l2 open reads the saved record index instead of listing the folder") {
+  scratch_dir dir;
+  auto indexed = options_for(dir);
+  indexed.index_max_age = std::chrono::hours(1);
+  {
+    l2_store a{indexed};
+    REQUIRE_FALSE(a.open()); // nothing saved yet: lists the folder
+    for (int i = 1; i <= 3; ++i)
+      REQUIRE_FALSE(a.put(key_of(i), make_payload("rec", i, 1000)));
+    REQUIRE(a.get(key_of(1))); // key 1 becomes the most recently used
+    REQUIRE_FALSE(a.commit()); // saves the index
+  }
+  {
+    // Written by a store that keeps no index: the index does not know it.
+    l2_store b{options_for(dir)};
+    REQUIRE_FALSE(b.open());
+    CHECK(b.stats().entries == 3);
+    REQUIRE_FALSE(b.put(key_of(4), make_payload("rec", 4, 1000)));
+  }
+  {
+    l2_store c{indexed};
+    REQUIRE_FALSE(c.open());
+    CHECK(c.stats().entries == 3); // from the index
+    auto from_index = c.stats().bytes;
+    // Reads never depend on the index; a hit indexes the record.
+    REQUIRE(c.get(key_of(4)));
+    CHECK(c.stats().entries == 4);
+    CHECK(c.stats().bytes > from_index);
+    // The saved recency (4, 1, 3, 2; a listing would order by mtime: 1, 2,
+    // 3, 4): a fifth record under a bound of three and a half evicts the
+    // two used least, 2 and 3.
+    auto record_bytes = c.stats().bytes / 4;
+    REQUIRE_FALSE(c.commit());
+    l2_options bounded = indexed;
+    bounded.max_bytes = 3 * record_bytes + record_bytes / 2;
+    l2_store d{bounded};
+    REQUIRE_FALSE(d.open());
+    REQUIRE_FALSE(d.put(key_of(5), make_payload("rec", 5, 1000)));
+    CHECK(d.get(key_of(2)) == nullptr);
+    CHECK(d.get(key_of(3)) == nullptr);
+    CHECK(d.get(key_of(1)) != nullptr);
+    CHECK(d.get(key_of(4)) != nullptr);
+  }
+}
+
+TEST_CASE("l2 lists the folder when the saved index is damaged, old or dropped") {
+  scratch_dir dir;
+  auto indexed = options_for(dir);
+  indexed.index_max_age = std::chrono::hours(1);
+  std::string index_file = indexed.directory + "/index";
+  {
+    l2_store a{indexed};
+    REQUIRE_FALSE(a.open());
+    REQUIRE_FALSE(a.put(key_of(1), make_payload("rec", 1, 1000)));
+    REQUIRE_FALSE(a.commit());
+  }
+  {
+    l2_store b{options_for(dir)}; // keeps no index
+    REQUIRE_FALSE(b.open());
+    REQUIRE_FALSE(b.put(key_of(2), make_payload("rec", 2, 1000)));
+  }
+  SECTION("a flipped byte fails the index checksum") {
+    auto text = read_file(index_file);
+    REQUIRE(text.size() > 40);
+    text[35] = static_cast<char>(text[35] ^ 0x10);
+    write_file(index_file, text);
+  }
+  SECTION("a listing older than index_max_age") {
+    indexed.index_max_age = std::chrono::seconds(1);
+    std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  }
+  SECTION("troupe cache clear / gc / verify drop it") {
+    l2_store m{options_for(dir)};
+    REQUIRE_FALSE(m.open());
+    (void) m.gc(1ull << 30);
+    CHECK(!std::ifstream{index_file});
+  }
+  l2_store c{indexed};
+  REQUIRE_FALSE(c.open());
+  CHECK(c.stats().entries == 2); // listed: both records
 }
