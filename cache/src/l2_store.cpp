@@ -268,17 +268,23 @@ namespace {
 constexpr unsigned wait_for_data =
   SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER;
 
+/// Syncs the whole file system holding `folder`; returns 0 or an errno.
+int sync_file_system(const std::string& folder) {
+  int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int err = fd < 0 || ::syncfs(fd) != 0 ? errno : 0;
+  if (fd >= 0)
+    ::close(fd);
+  return err;
+}
+
 } // namespace
 
 void l2_store::sync_data(const std::vector<queued_record>& batch, std::vector<int>& errors) const {
   if (!ordered_journal_) {
     // Unknown file system: one sync of all of it, whatever else is dirty.
     int err = inject(l2_write_step::sync_file);
-    int dir_fd = ::open(options_.directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (err == 0 && (dir_fd < 0 || ::syncfs(dir_fd) != 0))
-      err = errno;
-    if (dir_fd >= 0)
-      ::close(dir_fd);
+    if (err == 0)
+      err = sync_file_system(options_.directory);
     std::fill(errors.begin(), errors.end(), err);
     return;
   }
@@ -320,14 +326,8 @@ int l2_store::sync_renames(const std::string& last_folder) const {
   int err = inject(l2_write_step::sync_dir);
   if (err != 0)
     return err;
-  if (!ordered_journal_) {
-    int dir_fd = ::open(options_.directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dir_fd < 0 || ::syncfs(dir_fd) != 0)
-      err = errno;
-    if (dir_fd >= 0)
-      ::close(dir_fd);
-    return err;
-  }
+  if (!ordered_journal_)
+    return sync_file_system(options_.directory);
   // A journal commits its transactions in order, each after a device cache
   // flush: syncing the folder of the last rename commits the transaction
   // holding it, with every earlier rename and every block allocated for the
