@@ -83,7 +83,7 @@ file_analysis analyse_file(const std::string& root, const source_file& file,
   std::string_view bytes;
   bool read = false;
   auto read_file = [&] {
-    read = buffer.read(root + "/" + file.path, out.detail);
+    read = buffer.read(root + "/" + file.path, out.detail, file.bytes);
     bytes = buffer.view();
     return read;
   };

@@ -199,7 +199,7 @@ run_inputs digest_run_inputs(const analysis_options& options) {
       std::string read_error;
       if (f.bytes > options.max_file_bytes)
         continue;
-      if (buffer.read(out.tree.root + "/" + f.path, read_error)) {
+      if (buffer.read(out.tree.root + "/" + f.path, read_error, f.bytes)) {
         digests[i] = cache::content_digest(buffer.view());
         bytes[first] += buffer.view().size();
       } else {

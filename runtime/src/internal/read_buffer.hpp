@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -16,12 +17,18 @@ public:
   /// Reads the whole file; false with `error` set on failure.
   bool read(const std::string& path, std::string& error);
 
+  /// Reads the whole file, expected to hold `expected_size` bytes (from a
+  /// listing moments ago): no fstat, and a read that stops at that size is
+  /// the end (a file that grew or shrank since is still read whole).
+  bool read(const std::string& path, std::string& error, std::uint64_t expected_size);
+
   /// The bytes of the last successful read.
   std::string_view view() const noexcept {
     return {data_.get(), size_};
   }
 
 private:
+  bool read(int fd, std::uint64_t expected_size, std::string& error);
   void reserve(std::size_t n);
 
   std::unique_ptr<char[]> data_;
