@@ -19,19 +19,20 @@ std::uint32_t lines_of(const actors::function_record& f) {
   return f.end_line >= f.line ? f.end_line - f.line + 1 : 1;
 }
 
-bool is_private(const std::string& name) {
+bool is_private(std::string_view name) {
   return !name.empty() && name[0] == '_';
 }
 
 /// Whether a dotted module name has a private component (`_x`, `a._b`).
-bool private_module(const std::string& module) {
+bool private_module(std::string_view module) {
   std::size_t start = 0;
   for (;;) {
     auto dot = module.find('.', start);
-    auto part = module.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    // npos - start is still npos-sized: the rest of the name.
+    auto part = module.substr(start, dot - start);
     if (is_private(part) && part != "__init__" && part != "__main__")
       return true;
-    if (dot == std::string::npos)
+    if (dot == std::string_view::npos)
       return false;
     start = dot + 1;
   }
@@ -75,11 +76,13 @@ std::string run_hotspots(const corpus& c, corpus_results& results, const corpus_
   out = hotspots_result{};
   out.max_score.assign(c.files.size(), 0.0);
   std::vector<hotspot> all;
+  // Reused for every file (cleared, its buckets kept).
+  std::unordered_map<std::uint32_t, const actors::function_complexity*> by_line;
   for (std::size_t fi = 0; fi < c.files.size(); ++fi) {
     const auto& f = c.files[fi];
     // complexity and symbols list the same defs by line; match on (line,
     // qualname) so a damaged pairing never mixes functions up.
-    std::unordered_map<std::uint32_t, const actors::function_complexity*> by_line;
+    by_line.clear();
     for (const auto& fc : f.complexity.functions)
       by_line.emplace(fc.line, &fc);
     for (std::size_t i = 0; i < f.symbols->functions.size(); ++i) {
@@ -119,15 +122,15 @@ std::string run_api_surface(const corpus& c, corpus_results& results, const corp
     auto is_public = [&](const std::string& name) {
       return s.has_all ? exported.count(name) > 0 : !is_private(name);
     };
-    module_api api{fi, {}};
+    module_api api{fi, {}, {}};
     std::unordered_set<std::string_view> public_classes;
     for (const auto& cl : s.classes) {
       if (cl.qualname != cl.name || !is_public(cl.name))
         continue;
       public_classes.insert(cl.name);
-      std::string signature = "(";
+      auto& signature = api.class_signatures.emplace_back("(");
       for (std::size_t i = 0; i < cl.bases.size(); ++i)
-        signature += (i ? ", " : "") + cl.bases[i];
+        signature.append(i ? ", " : "").append(cl.bases[i]);
       signature += ")";
       api.entries.push_back({"class", cl.name, signature, cl.line, cl.has_docstring});
     }

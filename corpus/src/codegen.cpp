@@ -242,8 +242,8 @@ private:
 };
 
 /// A file name for `module` under a folder: dots become underscores.
-std::string flat_name(const std::string& module) {
-  std::string out = module;
+std::string flat_name(std::string_view module) {
+  std::string out{module};
   for (auto& ch : out)
     if (ch == '.')
       ch = '_';
@@ -281,12 +281,12 @@ std::string run_codegen_tests(const corpus& c, corpus_results& results,
       if (auto n = used[test_name]++; n > 0)
         test_name += "_" + std::to_string(n + 1);
       data item;
-      item.set("kind", e.kind);
-      item.set("name", e.name);
-      item.set("signature", e.signature);
+      item.set("kind", std::string{e.kind});
+      item.set("name", std::string{e.name});
+      item.set("signature", std::string{e.signature});
       item.set("line", std::to_string(e.line));
       item.set("test_name", test_name);
-      item.set("attribute", e.name.substr(0, e.name.find('.')));
+      item.set("attribute", std::string{e.name.substr(0, e.name.find('.'))});
       entries.push_back(item);
       ++count;
     }
@@ -354,11 +354,13 @@ std::string run_codegen_docs(const corpus& c, corpus_results& results, const cor
       std::string summary;
       std::string declaration;
       if (e.kind == "class") {
-        declaration = "class " + e.name + (e.signature == "()" ? "" : e.signature);
+        declaration.append("class ").append(e.name);
+        if (e.signature != "()")
+          declaration.append(e.signature);
         if (auto it = classes.find(e.line); it != classes.end())
           summary = it->second->summary;
       } else {
-        declaration = "def " + e.name.substr(e.name.rfind('.') + 1) + e.signature;
+        declaration.append("def ").append(e.name.substr(e.name.rfind('.') + 1)).append(e.signature);
         if (auto it = functions.find(e.line); it != functions.end()) {
           if (it->second->is_async)
             declaration = "async " + declaration;
@@ -366,8 +368,8 @@ std::string run_codegen_docs(const corpus& c, corpus_results& results, const cor
         }
       }
       data item;
-      item.set("kind", e.kind);
-      item.set("name", e.name);
+      item.set("kind", std::string{e.kind});
+      item.set("name", std::string{e.name});
       item.set("declaration", declaration);
       item.set("line", std::to_string(e.line));
       if (has_doc)

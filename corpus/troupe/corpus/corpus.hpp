@@ -23,9 +23,11 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <list>
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -197,11 +199,13 @@ struct hotspots_result {
   std::vector<double> max_score;
 };
 
-/// One public name of a module.
+/// One public name of a module. The texts view the corpus's symbols
+/// records (and its module's `class_signatures`), which live as long as
+/// the corpus: 43,000 entries on the default corpus, no copies.
 struct api_entry {
-  std::string kind; ///< "function", "class" or "method"
-  std::string name; ///< qualname within the module
-  std::string signature;
+  std::string_view kind; ///< "function", "class" or "method"
+  std::string_view name; ///< qualname within the module
+  std::string_view signature;
   std::uint32_t line = 0;
   bool documented = false;
 };
@@ -210,6 +214,9 @@ struct api_entry {
 struct module_api {
   std::size_t file = 0;
   std::vector<api_entry> entries;
+  /// A class's signature is its bases, written out here (a list: the
+  /// entries' views stay valid as it grows).
+  std::list<std::string> class_signatures;
 };
 
 /// `api_surface`: modules whose name has no private (`_x`) component, with
