@@ -69,53 +69,56 @@ TEST_CASE("a diamond DAG runs every task after its dependencies", "[runtime]") {
     CHECK(t.attempts == 1);
 }
 
-TEST_CASE("with one worker, ready tasks start in upward-rank order", "[runtime]") {
-  runtime_options opts;
-  opts.workers = 1;
-  opts.queue_size = 1;
-  runtime rt{opts};
-  std::vector<std::string> order; // one worker: no concurrent writes
-  auto record = [&](std::string name) {
-    return [&, name](const task_context&) {
+namespace {
+
+/// A runtime with one worker whose tasks record the order they ran in
+/// (one worker: no concurrent writes).
+struct ordered_run {
+  explicit ordered_run(std::uint32_t queue_size) : rt{[&] {
+    runtime_options opts;
+    opts.workers = 1;
+    opts.queue_size = queue_size;
+    return opts;
+  }()} {}
+
+  auto record(std::string name) {
+    return [this, name](const task_context&) {
       order.push_back(name);
       return caf::error{};
     };
-  };
+  }
+
+  std::vector<std::string> order; // outlives the runtime's workers
+  runtime rt;
+};
+
+} // namespace
+
+TEST_CASE("with one worker, ready tasks start in upward-rank order", "[runtime]") {
+  ordered_run run{1};
   task_graph g;
   // Independent roots with different ranks; "long" leads a longer chain.
-  auto small = g.add({"small", "t", 1, {}, record("small")});
-  auto mid = g.add({"mid", "t", 3, {}, record("mid")});
-  auto head = g.add({"head", "t", 1, {}, record("head")});
-  g.add({"tail", "t", 10, {head}, record("tail")});
-  (void) small;
-  (void) mid;
-  auto res = rt.run(g);
+  g.add({"small", "t", 1, {}, run.record("small")});
+  g.add({"mid", "t", 3, {}, run.record("mid")});
+  auto head = g.add({"head", "t", 1, {}, run.record("head")});
+  g.add({"tail", "t", 10, {head}, run.record("tail")});
+  auto res = run.rt.run(g);
   REQUIRE(res.ok());
-  CHECK(order == std::vector<std::string>{"head", "tail", "mid", "small"});
+  CHECK(run.order == std::vector<std::string>{"head", "tail", "mid", "small"});
 }
 
 TEST_CASE("a busy worker gets no queued task that a waiting task outranks", "[runtime]") {
-  runtime_options opts;
-  opts.workers = 1;
-  opts.queue_size = 2; // room to queue a second task behind the first
-  runtime rt{opts};
-  std::vector<std::string> order; // one worker: no concurrent writes
-  auto record = [&](std::string name) {
-    return [&, name](const task_context&) {
-      order.push_back(name);
-      return caf::error{};
-    };
-  };
+  ordered_run run{2}; // room to queue a second task behind the first
   task_graph g;
   // "head" leads the critical path; "side" is ready at once but ranks
   // below "tail", which waits for "head": queued behind "head", it would
   // run before "tail".
-  auto head = g.add({"head", "t", 1, {}, record("head")});
-  g.add({"side", "t", 3, {}, record("side")});
-  g.add({"tail", "t", 10, {head}, record("tail")});
-  auto res = rt.run(g);
+  auto head = g.add({"head", "t", 1, {}, run.record("head")});
+  g.add({"side", "t", 3, {}, run.record("side")});
+  g.add({"tail", "t", 10, {head}, run.record("tail")});
+  auto res = run.rt.run(g);
   REQUIRE(res.ok());
-  CHECK(order == std::vector<std::string>{"head", "tail", "side"});
+  CHECK(run.order == std::vector<std::string>{"head", "tail", "side"});
 }
 
 TEST_CASE("a failing task is retried, then fails and skips its dependants", "[runtime]") {
