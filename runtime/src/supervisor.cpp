@@ -38,11 +38,10 @@ struct supervisor_state {
   std::vector<double> ranks;
   std::vector<std::size_t> missing_deps;
   std::priority_queue<ready_entry> ready;
-  /// Ranks of the pending tasks still waiting for a dependency, and which
-  /// tasks those are: a ready task is queued behind a busy worker's current
-  /// one only if none of them outranks it (see dispatch).
+  /// Ranks of the pending tasks still waiting for a dependency (those with
+  /// missing_deps > 0): a ready task is queued behind a busy worker's
+  /// current one only if none of them outranks it (see dispatch).
   std::multiset<double> waiting_ranks;
-  std::vector<char> waiting;
   std::vector<caf::actor> workers;
   std::vector<std::uint32_t> in_flight;
   /// Unanswered attempts per worker; an answer not found here is a late
@@ -62,11 +61,9 @@ task_outcome& outcome(supervisor_state& st, std::size_t task) {
 
 void finalize(supervisor_state& st, std::size_t task, task_status status, std::string why);
 
-/// `task` no longer waits for a dependency: it became ready, or final.
+/// `task`, which waited for a dependency, no longer does: it became ready,
+/// or final (skipped or cancelled).
 void stop_waiting(supervisor_state& st, std::size_t task) {
-  if (!st.waiting[task])
-    return;
-  st.waiting[task] = 0;
   st.waiting_ranks.erase(st.waiting_ranks.find(st.ranks[task]));
 }
 
@@ -84,7 +81,8 @@ void finalize(supervisor_state& st, std::size_t task, task_status status, std::s
   auto& out = outcome(st, task);
   out.status = status;
   out.error = std::move(why);
-  stop_waiting(st, task);
+  if (st.missing_deps[task] > 0) // a task is final once: still counted as waiting
+    stop_waiting(st, task);
   ++st.final_count;
   if (st.run->options.on_task_finished)
     st.run->options.on_task_finished(task, out);
@@ -258,15 +256,12 @@ caf::behavior supervisor(supervisor_actor* self, run_state_ptr run) {
   run->result.workers = run->workers;
   st.ranks = graph.upward_ranks();
   st.missing_deps.resize(n);
-  st.waiting.assign(n, 0);
   for (std::size_t i = 0; i < n; ++i) {
     st.missing_deps[i] = graph.tasks()[i].depends_on.size();
-    if (st.missing_deps[i] == 0) {
+    if (st.missing_deps[i] == 0)
       st.ready.push({st.ranks[i], i});
-    } else {
-      st.waiting[i] = 1;
+    else
       st.waiting_ranks.insert(st.ranks[i]);
-    }
   }
   for (std::uint32_t w = 0; w < run->workers; ++w)
     st.workers.push_back(spawn_worker(self->system(), run, w));
