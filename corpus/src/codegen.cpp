@@ -6,7 +6,6 @@
 #include <cstring>
 #include <fstream>
 #include <map>
-#include <set>
 #include <string_view>
 #include <system_error>
 #include <unordered_map>
@@ -19,6 +18,7 @@
 #include "troupe/cache/digest.hpp"
 
 #include "troupe/corpus/agents.hpp"
+#include "troupe/corpus/folder_listing.hpp"
 
 namespace troupe::corpus {
 
@@ -144,10 +144,10 @@ std::string write_text(const fs::path& path, const std::string& text) {
 /// again; files the new run no longer generates are removed.
 class generation_manifest {
 public:
-  generation_manifest(const std::string& out_dir, const std::string& name) {
+  generation_manifest(const std::string& out_dir, const std::string& name)
+    : root_(out_dir), present_(root_) {
     if (out_dir.empty())
       return;
-    root_ = fs::path{out_dir};
     path_ = root_ / "generated" / name;
     std::ifstream in{path_};
     std::string file, digest;
@@ -162,7 +162,7 @@ public:
       return false;
     now_[file] = digest;
     auto it = old_.find(file);
-    return it != old_.end() && it->second == digest && exists(file);
+    return it != old_.end() && it->second == digest && present_.contains(file);
   }
 
   /// Removes stale files and writes the manifest; returns an error or "".
@@ -180,27 +180,10 @@ public:
   }
 
 private:
-  /// Whether `file` (relative to the output folder) exists: its folder is
-  /// listed once (a stat per generated file cost ~2,800 system calls per run
-  /// of the default corpus).
-  bool exists(const std::string& file) {
-    auto rel = fs::path{file};
-    auto folder = rel.parent_path().string();
-    auto listed = listings_.find(folder);
-    if (listed == listings_.end()) {
-      std::set<std::string> names;
-      std::error_code ec;
-      for (fs::directory_iterator d{root_ / folder, ec}, end; !ec && d != end; d.increment(ec))
-        names.insert(d->path().filename().string());
-      listed = listings_.emplace(folder, std::move(names)).first;
-    }
-    return listed->second.count(rel.filename().string()) > 0;
-  }
-
   fs::path root_;
   fs::path path_;
   std::map<std::string, std::string> old_, now_;
-  std::map<std::string, std::set<std::string>> listings_;
+  folder_listing present_; // the generated files there now
 };
 
 /// The values a generated file is rendered from, as text to digest: the

@@ -18,6 +18,7 @@
 #include "troupe/cache/tiered_cache.hpp"
 #include "troupe/config/settings_yaml.hpp"
 #include "troupe/corpus/corpus.hpp"
+#include "troupe/corpus/folder_listing.hpp"
 
 namespace troupe::detail {
 
@@ -262,12 +263,12 @@ run_memo_lookup lookup_run_memo(cache::tiered_cache& cache, const analysis_optio
     out.inputs.not_used = "the output folder's generated files differ from the stored run's";
     return out;
   }
+  corpus::folder_listing present{dir};
   for (const auto* manifest : {&memo.tests_manifest, &memo.docs_manifest}) {
     std::istringstream lines{*manifest};
     std::string file, digest;
-    std::error_code ec;
     while (lines >> file >> digest) {
-      if (!fs::exists(fs::path{dir} / file, ec)) {
+      if (!present.contains(file)) {
         out.inputs.not_used = "generated file missing: " + file;
         return out;
       }
