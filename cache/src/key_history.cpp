@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 
 #include <fcntl.h>
@@ -298,26 +297,9 @@ cache_error key_history::save(const std::string& path) {
     put_u64(h + checksum_offset, checksum(h, body));
     out += body;
   }
-  auto tmp = path + ".tmp-" + std::to_string(::getpid());
-  auto fail = [&](int err) {
-    std::remove(tmp.c_str());
+  if (int err = detail::replace_file(path, out))
     return cache_error{errc::unreadable_input, err,
-                       "cannot write key history " + path + ": "
-                         + detail::errno_text(err)};
-  };
-  std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (f == nullptr)
-    return fail(errno);
-  bool ok = std::fwrite(out.data(), 1, out.size(), f) == out.size();
-  int err = errno;
-  if (std::fclose(f) != 0 && ok) {
-    ok = false;
-    err = errno;
-  }
-  if (!ok)
-    return fail(err);
-  if (std::rename(tmp.c_str(), path.c_str()) != 0)
-    return fail(errno);
+                       "cannot write key history " + path + ": " + detail::errno_text(err)};
   // The next save to this path can be skipped unless something changes.
   // (The rows stay those of the old bytes plus `changed_`: the same set.)
   std::lock_guard<std::mutex> guard{mtx_};

@@ -108,15 +108,9 @@ void l2_store::save_index() {
   auto* p = reinterpret_cast<unsigned char*>(bytes.data());
   auto body = bytes.size() - 8;
   put_u64(p + body, XXH3_64bits(p, body));
-  // A hint, not a record: no sync; a torn or lost index only means the
-  // next open lists the folder. Each process writes its own temporary file.
-  auto tmp = index_path() + ".tmp-" + std::to_string(::getpid());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0)
-    return;
-  bool written = write_all(fd, bytes.data(), bytes.size()) == 0;
-  if (::close(fd) != 0 || !written || ::rename(tmp.c_str(), index_path().c_str()) != 0)
-    ::unlink(tmp.c_str());
+  // A hint, not a record: a lost index only means the next open lists
+  // the folder.
+  (void) replace_file(index_path(), bytes);
 }
 
 } // namespace troupe::cache
