@@ -143,8 +143,11 @@ file_analysis analyse_file(const std::string& root, const source_file& file,
       agents_missing |= out.records[i] == nullptr;
     }
     out.report_entry = found.members[entry_slot].value;
-    std::string_view head, tail;
-    if (out.report_entry && !split_report_entry(*out.report_entry, head, tail)) {
+    thread_local std::string entry_text;
+    std::string_view text, head, tail;
+    if (out.report_entry
+        && !(unpack_report_entry(*out.report_entry, entry_text, text)
+             && split_report_entry(text, head, tail))) {
       out.report_entry = nullptr; // passed the checksum, not the format
       out.corrupt_record = true;
     }
@@ -153,9 +156,9 @@ file_analysis analyse_file(const std::string& root, const source_file& file,
   // it and whatever else `values` holds that was new (one bundle write).
   auto finish_entry = [&](const cache::value_ptr& symbols_record) {
     if (!out.report_entry) {
-      std::string entry;
+      thread_local std::string entry;
       bool cacheable = render_report_entry(*out.symbols, out.records, agents, entry);
-      out.report_entry = cache::make_value(std::move(entry));
+      out.report_entry = cache::make_value(pack_report_entry(entry));
       if (cache) {
         std::vector<cache::value_ptr> values;
         values.reserve(parts.size());

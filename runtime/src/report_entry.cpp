@@ -1,5 +1,10 @@
 #include "internal/report_entry.hpp"
 
+#include <cstdint>
+#include <stdexcept>
+
+#include <lz4.h>
+
 #include "troupe/actors/json_writer.hpp"
 #include "troupe/actors/record_codecs.hpp"
 #include "troupe/actors/symbols_agent.hpp"
@@ -8,9 +13,12 @@ namespace troupe::detail {
 
 namespace {
 
-/// Version of the entry text; bump when write_function, write_class or the
-/// layout below changes.
-constexpr std::string_view entry_format = "1";
+/// Version of the entry text; bump when write_function, write_class, the
+/// layout below or the packed form changes.
+constexpr std::string_view entry_format = "2";
+
+/// Bytes of the packed form's length prefix.
+constexpr std::size_t length_bytes = 4;
 
 void write_function(actors::json_writer& w, const actors::function_record& f,
                     const actors::function_complexity* complexity) {
@@ -99,6 +107,47 @@ bool render_report_entry(const actors::file_symbols& symbols,
   w.end_object();
   w.flush();
   return ok;
+}
+
+std::string pack_report_entry(std::string_view text) {
+  if (text.size() > LZ4_MAX_INPUT_SIZE)
+    throw std::length_error("report entry of " + std::to_string(text.size())
+                            + " bytes is too long to pack");
+  auto size = static_cast<int>(text.size());
+  // Compressed into a buffer of the worst case's size, kept per thread;
+  // the value gets exactly the bytes used.
+  thread_local std::string scratch;
+  auto bound = static_cast<std::size_t>(LZ4_compressBound(size));
+  if (scratch.size() < length_bytes + bound)
+    scratch.resize(length_bytes + bound);
+  auto length = static_cast<std::uint32_t>(size);
+  for (std::size_t i = 0; i < length_bytes; ++i)
+    scratch[i] = static_cast<char>((length >> (8 * i)) & 0xff);
+  int packed = LZ4_compress_default(text.data(), scratch.data() + length_bytes, size,
+                                    static_cast<int>(bound));
+  if (packed <= 0)
+    throw std::runtime_error("report entry did not compress");
+  return scratch.substr(0, length_bytes + static_cast<std::size_t>(packed));
+}
+
+bool unpack_report_entry(std::string_view packed, std::string& buffer, std::string_view& text) {
+  if (packed.size() < length_bytes)
+    return false;
+  std::uint32_t length = 0;
+  for (std::size_t i = 0; i < length_bytes; ++i)
+    length |= static_cast<std::uint32_t>(static_cast<unsigned char>(packed[i])) << (8 * i);
+  if (length > LZ4_MAX_INPUT_SIZE
+      || packed.size() - length_bytes > static_cast<std::size_t>(LZ4_MAX_INPUT_SIZE))
+    return false;
+  if (buffer.size() < length)
+    buffer.resize(length);
+  int n = LZ4_decompress_safe(packed.data() + length_bytes, buffer.data(),
+                              static_cast<int>(packed.size() - length_bytes),
+                              static_cast<int>(length));
+  if (n < 0 || static_cast<std::uint32_t>(n) != length)
+    return false;
+  text = std::string_view{buffer.data(), length};
+  return true;
 }
 
 bool split_report_entry(std::string_view entry, std::string_view& symbols_part,

@@ -21,7 +21,8 @@ namespace {
 using nlohmann::json;
 
 void write_file(actors::json_writer& w, const file_analysis& f, const corpus::corpus_file& c,
-                const std::vector<const corpus::unused_import*>& unused) {
+                const std::vector<const corpus::unused_import*>& unused,
+                std::string& entry_buffer) {
   w.begin_object()
     .value("path", f.path)
     .value("module", c.module)
@@ -32,10 +33,11 @@ void write_file(actors::json_writer& w, const file_analysis& f, const corpus::co
   if (!f.detail.empty())
     w.value("detail", f.detail);
   // functions and classes, then the file agents' members: rendered on a
-  // worker or found in the cache (internal/report_entry.hpp).
-  std::string_view symbols_part = R"({"functions":[],"classes":[]})", records_part;
-  if (f.report_entry)
-    (void) detail::split_report_entry(*f.report_entry, symbols_part, records_part);
+  // worker or found in the cache (internal/report_entry.hpp); both checked
+  // the entry's form then.
+  std::string_view symbols_part = R"({"functions":[],"classes":[]})", records_part, text;
+  if (f.report_entry && detail::unpack_report_entry(*f.report_entry, entry_buffer, text))
+    (void) detail::split_report_entry(text, symbols_part, records_part);
   w.members(symbols_part);
   w.begin_array("unused_imports");
   for (const auto* u : unused)
@@ -283,11 +285,12 @@ void write_report_content(actors::json_writer& w, const analysis_result& r,
     if (u.file < unused.size())
       unused[u.file].push_back(&u);
   static const corpus::corpus_file no_records;
+  std::string entry_buffer;
   w.begin_array("files");
   for (std::size_t i = 0; i < r.files.size(); ++i) {
     w.newline();
     write_file(w, r.files[i], i < r.corpus.files.size() ? r.corpus.files[i] : no_records,
-               unused[i]);
+               unused[i], entry_buffer);
   }
   w.end_array().newline();
   w.members(sections.get());

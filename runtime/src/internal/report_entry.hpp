@@ -10,6 +10,12 @@
 // Text: two JSON objects, `{"functions":[...],"classes":[...]}` and
 // `{<agent members>}`, joined by one '\n' (a rendered value never holds a
 // raw line break: the writer escapes them in strings).
+//
+// An entry is cached and held until the report in packed form: its text as
+// one LZ4 block after the text's length (4 bytes, little-endian). For the
+// default corpus that is 5.3 MB instead of 28.8 MB of text: less memory for
+// the run to touch (first-touch page faults dominated a changed run on the
+// virtual machines measured) and less to read from the disk tier.
 #pragma once
 
 #include <string>
@@ -36,6 +42,14 @@ std::string report_entry_version(const file_agent_list& agents);
 bool render_report_entry(const actors::file_symbols& symbols,
                          const std::vector<std::shared_ptr<const std::string>>& records,
                          const file_agent_list& agents, std::string& out);
+
+/// The packed form of an entry's text.
+std::string pack_report_entry(std::string_view text);
+
+/// The text of a packed entry, decompressed into `buffer` (grown as needed,
+/// never shrunk, so a reused buffer allocates only for a longer entry):
+/// false when `packed` is not a packed entry.
+bool unpack_report_entry(std::string_view packed, std::string& buffer, std::string_view& text);
 
 /// The two objects of an entry; false (and both left as they were) when
 /// `entry` is not of that form.

@@ -125,7 +125,7 @@ struct file_analysis {
   /// The file's content-derived part of its report.json entry (functions,
   /// classes, the file agents' members), rendered from `symbols` and
   /// `records` or found in the cache next to them; null for files that
-  /// were not parsed.
+  /// were not parsed. Packed (LZ4; see runtime/src/internal/report_entry.hpp).
   std::shared_ptr<const std::string> report_entry;
   /// A cached record passed its checksum but did not decode; recomputed.
   bool corrupt_record = false;
