@@ -138,6 +138,13 @@ json_writer& json_writer::value(std::string_view key, const std::vector<std::str
   return end_array();
 }
 
+json_writer& json_writer::value(std::string_view key, const text_list& texts) {
+  begin_array(key);
+  for (auto t : texts)
+    value({}, t);
+  return end_array();
+}
+
 json_writer& json_writer::raw(std::string_view key, std::string_view json) {
   prefix(key);
   append(json);

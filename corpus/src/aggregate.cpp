@@ -37,7 +37,7 @@ std::string run_refactor_suggestions(const corpus& c, corpus_results& results,
     if (h.complexity < split_min_complexity || h.lines < split_min_lines)
       continue;
     const auto& fn = c.files[h.function.file].symbols->functions[h.function.function];
-    items.push_back({"split_function", h.function.file, fn.line, fn.qualname,
+    items.push_back({"split_function", h.function.file, fn.line, std::string{fn.qualname},
                      "complexity " + std::to_string(h.complexity) + " over "
                        + std::to_string(h.lines) + " lines",
                      h.score / 100.0});
@@ -48,12 +48,12 @@ std::string run_refactor_suggestions(const corpus& c, corpus_results& results,
     std::string others;
     for (std::size_t i = 1; i < g.functions.size() && i <= 3; ++i) {
       const auto& o = g.functions[i];
-      others += (i > 1 ? ", " : "") + c.files[o.file].path + ":"
-                + c.files[o.file].symbols->functions[o.function].qualname;
+      others.append(i > 1 ? ", " : "").append(c.files[o.file].path).append(":").append(
+        c.files[o.file].symbols->functions[o.function].qualname);
     }
     if (g.functions.size() > 4)
       others += ", ...";
-    items.push_back({"merge_duplicates", first.file, fn.line, fn.qualname,
+    items.push_back({"merge_duplicates", first.file, fn.line, std::string{fn.qualname},
                      std::to_string(g.functions.size()) + " functions with the same normalised "
                        + std::to_string(g.lines) + "-line body (also " + others + ")",
                      static_cast<double>(g.lines) * static_cast<double>(g.functions.size() - 1)

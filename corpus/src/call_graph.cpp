@@ -104,7 +104,7 @@ std::string run_call_graph(const corpus& c, corpus_results& results, const corpu
   // Resolves one callee text seen in file `fi`, from def `caller` (npos:
   // module level). Names are built in reused buffers.
   std::string name, path, scratch;
-  auto resolve = [&](std::size_t fi, std::size_t caller, const std::string& callee) -> function_ref {
+  auto resolve = [&](std::size_t fi, std::size_t caller, std::string_view callee) -> function_ref {
     const auto& f = c.files[fi];
     const auto& ix = indexes[fi];
     std::string_view text = callee;
@@ -159,7 +159,7 @@ std::string run_call_graph(const corpus& c, corpus_results& results, const corpu
     const auto& f = c.files[fi];
     if (!f.parsed)
       continue;
-    auto add = [&](std::size_t caller, const std::string& callee) {
+    auto add = [&](std::size_t caller, std::string_view callee) {
       ++out.calls;
       auto ref = resolve(fi, caller, callee);
       if (ref.file == npos)
@@ -187,7 +187,7 @@ std::string run_dead_code(const corpus& c, corpus_results& results, const corpus
     if (!self_call)
       called[e.callee.file][e.callee.function] = 1;
   }
-  auto exempt = [](const std::string& name, const std::vector<std::string>& decorators) {
+  auto exempt = [](std::string_view name, const actors::text_list& decorators) {
     bool dunder = name.size() > 4 && name.compare(0, 2, "__") == 0
                   && name.compare(name.size() - 2, 2, "__") == 0;
     // Decorated definitions are registered somewhere (routes, properties,
@@ -202,21 +202,21 @@ std::string run_dead_code(const corpus& c, corpus_results& results, const corpus
   // Methods of a private class with public names are not candidates: they
   // are reached through instances, often by name (`getattr(self, "visit_"
   // + kind)`), which no static reference shows.
-  auto internal = [](const corpus_file& f, const std::string& qualname, bool method) {
-    auto name = std::string_view{qualname}.substr(qualname.rfind('.') + 1); // npos + 1 == 0
+  auto internal = [](const corpus_file& f, std::string_view qualname, bool method) {
+    auto name = qualname.substr(qualname.rfind('.') + 1); // npos + 1 == 0
     if (!name.empty() && name[0] == '_' && name.compare(0, 2, "__") != 0)
       return true;
     if (method)
       return false;
     if ((!f.module.empty() && f.module.front() == '_') || f.module.find("._") != std::string::npos)
       return true;
-    return qualname.find("<locals>") != std::string::npos;
+    return qualname.find("<locals>") != std::string_view::npos;
   };
   // The candidates: internal, never called, not exempt.
   struct candidate {
     std::size_t file;
     const char* kind;
-    const std::string* qualname;
+    std::string_view qualname;
     std::uint32_t line;
     std::string_view name;
   };
@@ -231,13 +231,13 @@ std::string run_dead_code(const corpus& c, corpus_results& results, const corpus
       if (!internal(f, fn.qualname, fn.is_method) || called[fi][i]
           || exempt(fn.name, fn.decorators))
         continue;
-      candidates.push_back({fi, "function", &fn.qualname, fn.line, fn.name});
+      candidates.push_back({fi, "function", fn.qualname, fn.line, fn.name});
       wanted.insert(fn.name);
     }
     for (const auto& cl : f.symbols->classes) {
       if (!internal(f, cl.qualname, false) || exempt(cl.name, cl.decorators))
         continue;
-      candidates.push_back({fi, "class", &cl.qualname, cl.line, cl.name});
+      candidates.push_back({fi, "class", cl.qualname, cl.line, cl.name});
       wanted.insert(cl.name);
     }
   }
@@ -247,7 +247,7 @@ std::string run_dead_code(const corpus& c, corpus_results& results, const corpus
   // corpus reads hundreds of thousands of names: each is only probed
   // against the few candidate names.
   std::unordered_set<std::string_view> referenced;
-  auto probe = [&](const std::vector<std::string>& names) {
+  auto probe = [&](const actors::text_list& names) {
     for (const auto& n : names)
       if (wanted.count(n))
         referenced.insert(n);
@@ -259,7 +259,7 @@ std::string run_dead_code(const corpus& c, corpus_results& results, const corpus
   }
   for (const auto& x : candidates)
     if (!referenced.count(x.name))
-      out.items.push_back({x.file, x.kind, *x.qualname, x.line});
+      out.items.push_back({x.file, x.kind, std::string{x.qualname}, x.line});
   return {};
 }
 

@@ -15,7 +15,7 @@ namespace {
 /// Shortest function (def line to last body line) reported as a duplicate.
 constexpr std::uint32_t duplicate_min_lines = 6;
 
-std::uint32_t lines_of(const actors::function_record& f) {
+std::uint32_t lines_of(const actors::function_view& f) {
   return f.end_line >= f.line ? f.end_line - f.line + 1 : 1;
 }
 
@@ -119,7 +119,7 @@ std::string run_api_surface(const corpus& c, corpus_results& results, const corp
     const auto& s = *f.symbols;
     // Views of the symbols record's strings, which outlive this loop.
     std::unordered_set<std::string_view> exported(s.exports.begin(), s.exports.end());
-    auto is_public = [&](const std::string& name) {
+    auto is_public = [&](std::string_view name) {
       return s.has_all ? exported.count(name) > 0 : !is_private(name);
     };
     module_api api{fi, {}, {}};

@@ -97,7 +97,7 @@ bool importable(const std::string& module) {
 }
 
 /// Markdown text with the characters that would start markup escaped.
-std::string markdown_text(const std::string& text) {
+std::string markdown_text(std::string_view text) {
   std::string out;
   for (char ch : text) {
     if (ch == '*' || ch == '_' || ch == '`' || ch == '<' || ch == '[' || ch == ']' || ch == '\\')
@@ -316,10 +316,10 @@ std::string run_codegen_docs(const corpus& c, corpus_results& results, const cor
       out.files.push_back(std::move(g));
       continue;
     }
-    std::unordered_map<std::uint32_t, const actors::function_record*> functions;
+    std::unordered_map<std::uint32_t, const actors::function_view*> functions;
     for (const auto& fn : f.symbols->functions)
       functions.emplace(fn.line, &fn);
-    std::unordered_map<std::uint32_t, const actors::class_record*> classes;
+    std::unordered_map<std::uint32_t, const actors::class_view*> classes;
     for (const auto& cl : f.symbols->classes)
       classes.emplace(cl.line, &cl);
     // Documentation comes from the docstrings record when it is there.

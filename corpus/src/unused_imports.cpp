@@ -21,7 +21,7 @@ namespace {
 
 /// The innermost def containing `line`, as an index into `functions`, or
 /// npos; `in_class` is set when a class body (not a def in it) holds it.
-std::size_t enclosing_scope(const actors::file_symbols& s, std::uint32_t line, bool& in_class) {
+std::size_t enclosing_scope(const actors::symbols_view& s, std::uint32_t line, bool& in_class) {
   auto best = static_cast<std::size_t>(-1);
   std::uint32_t best_line = 0;
   for (std::size_t i = 0; i < s.functions.size(); ++i) {

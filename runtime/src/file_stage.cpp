@@ -47,13 +47,6 @@ void set_record_key(cache::key_parts& parts, std::string_view agent, std::string
   parts.upstream.clear();
 }
 
-/// The memory a decoded symbols record takes, estimated from its encoded
-/// size for L1's byte bound: strings and vectors of the decoded form take
-/// about twice the bytes of the encoded texts and lists.
-std::uint64_t decoded_size_estimate(const std::string& record) {
-  return 2 * static_cast<std::uint64_t>(record.size());
-}
-
 double seconds_since(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
 }
@@ -120,16 +113,16 @@ file_analysis analyse_file(const std::string& root, const source_file& file,
     found = cache->get_group(cache::bundle_key(bundle_group, digest), parts, file.path);
     const auto& symbols_found = found.members[0];
     if (symbols_found.decoded) {
-      // Decoded by an earlier lookup in this process (only file_symbols are
+      // Decoded by an earlier lookup in this process (only symbols_views are
       // attached under a symbols key): nothing to decode.
-      out.symbols = std::static_pointer_cast<const actors::file_symbols>(symbols_found.decoded);
+      out.symbols = std::static_pointer_cast<const actors::symbols_view>(symbols_found.decoded);
       out.cache_hit = true;
     } else if (symbols_found.value) {
-      auto decoded = std::make_shared<actors::file_symbols>();
+      auto decoded = std::make_shared<actors::symbols_view>();
       if (actors::decode_symbols(*symbols_found.value, *decoded)) {
         out.symbols = decoded;
         out.cache_hit = true;
-        cache->attach(symbols_found, decoded, decoded_size_estimate(*symbols_found.value));
+        cache->attach(symbols_found, decoded, decoded->memory_bytes());
       } else {
         out.corrupt_record = true; // checksum passed but the schema did not
       }
@@ -205,11 +198,11 @@ file_analysis analyse_file(const std::string& root, const source_file& file,
   };
   if (!out.cache_hit) {
     run_agent(actors::symbols_agent::id, [&] {
-      out.symbols = std::make_shared<const actors::file_symbols>(
-        actors::extract_symbol_record(tree, source.text));
+      std::string record;
+      out.symbols = std::make_shared<const actors::symbols_view>(
+        actors::view_symbols(actors::extract_symbol_record(tree, source.text), record));
+      symbols_record = cache::make_value(std::move(record));
     });
-    if (cache)
-      symbols_record = cache::make_value(actors::encode_symbols(*out.symbols));
   }
   for (std::size_t i = 0; i < agents.size(); ++i) {
     if (!out.records[i])
@@ -224,7 +217,7 @@ file_analysis analyse_file(const std::string& root, const source_file& file,
     cache::cache_lookup stored;
     stored.key = found.members[0].key;
     stored.value = symbols_record;
-    cache->attach(stored, out.symbols, decoded_size_estimate(*symbols_record));
+    cache->attach(stored, out.symbols, out.symbols->memory_bytes());
   }
   return out;
 }

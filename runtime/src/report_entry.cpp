@@ -20,7 +20,7 @@ constexpr std::string_view entry_format = "2";
 /// Bytes of the packed form's length prefix.
 constexpr std::size_t length_bytes = 4;
 
-void write_function(actors::json_writer& w, const actors::function_record& f,
+void write_function(actors::json_writer& w, const actors::function_view& f,
                     const actors::function_complexity* complexity) {
   w.begin_object()
     .value("qualname", f.qualname)
@@ -41,7 +41,7 @@ void write_function(actors::json_writer& w, const actors::function_record& f,
   w.end_object();
 }
 
-void write_class(actors::json_writer& w, const actors::class_record& c) {
+void write_class(actors::json_writer& w, const actors::class_view& c) {
   w.begin_object()
     .value("qualname", c.qualname)
     .value("name", c.name)
@@ -69,7 +69,7 @@ std::string report_entry_version(const file_agent_list& agents) {
   return v;
 }
 
-bool render_report_entry(const actors::file_symbols& symbols,
+bool render_report_entry(const actors::symbols_view& symbols,
                          const std::vector<std::shared_ptr<const std::string>>& records,
                          const file_agent_list& agents, std::string& out) {
   bool ok = true;

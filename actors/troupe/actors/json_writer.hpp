@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "troupe/actors/symbols_view.hpp"
+
 namespace troupe::actors {
 
 /// Writes one JSON value at a time; the caller keeps the structure valid.
@@ -60,6 +62,7 @@ public:
   json_writer& value(std::string_view key, double number);
   json_writer& value(std::string_view key, bool flag);
   json_writer& value(std::string_view key, const std::vector<std::string>& texts);
+  json_writer& value(std::string_view key, const text_list& texts);
 
   /// Pre-rendered JSON (e.g. a small nlohmann DOM's dump()).
   json_writer& raw(std::string_view key, std::string_view json);

@@ -1,9 +1,10 @@
 // File: the functions and classes of one Python file, as Python's `ast`
-// reports them (the record of the `symbols` agent).
+// reports them (the record of the `symbols` agent), in the form the
+// extraction builds; a run holds them decoded as a symbols_view
+// (symbols_view.hpp).
 #pragma once
 
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -101,13 +102,5 @@ struct file_symbols {
   /// First non-blank line of the module docstring.
   std::string module_summary;
 };
-
-/// A decoded symbols record is shared, never copied: by the run's file
-/// results, the corpus and the memory cache tier (which keeps it next to
-/// the record's bytes, so a hit in the same process decodes nothing).
-using symbols_ptr = std::shared_ptr<const file_symbols>;
-
-/// One shared empty record, for files without symbols (never null).
-const symbols_ptr& no_symbols();
 
 } // namespace troupe::actors

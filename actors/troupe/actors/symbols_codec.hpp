@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "troupe/actors/symbol_records.hpp"
+#include "troupe/actors/symbols_view.hpp"
 
 namespace troupe::actors {
 
@@ -14,6 +15,11 @@ std::string encode_symbols(const file_symbols& symbols);
 /// Parses a message written by `encode_symbols`; false (and `out` unspecified)
 /// when the bytes are not a well-formed message of that schema. Callers check
 /// the record's checksum before; this is the second line of defence.
-[[nodiscard]] bool decode_symbols(std::string_view bytes, file_symbols& out);
+[[nodiscard]] bool decode_symbols(std::string_view bytes, symbols_view& out);
+
+/// The compact form of extracted symbols: encoded into `record` (the
+/// record's bytes), then decoded.
+symbols_view view_symbols(const file_symbols& symbols, std::string& record);
+symbols_view view_symbols(const file_symbols& symbols);
 
 } // namespace troupe::actors

@@ -36,7 +36,7 @@
 #include "troupe/actors/docstrings.hpp"
 #include "troupe/actors/imports.hpp"
 #include "troupe/actors/size_metrics.hpp"
-#include "troupe/actors/symbol_records.hpp"
+#include "troupe/actors/symbols_view.hpp"
 #include "troupe/config/settings.hpp"
 
 namespace troupe::corpus {

@@ -23,7 +23,7 @@
 #include <vector>
 
 #include "troupe/actors/complexity.hpp"
-#include "troupe/actors/symbol_records.hpp"
+#include "troupe/actors/symbols_view.hpp"
 #include "troupe/runtime/analysis.hpp"
 
 namespace troupe::detail {
@@ -39,7 +39,7 @@ std::string report_entry_version(const file_agent_list& agents);
 /// order of `agents`; null ones are left out). Returns false, with the
 /// entry still rendered, when some record did not decode: such an entry
 /// names the damaged record and must not be cached.
-bool render_report_entry(const actors::file_symbols& symbols,
+bool render_report_entry(const actors::symbols_view& symbols,
                          const std::vector<std::shared_ptr<const std::string>>& records,
                          const file_agent_list& agents, std::string& out);
 

@@ -21,7 +21,7 @@
 
 #include "troupe/actors/file_agent.hpp"
 #include "troupe/actors/python_source.hpp"
-#include "troupe/actors/symbol_records.hpp"
+#include "troupe/actors/symbols_view.hpp"
 #include "troupe/cache/cache_stats.hpp"
 #include "troupe/config/settings.hpp"
 #include "troupe/corpus/corpus.hpp"
