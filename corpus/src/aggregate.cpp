@@ -96,11 +96,11 @@ std::string run_quality_score(const corpus& c, corpus_results& results, const co
       continue;
     module_score m;
     m.file = fi;
-    if (!f.complexity.functions.empty()) {
-      auto simple = std::count_if(f.complexity.functions.begin(), f.complexity.functions.end(),
-                                  [](const auto& fc) { return fc.complexity <= 10; });
+    if (!f.complexity_figures.empty()) {
+      auto simple = std::count_if(f.complexity_figures.begin(), f.complexity_figures.end(),
+                                  [](std::uint32_t complexity) { return complexity <= 10; });
       m.complexity = 100.0 * static_cast<double>(simple)
-                     / static_cast<double>(f.complexity.functions.size());
+                     / static_cast<double>(f.complexity_figures.size());
     }
     m.documentation = 100.0 * f.docstrings.coverage();
     if (fi < results.type_coverage.per_file.size())

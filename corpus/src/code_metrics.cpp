@@ -76,21 +76,15 @@ std::string run_hotspots(const corpus& c, corpus_results& results, const corpus_
   out = hotspots_result{};
   out.max_score.assign(c.files.size(), 0.0);
   std::vector<hotspot> all;
-  // Reused for every file (cleared, its buckets kept).
-  std::unordered_map<std::uint32_t, const actors::function_complexity*> by_line;
   for (std::size_t fi = 0; fi < c.files.size(); ++fi) {
     const auto& f = c.files[fi];
-    // complexity and symbols list the same defs by line; match on (line,
-    // qualname) so a damaged pairing never mixes functions up.
-    by_line.clear();
-    for (const auto& fc : f.complexity.functions)
-      by_line.emplace(fc.line, &fc);
-    for (std::size_t i = 0; i < f.symbols->functions.size(); ++i) {
-      const auto& fn = f.symbols->functions[i];
-      auto it = by_line.find(fn.line);
-      if (it == by_line.end() || it->second->qualname != fn.qualname)
+    // corpus_file::set_complexity paired the defs with their figures.
+    for (std::size_t i = 0; i < f.function_complexity.size(); ++i) {
+      auto complexity = f.function_complexity[i];
+      if (complexity == 0)
         continue;
-      hotspot h{{fi, i}, it->second->complexity, lines_of(fn), 0};
+      const auto& fn = f.symbols->functions[i];
+      hotspot h{{fi, i}, complexity, lines_of(fn), 0};
       h.score = static_cast<double>(h.complexity) * static_cast<double>(h.lines);
       out.max_score[fi] = std::max(out.max_score[fi], h.score);
       all.push_back(h);

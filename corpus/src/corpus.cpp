@@ -22,6 +22,37 @@ std::string module_name(const std::string& path, bool& is_package) {
   return stem;
 }
 
+void corpus_file::set_complexity(const actors::file_complexity& record) {
+  complexity_figures.clear();
+  complexity_figures.reserve(record.functions.size());
+  std::unordered_map<std::uint32_t, const actors::function_complexity*> by_line;
+  for (const auto& fc : record.functions) {
+    complexity_figures.push_back(fc.complexity);
+    by_line.emplace(fc.line, &fc);
+  }
+  function_complexity.assign(symbols->functions.size(), 0);
+  for (std::size_t i = 0; i < symbols->functions.size(); ++i) {
+    const auto& fn = symbols->functions[i];
+    auto it = by_line.find(fn.line);
+    if (it != by_line.end() && it->second->qualname == fn.qualname)
+      function_complexity[i] = it->second->complexity;
+  }
+}
+
+void corpus_file::set_docstrings(const actors::file_docstrings& record) {
+  auto lines = [](const std::vector<actors::docstring_entry>& entries) {
+    std::vector<docstring_line> out;
+    out.reserve(entries.size());
+    for (const auto& e : entries)
+      out.push_back({e.line, e.present});
+    return out;
+  };
+  docstrings.classes = lines(record.classes);
+  docstrings.functions = lines(record.functions);
+  docstrings.documented = record.documented;
+  docstrings.total = record.total;
+}
+
 void corpus::index_modules() {
   by_module.clear();
   for (std::size_t i = 0; i < files.size(); ++i) {

@@ -82,12 +82,16 @@ void collect_records(file_analysis& f, const record_slots& slots, corpus::corpus
   };
   if (auto r = record(slots.size); !r.empty() && !actors::decode_size(r, c.size))
     c.size = {};
-  if (auto r = record(slots.complexity); !r.empty() && !actors::decode_complexity(r, c.complexity))
-    c.complexity = {};
+  actors::file_complexity complexity;
+  if (auto r = record(slots.complexity); !r.empty() && !actors::decode_complexity(r, complexity))
+    complexity = {};
+  c.set_complexity(complexity);
   if (auto r = record(slots.imports); !r.empty() && !actors::decode_imports(r, c.imports))
     c.imports = {};
-  if (auto r = record(slots.docstrings); !r.empty() && !actors::decode_docstrings(r, c.docstrings))
-    c.docstrings = {};
+  actors::file_docstrings docstrings;
+  if (auto r = record(slots.docstrings); !r.empty() && !actors::decode_docstrings(r, docstrings))
+    docstrings = {};
+  c.set_docstrings(docstrings);
 }
 
 /// Estimated cost of one corpus agent before any was measured.

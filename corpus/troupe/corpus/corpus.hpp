@@ -41,7 +41,28 @@
 
 namespace troupe::corpus {
 
-/// One analysed file with its decoded group-1 records.
+/// Of a def or class: its line and whether it has a docstring.
+struct docstring_line {
+  std::uint32_t line = 0;
+  bool present = false;
+};
+
+/// What the corpus agents read of a docstrings record (actors::file_docstrings
+/// without the qualnames and docstring lines).
+struct docstring_presence {
+  std::vector<docstring_line> classes;
+  std::vector<docstring_line> functions;
+  std::uint32_t documented = 0;
+  std::uint32_t total = 1;
+
+  [[nodiscard]] double coverage() const noexcept {
+    return static_cast<double>(documented) / static_cast<double>(total);
+  }
+};
+
+/// One analysed file with its decoded group-1 records: symbols, imports
+/// and size metrics whole, of complexity and docstrings what the corpus
+/// agents read (the whole records would double the memory a run holds).
 struct corpus_file {
   /// Path relative to the analysed root, `/`-separated.
   std::string path;
@@ -57,8 +78,20 @@ struct corpus_file {
   actors::symbols_ptr symbols = actors::no_symbols();
   actors::file_imports imports;
   actors::size_metrics size;
-  actors::file_complexity complexity;
-  actors::file_docstrings docstrings;
+  /// The cyclomatic complexity of each def of `symbols->functions` (same
+  /// index; 0 where the complexity record has no figure for it: a def's
+  /// figure is at least 1) and every figure of the record, in its order
+  /// (set_complexity).
+  std::vector<std::uint32_t> function_complexity;
+  std::vector<std::uint32_t> complexity_figures;
+  docstring_presence docstrings;
+
+  /// Takes what the corpus reads of the file's complexity record; `symbols`
+  /// must be set. A def gets the figure of the record's first entry on its
+  /// line when that entry names the same qualname, so a damaged pairing
+  /// never mixes functions up.
+  void set_complexity(const actors::file_complexity& record);
+  void set_docstrings(const actors::file_docstrings& record);
 };
 
 /// Every file of a run, with an index by module name.
