@@ -22,6 +22,7 @@
 #include "troupe/config/settings_diff.hpp"
 #include "troupe/config/settings_yaml.hpp"
 #include "troupe/corpus/corpus.hpp"
+#include "internal/atomic_file.hpp"
 #include "internal/report_sections.hpp"
 #include "internal/run_memo.hpp"
 #include "troupe/cache/tiered_cache.hpp"
@@ -63,40 +64,6 @@ int finish_command(runtime& rt, const run_command_options& options, int code) {
   std::cerr.flush();
   std::fflush(nullptr);
   std::_Exit(code);
-}
-
-/// Writes through a temporary file and a rename, so a reader never sees half a report.
-bool write_file_atomically(const std::string& path,
-                           const std::function<void(std::ostream&)>& write) {
-  std::error_code ec;
-  auto parent = fs::path{path}.parent_path();
-  if (!parent.empty())
-    fs::create_directories(parent, ec);
-  auto tmp = path + ".tmp";
-  {
-    std::ofstream out{tmp, std::ios::binary | std::ios::trunc};
-    if (out)
-      write(out);
-    if (!out || !out.flush()) {
-      std::cerr << "troupe: cannot write " << path << ": " << std::strerror(errno) << '\n';
-      return false;
-    }
-  }
-  // Swapping the new file with the old one and then deleting the old one
-  // keeps the swap atomic but costs ~2 ms where renaming over a 34 MB
-  // report cost ~20-40 ms (ext4 starts writing the new file back when a
-  // rename replaces one). First run, or a file system without exchange: a
-  // plain rename.
-  if (::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, path.c_str(), RENAME_EXCHANGE) == 0) {
-    ::unlink(tmp.c_str());
-    return true;
-  }
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    std::cerr << "troupe: cannot write " << path << ": " << ec.message() << '\n';
-    return false;
-  }
-  return true;
 }
 
 double seconds_since(std::chrono::steady_clock::time_point t) {
@@ -170,17 +137,17 @@ void print_summary(const analysis_result& r, const std::string& report_path,
 /// stored (or just rendered) input-derived parts.
 bool write_reports(const fs::path& out_dir, const std::string& report_path,
                    const detail::report_head& head, const detail::run_memo& parts) {
-  return write_file_atomically((out_dir / "report.md").string(),
+  return detail::write_file_atomically((out_dir / "report.md").string(),
                                [&](std::ostream& out) {
                                  detail::write_markdown_head(out, head);
                                  out << parts.markdown_body;
                                })
-         && write_file_atomically((out_dir / "report.html").string(),
+         && detail::write_file_atomically((out_dir / "report.html").string(),
                                   [&](std::ostream& out) {
                                     detail::write_html_head(out, head);
                                     out << parts.html_body;
                                   })
-         && write_file_atomically(report_path, [&](std::ostream& out) {
+         && detail::write_file_atomically(report_path, [&](std::ostream& out) {
               detail::write_report_json(out, head.run, head.agents, parts.content);
             });
 }
@@ -411,22 +378,22 @@ int run_command(const config::profile_loader& loader, const run_command_options&
     if (auto err = detail::store_run_memo(*ao.cache, memo, std::move(*parts)); !err.empty())
       log->warn("run memo not stored: {}", err);
   } else {
-    if (!write_file_atomically((out_dir / "report.md").string(), [&](std::ostream& out) {
+    if (!detail::write_file_atomically((out_dir / "report.md").string(), [&](std::ostream& out) {
           write_report_markdown(out, result, ao);
         })
-        || !write_file_atomically((out_dir / "report.html").string(), [&](std::ostream& out) {
+        || !detail::write_file_atomically((out_dir / "report.html").string(), [&](std::ostream& out) {
              write_report_html(out, result, ao);
            }))
       return exit_usage;
     result.report_seconds = seconds_since(writing);
-    if (!write_file_atomically(report_path, [&](std::ostream& out) {
+    if (!detail::write_file_atomically(report_path, [&](std::ostream& out) {
           write_report_json(out, result, ao);
         }))
       return exit_usage;
   }
   auto report_write_s = seconds_since(writing);
   if (!trace_path.empty()
-      && !write_file_atomically(trace_path, [&](std::ostream& out) {
+      && !detail::write_file_atomically(trace_path, [&](std::ostream& out) {
            write_chrome_trace(out, trace_labels, result.graph);
          }))
     return exit_usage;
