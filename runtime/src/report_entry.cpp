@@ -136,14 +136,16 @@ bool unpack_report_entry(std::string_view packed, std::string& buffer, std::stri
   std::uint32_t length = 0;
   for (std::size_t i = 0; i < length_bytes; ++i)
     length |= static_cast<std::uint32_t>(static_cast<unsigned char>(packed[i])) << (8 * i);
-  if (length > LZ4_MAX_INPUT_SIZE
-      || packed.size() - length_bytes > static_cast<std::size_t>(LZ4_MAX_INPUT_SIZE))
+  // LZ4 expands a block at most 255-fold: a longer stated length is damage
+  // (and must not size the buffer).
+  auto block = packed.size() - length_bytes;
+  if (length > LZ4_MAX_INPUT_SIZE || block > static_cast<std::size_t>(LZ4_MAX_INPUT_SIZE)
+      || length > 255 * block + 16)
     return false;
   if (buffer.size() < length)
     buffer.resize(length);
   int n = LZ4_decompress_safe(packed.data() + length_bytes, buffer.data(),
-                              static_cast<int>(packed.size() - length_bytes),
-                              static_cast<int>(length));
+                              static_cast<int>(block), static_cast<int>(length));
   if (n < 0 || static_cast<std::uint32_t>(n) != length)
     return false;
   text = std::string_view{buffer.data(), length};
