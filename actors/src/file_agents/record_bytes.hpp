@@ -9,17 +9,36 @@
 #include <string_view>
 #include <vector>
 
+#include <capnp/any.h>
 #include <capnp/message.h>
 #include <capnp/serialize.h>
 #include <kj/exception.h>
 
 namespace troupe::actors::detail {
 
-/// The message in flat-array form (the record's bytes).
+/// The message in flat-array form (the record's bytes), in one segment: a
+/// builder grows by segments (the first holds 8 KiB), and a reader follows
+/// a pointer into another segment through a locked lookup, which was a
+/// fifth of decoding a large symbols record. A message of several segments
+/// is copied into one first.
 inline std::string message_bytes(capnp::MessageBuilder& message) {
-  auto words = capnp::messageToFlatArray(message);
-  auto bytes = words.asBytes();
-  return std::string{reinterpret_cast<const char*>(bytes.begin()), bytes.size()};
+  auto flat = [](capnp::MessageBuilder& m) {
+    auto words = capnp::messageToFlatArray(m);
+    auto bytes = words.asBytes();
+    return std::string{reinterpret_cast<const char*>(bytes.begin()), bytes.size()};
+  };
+  auto segments = message.getSegmentsForOutput();
+  if (segments.size() <= 1)
+    return flat(message);
+  std::size_t words = 0;
+  for (auto segment : segments)
+    words += segment.size();
+  // The copy needs no far pointers, so the total is room enough.
+  capnp::MallocMessageBuilder single{static_cast<unsigned>(words + 1),
+                                     capnp::AllocationStrategy::FIXED_SIZE};
+  single.getRoot<capnp::AnyPointer>().setAs<capnp::AnyPointer>(
+    message.getRoot<capnp::AnyPointer>().asReader());
+  return flat(single);
 }
 
 /// Reads `bytes` as one message with a `Root` root and hands the root to

@@ -152,3 +152,21 @@ TEST_CASE("damaged symbols records do not decode", "[symbols_view]") {
   REQUIRE(out.functions.size() == 1);
   CHECK(texts(out.functions[0].calls) == std::vector<std::string>{"g", "h"});
 }
+
+TEST_CASE("a large symbols record is one segment", "[symbols_view]") {
+  // Far past the builder's first segment (8 KiB): the record is copied
+  // into one segment, which a reader follows without locked lookups.
+  std::string text;
+  for (int i = 0; i < 400; ++i)
+    text += "def function_number_" + std::to_string(i) + "(alpha, beta, gamma=None):\n"
+            "    \"\"\"Docstring of function " + std::to_string(i) + ".\"\"\"\n"
+            "    return helper_call(alpha, beta).attribute_access + gamma\n";
+  auto want = extract(text);
+  REQUIRE(want.functions.size() == 400);
+  std::string record;
+  auto got = view_symbols(want, record);
+  REQUIRE(record.size() > 64 * 1024);
+  // Flat-array form: the first word's low half is the segment count - 1.
+  CHECK(record.substr(0, 4) == std::string(4, '\0'));
+  check_same(want, got);
+}
