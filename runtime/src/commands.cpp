@@ -289,6 +289,8 @@ int run_command(const config::profile_loader& loader, const run_command_options&
   // key needs every file read and digested, which needs no cache: done
   // while the runtime starts.
   std::future<detail::run_inputs> digesting;
+  if (!ro.cache_dir.empty())
+    ao.digest_memo_file = (fs::path{ro.cache_dir} / "digests").string();
   if (!ro.cache_dir.empty() && !options.no_run_memo && trace_path.empty())
     digesting = std::async(std::launch::async,
                            [inputs_of = ao] { return detail::digest_run_inputs(inputs_of); });

@@ -1,5 +1,7 @@
 #include "internal/run_memo.hpp"
 
+#include "internal/digest_memo.hpp"
+
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -188,9 +190,16 @@ run_inputs digest_run_inputs(const analysis_options& options) {
   out.walked = true;
   // Read and digested on two threads (every cached run pays this before it
   // knows whether the memo answers it; the run then reads again only the
-  // files it must parse). Files over the size limit are never read.
+  // files it must parse), except files whose identity the digest memo
+  // remembers unchanged. Files over the size limit are never read.
   const auto& files = out.tree.files;
+  auto memo = options.digest_memo_file.empty()
+                ? digest_memo{}
+                : digest_memo::load(options.digest_memo_file, out.tree.root);
+  auto read_at = wall_clock_ns();
   std::vector<cache::digest> digests(files.size());
+  // Per file: bytes read, or -1 when its digest came from the memo.
+  std::vector<std::int64_t> read_size(files.size(), -1);
   std::string failed[2];
   std::uint64_t bytes[2] = {0, 0};
   auto digest_every_other = [&](std::size_t first) {
@@ -200,9 +209,13 @@ run_inputs digest_run_inputs(const analysis_options& options) {
       std::string read_error;
       if (f.bytes > options.max_file_bytes)
         continue;
-      if (buffer.read(out.tree.root + "/" + f.path, read_error, f.bytes)) {
+      if (auto known = memo.find(f)) {
+        digests[i] = *known;
+        bytes[first] += f.bytes;
+      } else if (buffer.read(out.tree.root + "/" + f.path, read_error, f.bytes)) {
         digests[i] = cache::content_digest(buffer.view());
         bytes[first] += buffer.view().size();
+        read_size[i] = static_cast<std::int64_t>(buffer.view().size());
       } else {
         failed[first] = f.path + ": " + read_error;
       }
@@ -211,6 +224,15 @@ run_inputs digest_run_inputs(const analysis_options& options) {
   std::thread second{digest_every_other, 1};
   digest_every_other(0);
   second.join();
+  if (!options.digest_memo_file.empty() && failed[0].empty() && failed[1].empty()) {
+    // A file read at another size than the walk saw changed in between:
+    // its identity is not that of the content read.
+    for (std::size_t i = 0; i < files.size(); ++i)
+      if (read_size[i] >= 0 && static_cast<std::uint64_t>(read_size[i]) == files[i].bytes)
+        memo.remember(files[i], digests[i], read_at);
+    if (memo.keep_only(files))
+      (void) memo.save(options.digest_memo_file); // a hint: a failed save costs reads
+  }
   for (const auto& f : failed) {
     if (!f.empty()) {
       out.not_used = f;

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 
 namespace troupe {
@@ -27,18 +28,26 @@ void walk(const std::string& abs, const std::string& rel, std::set<dev_ino>& see
     out.warnings.push_back(abs + ": cannot open directory: " + std::strerror(errno));
     return;
   }
+  // Regular files that are not Python (compiled caches, data) are never
+  // stat'ed; the rest is, relative to the open folder (no path lookup).
   std::vector<std::string> names;
   while (auto* entry = readdir(dir)) {
-    if (std::strcmp(entry->d_name, ".") != 0 && std::strcmp(entry->d_name, "..") != 0)
-      names.emplace_back(entry->d_name);
+    if (std::strcmp(entry->d_name, ".") == 0 || std::strcmp(entry->d_name, "..") == 0)
+      continue;
+    if (entry->d_type == DT_REG && !is_python(entry->d_name))
+      continue;
+    names.emplace_back(entry->d_name);
   }
-  closedir(dir);
   std::sort(names.begin(), names.end());
+  struct closer {
+    DIR* dir;
+    ~closer() { closedir(dir); }
+  } close_at_end{dir};
   for (const auto& name : names) {
     auto child_abs = abs + "/" + name;
     auto child_rel = rel.empty() ? name : rel + "/" + name;
     struct stat st {};
-    if (stat(child_abs.c_str(), &st) != 0) {
+    if (fstatat(dirfd(dir), name.c_str(), &st, 0) != 0) {
       // A dangling symlink or a file that vanished while walking.
       if (is_python(name.c_str()))
         out.warnings.push_back(child_rel + ": cannot stat: " + std::strerror(errno));
@@ -51,7 +60,13 @@ void walk(const std::string& abs, const std::string& rel, std::set<dev_ino>& see
       }
       walk(child_abs, child_rel, seen, out);
     } else if (S_ISREG(st.st_mode) && is_python(name.c_str())) {
-      out.files.push_back({child_rel, static_cast<std::uint64_t>(st.st_size)});
+      auto ns = [](const timespec& t) {
+        return static_cast<std::int64_t>(t.tv_sec) * 1000000000 + t.tv_nsec;
+      };
+      out.files.push_back({child_rel, static_cast<std::uint64_t>(st.st_size),
+                           static_cast<std::uint64_t>(st.st_dev),
+                           static_cast<std::uint64_t>(st.st_ino), ns(st.st_mtim),
+                           ns(st.st_ctim)});
     }
   }
 }

@@ -3,10 +3,12 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -316,6 +318,34 @@ TEST_CASE("an unchanged run is answered by the run memo with identical output",
     auto third = run_report(src, tmp.path / "third.json", args, nullptr, true);
     CHECK(third["run"]["cache"]["run_memo"] == "hit");
     CHECK(content_of(third) == content_of(changed));
+  }
+  SECTION("a change of the same size under the old modification time misses the memo") {
+    // The digest memo (runtime/src/internal/digest_memo.hpp) trusts a file
+    // whose stat identity is unchanged; a write moves the change time,
+    // which no tool sets back, even when size and mtime are restored.
+    fs::path victim;
+    for (auto& e : fs::recursive_directory_iterator{src})
+      if (e.is_regular_file() && e.path().extension() == ".py" && fs::file_size(e.path()) > 8)
+        victim = e.path();
+    REQUIRE(!victim.empty());
+    // Files changed within a second before a run are not remembered (the
+    // copy above is that young): let them age, then a run remembers all.
+    std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+    auto settled = run_report(src, tmp.path / "settled.json", args, nullptr, true);
+    CHECK(settled["run"]["cache"]["run_memo"] == "hit");
+    REQUIRE(fs::exists(cache / "digests"));
+    auto when = fs::last_write_time(victim);
+    auto text = read_text(victim);
+    auto edited = text;
+    edited[edited.size() - 2] = edited[edited.size() - 2] == 'x' ? 'y' : 'x';
+    if (edited.back() != '\n')
+      edited.back() = '\n';
+    std::ofstream{victim, std::ios::binary | std::ios::trunc} << edited;
+    fs::last_write_time(victim, when);
+    REQUIRE(fs::file_size(victim) == text.size());
+    auto changed = run_report(src, tmp.path / "same-size.json", args, nullptr, true);
+    CHECK_FALSE(changed["run"]["cache"].contains("run_memo"));
+    CHECK(changed["agents"][0]["cache_misses"] == 1);
   }
   SECTION("a generated file missing from the output folder is regenerated") {
     auto tests = out / "generated" / "tests";

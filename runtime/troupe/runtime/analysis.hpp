@@ -80,6 +80,11 @@ struct analysis_options {
   /// Where task durations of earlier runs are kept (a JSON file in the
   /// cache folder); empty: no history, default costs.
   std::string history_file;
+  /// Where the content digests of the last root's files are remembered by
+  /// their stat identity (a file in the cache folder), so that reading the
+  /// inputs for the run memo's key reads only files that changed; empty:
+  /// every file is read.
+  std::string digest_memo_file;
   /// Called with the built graph and the run's options just before the run
   /// starts, to observe it (progress, trace labels); may set or wrap
   /// `on_task_finished`.

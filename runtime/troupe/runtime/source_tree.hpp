@@ -13,6 +13,12 @@ struct source_file {
   std::string path;
   /// Size in bytes when it was found.
   std::uint64_t bytes = 0;
+  /// What stat said of it then besides the size (device, inode, times in
+  /// ns since the epoch): its identity for the digest memo.
+  std::uint64_t device = 0;
+  std::uint64_t inode = 0;
+  std::int64_t mtime_ns = 0;
+  std::int64_t ctime_ns = 0;
 };
 
 /// What a walk found.
