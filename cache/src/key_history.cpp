@@ -297,7 +297,7 @@ cache_error key_history::save(const std::string& path) {
     put_u64(h + checksum_offset, checksum(h, body));
     out += body;
   }
-  if (int err = detail::replace_file(path, out))
+  if (int err = replace_file(path, out))
     return cache_error{errc::unreadable_input, err,
                        "cannot write key history " + path + ": " + detail::errno_text(err)};
   // The next save to this path can be skipped unless something changes.

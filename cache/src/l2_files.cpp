@@ -54,21 +54,6 @@ int write_all(int fd, const void* data, std::size_t size) {
   return 0;
 }
 
-int replace_file(const std::string& path, std::string_view bytes) {
-  auto tmp = path + ".tmp-" + std::to_string(::getpid());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0)
-    return errno;
-  int err = write_all(fd, bytes.data(), bytes.size());
-  if (::close(fd) != 0 && err == 0)
-    err = errno;
-  if (err == 0 && ::rename(tmp.c_str(), path.c_str()) != 0)
-    err = errno;
-  if (err != 0)
-    ::unlink(tmp.c_str());
-  return err;
-}
-
 int fsync_dir(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0)
@@ -141,3 +126,22 @@ std::optional<cache_key> parse_record_name(std::string_view name) noexcept {
 }
 
 } // namespace troupe::cache::detail
+
+namespace troupe::cache {
+
+int replace_file(const std::string& path, std::string_view bytes) {
+  auto tmp = path + ".tmp-" + std::to_string(::getpid());
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return errno;
+  int err = detail::write_all(fd, bytes.data(), bytes.size());
+  if (::close(fd) != 0 && err == 0)
+    err = errno;
+  if (err == 0 && ::rename(tmp.c_str(), path.c_str()) != 0)
+    err = errno;
+  if (err != 0)
+    ::unlink(tmp.c_str());
+  return err;
+}
+
+} // namespace troupe::cache

@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "troupe/cache/cache_key.hpp"
+#include "troupe/cache/hint_file.hpp"
 
 namespace troupe::cache::detail {
 
@@ -18,12 +19,6 @@ std::string errno_text(int err);
 
 /// Writes all of `size` bytes; returns 0 or an errno.
 int write_all(int fd, const void* data, std::size_t size);
-
-/// Replaces `path` with `bytes` through a temporary file of this process
-/// and a rename (readers see the old or the new file whole), without a
-/// sync: for files that are hints rather than records. Returns 0 or an
-/// errno; the temporary file never stays behind.
-int replace_file(const std::string& path, std::string_view bytes);
 
 /// Fsyncs a folder so that a rename or unlink in it survives a crash;
 /// returns 0 or an errno.

@@ -1,15 +1,13 @@
 #include "internal/digest_memo.hpp"
 
-#include <cerrno>
 #include <chrono>
-#include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <unordered_set>
 
-#include <unistd.h>
 #include <xxhash.h>
+
+#include "internal/read_buffer.hpp"
+#include "troupe/cache/hint_file.hpp"
 
 namespace troupe::detail {
 
@@ -62,14 +60,15 @@ bool digest_memo::same_identity(const row& r, const source_file& f) noexcept {
 digest_memo digest_memo::load(const std::string& path, const std::string& root) {
   digest_memo out;
   out.root_ = root;
-  std::ifstream file{path, std::ios::binary};
-  if (!file)
+  read_buffer file;
+  std::string error;
+  if (!file.read(path, error))
     return out;
-  std::string bytes{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
+  auto bytes = file.view();
   if (bytes.size() < sizeof magic + sizeof(std::uint64_t)
       || std::memcmp(bytes.data(), magic, sizeof magic) != 0)
     return out;
-  auto body = std::string_view{bytes}.substr(0, bytes.size() - sizeof(std::uint64_t));
+  auto body = bytes.substr(0, bytes.size() - sizeof(std::uint64_t));
   std::uint64_t checksum = 0;
   std::memcpy(&checksum, bytes.data() + body.size(), sizeof checksum);
   if (XXH3_64bits(body.data(), body.size()) != checksum)
@@ -155,20 +154,7 @@ bool digest_memo::save(const std::string& path) const {
     put(out, r.content.low);
   }
   put(out, static_cast<std::uint64_t>(XXH3_64bits(out.data(), out.size())));
-  auto tmp = path + ".tmp-" + std::to_string(::getpid());
-  {
-    std::ofstream file{tmp, std::ios::binary | std::ios::trunc};
-    if (!file || !file.write(out.data(), static_cast<std::streamsize>(out.size()))
-        || !file.flush()) {
-      std::remove(tmp.c_str());
-      return false;
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    return false;
-  }
-  return true;
+  return cache::replace_file(path, out) == 0;
 }
 
 } // namespace troupe::detail

@@ -40,9 +40,8 @@ public:
   /// whether the memo differs from the file it was loaded from.
   bool keep_only(const std::vector<source_file>& files);
 
-  /// Replaces `path` (a temporary file of this process and a rename);
-  /// false when it cannot be written (the memo is a hint: nothing else
-  /// fails).
+  /// Replaces `path` (cache::replace_file); false when it cannot be
+  /// written (the memo is a hint: nothing else fails).
   bool save(const std::string& path) const;
 
   std::size_t size() const noexcept {
