@@ -131,18 +131,24 @@ json_writer& json_writer::value(std::string_view key, bool flag) {
   return *this;
 }
 
-json_writer& json_writer::value(std::string_view key, const std::vector<std::string>& texts) {
-  begin_array(key);
+namespace {
+
+template <class Texts>
+json_writer& write_texts(json_writer& w, std::string_view key, const Texts& texts) {
+  w.begin_array(key);
   for (const auto& t : texts)
-    value({}, t);
-  return end_array();
+    w.value({}, std::string_view{t});
+  return w.end_array();
+}
+
+} // namespace
+
+json_writer& json_writer::value(std::string_view key, const std::vector<std::string>& texts) {
+  return write_texts(*this, key, texts);
 }
 
 json_writer& json_writer::value(std::string_view key, const text_list& texts) {
-  begin_array(key);
-  for (auto t : texts)
-    value({}, t);
-  return end_array();
+  return write_texts(*this, key, texts);
 }
 
 json_writer& json_writer::raw(std::string_view key, std::string_view json) {

@@ -207,9 +207,4 @@ symbols_view view_symbols(const file_symbols& symbols, std::string& record) {
   return out;
 }
 
-symbols_view view_symbols(const file_symbols& symbols) {
-  std::string record;
-  return view_symbols(symbols, record);
-}
-
 } // namespace troupe::actors

@@ -25,18 +25,15 @@ std::string module_name(const std::string& path, bool& is_package) {
 void corpus_file::set_complexity(const actors::file_complexity& record) {
   complexity_figures.clear();
   complexity_figures.reserve(record.functions.size());
-  std::unordered_map<std::uint32_t, const actors::function_complexity*> by_line;
-  for (const auto& fc : record.functions) {
+  for (const auto& fc : record.functions)
     complexity_figures.push_back(fc.complexity);
-    by_line.emplace(fc.line, &fc);
-  }
   function_complexity.assign(symbols->functions.size(), 0);
-  for (std::size_t i = 0; i < symbols->functions.size(); ++i) {
-    const auto& fn = symbols->functions[i];
-    auto it = by_line.find(fn.line);
-    if (it != by_line.end() && it->second->qualname == fn.qualname)
-      function_complexity[i] = it->second->complexity;
-  }
+  actors::pair_complexity(record, *symbols,
+                          [&](std::size_t i, const actors::function_view&,
+                              const actors::function_complexity* entry) {
+                            if (entry)
+                              function_complexity[i] = entry->complexity;
+                          });
 }
 
 void corpus_file::set_docstrings(const actors::file_docstrings& record) {

@@ -137,10 +137,8 @@ file_analysis analyse_file(const std::string& root, const source_file& file,
     }
     out.report_entry = found.members[entry_slot].value;
     thread_local std::string entry_text;
-    std::string_view text, head, tail;
-    if (out.report_entry
-        && !(unpack_report_entry(*out.report_entry, entry_text, text)
-             && split_report_entry(text, head, tail))) {
+    std::string_view head, tail;
+    if (out.report_entry && !unpack_report_entry(*out.report_entry, entry_text, head, tail)) {
       out.report_entry = nullptr; // passed the checksum, not the format
       out.corrupt_record = true;
     }

@@ -53,6 +53,24 @@ void write_class(actors::json_writer& w, const actors::class_view& c) {
     .end_object();
 }
 
+/// The two objects of an entry's text; false (and both left as they were)
+/// when it is not of that form.
+bool split_report_entry(std::string_view entry, std::string_view& symbols_part,
+                        std::string_view& records_part) {
+  auto cut = entry.find('\n');
+  if (cut == std::string_view::npos)
+    return false;
+  auto head = entry.substr(0, cut), tail = entry.substr(cut + 1);
+  auto object = [](std::string_view s) {
+    return s.size() >= 2 && s.front() == '{' && s.back() == '}';
+  };
+  if (!object(head) || !object(tail))
+    return false;
+  symbols_part = head;
+  records_part = tail;
+  return true;
+}
+
 } // namespace
 
 std::string report_entry_version(const file_agent_list& agents) {
@@ -83,17 +101,10 @@ bool render_report_entry(const actors::symbols_view& symbols,
     }
   out.clear();
   actors::json_writer w{out};
-  const auto& fc = complexity.functions;
-  std::size_t next = 0;
   w.begin_object().begin_array("functions");
-  for (const auto& fn : symbols.functions) {
-    while (next < fc.size() && fc[next].line < fn.line)
-      ++next;
-    const actors::function_complexity* cx = nullptr;
-    if (next < fc.size() && fc[next].line == fn.line && fc[next].qualname == fn.qualname)
-      cx = &fc[next];
-    write_function(w, fn, cx);
-  }
+  actors::pair_complexity(complexity, symbols,
+                          [&](std::size_t, const actors::function_view& fn,
+                              const actors::function_complexity* cx) { write_function(w, fn, cx); });
   w.end_array().begin_array("classes");
   for (const auto& cl : symbols.classes)
     write_class(w, cl);
@@ -130,7 +141,8 @@ std::string pack_report_entry(std::string_view text) {
   return scratch.substr(0, length_bytes + static_cast<std::size_t>(packed));
 }
 
-bool unpack_report_entry(std::string_view packed, std::string& buffer, std::string_view& text) {
+bool unpack_report_entry(std::string_view packed, std::string& buffer,
+                         std::string_view& symbols_part, std::string_view& records_part) {
   if (packed.size() < length_bytes)
     return false;
   std::uint32_t length = 0;
@@ -148,24 +160,8 @@ bool unpack_report_entry(std::string_view packed, std::string& buffer, std::stri
                               static_cast<int>(block), static_cast<int>(length));
   if (n < 0 || static_cast<std::uint32_t>(n) != length)
     return false;
-  text = std::string_view{buffer.data(), length};
-  return true;
+  return split_report_entry(std::string_view{buffer.data(), length}, symbols_part, records_part);
 }
 
-bool split_report_entry(std::string_view entry, std::string_view& symbols_part,
-                        std::string_view& records_part) {
-  auto cut = entry.find('\n');
-  if (cut == std::string_view::npos)
-    return false;
-  auto head = entry.substr(0, cut), tail = entry.substr(cut + 1);
-  auto object = [](std::string_view s) {
-    return s.size() >= 2 && s.front() == '{' && s.back() == '}';
-  };
-  if (!object(head) || !object(tail))
-    return false;
-  symbols_part = head;
-  records_part = tail;
-  return true;
-}
 
 } // namespace troupe::detail

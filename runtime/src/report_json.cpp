@@ -35,9 +35,9 @@ void write_file(actors::json_writer& w, const file_analysis& f, const corpus::co
   // functions and classes, then the file agents' members: rendered on a
   // worker or found in the cache (internal/report_entry.hpp); both checked
   // the entry's form then.
-  std::string_view symbols_part = R"({"functions":[],"classes":[]})", records_part, text;
-  if (f.report_entry && detail::unpack_report_entry(*f.report_entry, entry_buffer, text))
-    (void) detail::split_report_entry(text, symbols_part, records_part);
+  std::string_view symbols_part = R"({"functions":[],"classes":[]})", records_part;
+  if (f.report_entry)
+    (void) detail::unpack_report_entry(*f.report_entry, entry_buffer, symbols_part, records_part);
   w.members(symbols_part);
   w.begin_array("unused_imports");
   for (const auto* u : unused)

@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "troupe/actors/symbols_view.hpp"
 #include "troupe/actors/syntax_tree.hpp"
 
 namespace troupe::actors {
@@ -61,6 +62,27 @@ struct file_complexity {
   /// mccabe's module/class-level block graphs, in source order.
   std::vector<block_complexity> blocks;
 };
+
+/// Pairs the defs of `symbols` with their entries of `record`: calls
+/// `visit(index, def, entry)` for each def in order, `entry` being the
+/// record's first entry on the def's line when it names the same qualname,
+/// else null (both list the defs by line; a damaged pairing never mixes
+/// functions up). One walk, no allocation.
+template <class Visit>
+void pair_complexity(const file_complexity& record, const symbols_view& symbols, Visit&& visit) {
+  const auto& entries = record.functions;
+  std::size_t next = 0;
+  for (std::size_t i = 0; i < symbols.functions.size(); ++i) {
+    const auto& def = symbols.functions[i];
+    while (next < entries.size() && entries[next].line < def.line)
+      ++next;
+    const function_complexity* entry = nullptr;
+    if (next < entries.size() && entries[next].line == def.line
+        && entries[next].qualname == def.qualname)
+      entry = &entries[next];
+    visit(i, def, entry);
+  }
+}
 
 /// Computes mccabe's complexity for every function and block of `tree`
 /// (parsed from `utf8`); walks statements only, without recursion.

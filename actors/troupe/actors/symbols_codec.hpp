@@ -20,6 +20,5 @@ std::string encode_symbols(const file_symbols& symbols);
 /// The compact form of extracted symbols: encoded into `record` (the
 /// record's bytes), then decoded.
 symbols_view view_symbols(const file_symbols& symbols, std::string& record);
-symbols_view view_symbols(const file_symbols& symbols);
 
 } // namespace troupe::actors

@@ -87,9 +87,8 @@ struct corpus_file {
   docstring_presence docstrings;
 
   /// Takes what the corpus reads of the file's complexity record; `symbols`
-  /// must be set. A def gets the figure of the record's first entry on its
-  /// line when that entry names the same qualname, so a damaged pairing
-  /// never mixes functions up.
+  /// must be set (defs and figures paired by actors::pair_complexity, as
+  /// the report entry pairs them).
   void set_complexity(const actors::file_complexity& record);
   void set_docstrings(const actors::file_docstrings& record);
 };

@@ -46,14 +46,11 @@ bool render_report_entry(const actors::symbols_view& symbols,
 /// The packed form of an entry's text.
 std::string pack_report_entry(std::string_view text);
 
-/// The text of a packed entry, decompressed into `buffer` (grown as needed,
-/// never shrunk, so a reused buffer allocates only for a longer entry):
-/// false when `packed` is not a packed entry.
-bool unpack_report_entry(std::string_view packed, std::string& buffer, std::string_view& text);
-
-/// The two objects of an entry; false (and both left as they were) when
-/// `entry` is not of that form.
-bool split_report_entry(std::string_view entry, std::string_view& symbols_part,
-                        std::string_view& records_part);
+/// The two objects of a packed entry, decompressed into `buffer` (grown as
+/// needed, never shrunk, so a reused buffer allocates only for a longer
+/// entry): false, and both parts left as they were, when `packed` is not a
+/// packed entry of that form.
+bool unpack_report_entry(std::string_view packed, std::string& buffer,
+                         std::string_view& symbols_part, std::string_view& records_part);
 
 } // namespace troupe::detail
