@@ -52,7 +52,7 @@ make_agent(const char* id, const char* summary,
            typename metric_agent<Record>::extract_fn extract) {
   // Bump a version whenever the extractor or the record schema changes what
   // the agent outputs for the same file: it is part of every cache key.
-  agent_descriptor descriptor{id, 1, agent_scope::per_file, {}, summary};
+  agent_descriptor descriptor{id, 1, agent_scope::per_item, {}, summary};
   return std::make_shared<const metric_agent<Record>>(std::move(descriptor), extract);
 }
 

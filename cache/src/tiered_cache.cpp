@@ -7,6 +7,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "cache_log.hpp"
+
 #include "troupe/cache/l1_store.hpp"
 #include "troupe/cache/l2_store.hpp"
 #include "troupe/cache/l3_tier.hpp"
@@ -32,7 +34,7 @@ std::chrono::nanoseconds to_ns(std::chrono::steady_clock::duration d) {
 tiered_cache::tiered_cache(std::shared_ptr<l1_store> l1,
                            std::shared_ptr<l2_store> l2,
                            std::shared_ptr<l3_tier> l3)
-  : l1_(std::move(l1)), l2_(std::move(l2)), l3_(std::move(l3)) {
+  : l1_(std::move(l1)), l2_(std::move(l2)), l3_(std::move(l3)), log_(detail::default_logger()) {
 }
 
 cache_lookup tiered_cache::get(const key_parts& parts,
@@ -114,8 +116,7 @@ cache_error tiered_cache::put(const cache_key& key, std::string_view agent,
   cache_error result;
   if (l2_) {
     if (l2_writable()) {
-      auto err = l2_->put(key, *value);
-      note_written(cache_tier::l2, size, !err);
+      auto err = write_l2(key, value);
       bool was_writable = true;
       if (err && l2_writable_.compare_exchange_strong(was_writable, false))
         result = std::move(err);
@@ -127,7 +128,7 @@ cache_error tiered_cache::put(const cache_key& key, std::string_view agent,
   if (l3_) {
     auto err = l3_->put(key, value);
     if (err)
-      spdlog::debug("cache: {} put failed: {}", l3_->name(), err.message());
+      log_->debug("{} put failed: {}", l3_->name(), err.message());
     note_written(cache_tier::l3, size, !err);
   }
   std::lock_guard<std::mutex> guard{mtx_};
@@ -243,7 +244,7 @@ group_lookup tiered_cache::get_group(const cache_key& bundle,
     for (const auto& m : out.members)
       values.push_back(m.value);
     if (auto err = write_bundle(out, values))
-      spdlog::warn("cache: no longer writing to L2: {}", err.message());
+      log_->warn("no longer writing to L2: {}", err.message());
   }
   std::vector<std::optional<std::vector<std::string>>> why(n);
   for (std::size_t i = 0; i < n; ++i)
@@ -317,7 +318,7 @@ cache_error tiered_cache::put_group(const group_lookup& found,
     if (l3_) {
       auto err = l3_->put(m.key, value);
       if (err)
-        spdlog::debug("cache: {} put failed: {}", l3_->name(), err.message());
+        log_->debug("{} put failed: {}", l3_->name(), err.message());
       note_written(cache_tier::l3, size, !err);
     }
     std::lock_guard<std::mutex> guard{mtx_};
@@ -357,10 +358,43 @@ cache_error tiered_cache::write_bundle(const group_lookup& found,
         if (std::find(found.agents.begin(), found.agents.end(), e.agent) == found.agents.end())
           entries.push_back({e.key, e.agent, e.record});
   }
-  auto payload = encode_bundle(entries);
-  auto err = l2_->put(found.bundle, payload);
-  note_written(cache_tier::l2, payload.size(), !err);
+  return write_l2(found.bundle, make_value(encode_bundle(entries)));
+}
+
+cache_error tiered_cache::write_l2(const cache_key& key, value_ptr payload) {
+  if (l2_writer_) {
+    l2_writer_(key, std::move(payload));
+    return {};
+  }
+  auto err = l2_->put(key, *payload);
+  note_written(cache_tier::l2, payload->size(), !err);
   return err;
+}
+
+void tiered_cache::set_logger(std::shared_ptr<spdlog::logger> log) {
+  if (log)
+    log_ = std::move(log);
+}
+
+void tiered_cache::set_l2_writer(l2_writer writer) {
+  l2_writer_ = std::move(writer);
+}
+
+void tiered_cache::note_l2_write(std::size_t bytes, const cache_error& err) {
+  note_written(cache_tier::l2, bytes, !err);
+  bool was_writable = true;
+  if (err && l2_writable_.compare_exchange_strong(was_writable, false)) {
+    std::lock_guard<std::mutex> guard{mtx_};
+    l2_error_ = err;
+  }
+}
+
+cache_error tiered_cache::take_l2_error() {
+  std::lock_guard<std::mutex> guard{mtx_};
+  if (l2_error_taken_ || !l2_error_)
+    return {};
+  l2_error_taken_ = true;
+  return l2_error_;
 }
 
 tiered_stats tiered_cache::stats() const {
@@ -383,13 +417,11 @@ bool tiered_cache::attach(const cache_lookup& found, decoded_ptr decoded, std::u
 
 void tiered_cache::backfill(cache_tier found_in, const cache_key& key,
                             const value_ptr& value) {
-  auto size = value->size();
   if (found_in == cache_tier::l3 && l2_ && l2_writable()) {
-    auto err = l2_->put(key, *value);
-    note_written(cache_tier::l2, size, !err);
+    auto err = write_l2(key, value);
     bool was_writable = true;
     if (err && l2_writable_.compare_exchange_strong(was_writable, false))
-      spdlog::warn("cache: no longer writing to L2: {}", err.message());
+      log_->warn("no longer writing to L2: {}", err.message());
   }
   keep_in_l1(key, value, true);
 }

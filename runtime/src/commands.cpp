@@ -1,5 +1,6 @@
 #include "troupe/runtime/commands.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -17,7 +18,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "troupe/actors/agent_registry.hpp"
+#include "troupe/runtime/agent_registry.hpp"
 #include "troupe/actors/file_agent.hpp"
 #include "troupe/config/settings_diff.hpp"
 #include "troupe/config/settings_yaml.hpp"
@@ -93,7 +94,10 @@ std::string content_summary(const analysis_result& r) {
                     r.count(file_state::not_utf8), r.count(file_state::too_large)));
   add(std::snprintf(line, sizeof line, "  symbols   %zu functions, %zu classes\n", functions,
                     classes));
-  if (!r.corpus_tasks.empty()) {
+  bool corpus_ran = std::any_of(r.plan.tasks().begin(), r.plan.tasks().end(), [](const auto& t) {
+    return t.items.empty() && t.agent() != "report";
+  });
+  if (corpus_ran) {
     const auto& c = r.corpus_results;
     add(std::snprintf(line, sizeof line,
                       "  corpus    %zu import edges, %zu cycles, %zu unused imports, %zu dead, "
@@ -260,8 +264,6 @@ int run_command(const config::profile_loader& loader, const run_command_options&
     if (active)
       active->cancel();
   }};
-  ao.file_agents = actors::builtin_file_agents();
-  ao.corpus_agents = corpus::builtin_corpus_agents();
   ao.corpus_context.out_dir = options.out_dir;
   ao.corpus_context.index_url = options.index_url;
   if (const char* env = std::getenv("TROUPE_INDEX_URL"); ao.corpus_context.index_url.empty() && env)
@@ -336,64 +338,91 @@ int run_command(const config::profile_loader& loader, const run_command_options&
       ao.content_digests = std::move(memo.inputs.digests); // nor read twice, where cached
     }
   }
+  // The `report` agent's task writes the reports once every other agent is
+  // final. With a cache, the input-derived parts of the reports are
+  // rendered once, written, and stored as the run memo; without, the
+  // reports are streamed.
+  auto out_dir = fs::path{options.out_dir};
+  double report_write_s = 0;
+  // What happened before the analysis: the runtime's start and, when the
+  // memo lookup walked the tree and digested every file, that lookup.
+  auto add_leading_phases = [&](analysis_result& r) {
+    if (!r.phases.empty() && r.phases.front().first == "start")
+      return;
+    if (memo.inputs.walked)
+      r.phases.insert(r.phases.begin(), {"run_memo", lookup_s});
+    r.phases.insert(r.phases.begin(), {"start", start_s});
+  };
+  ao.report = [&](analysis_result& r) -> troupe::error {
+    auto writing = std::chrono::steady_clock::now();
+    add_leading_phases(r);
+    auto failed = [&] {
+      return troupe::error{errc::unreadable_input, "the reports could not be written"};
+    };
+    std::optional<detail::run_memo> parts;
+    if (memo.parts)
+      parts = detail::make_run_memo(r, ao, content_summary(r));
+    if (parts) {
+      r.report_seconds = seconds_since(writing);
+      auto head = detail::make_report_head(r, ao);
+      parts->agents = head.agents.dump();
+      if (!write_reports(out_dir, report_path, head, *parts))
+        return failed();
+      if (auto err = detail::store_run_memo(*ao.cache, memo, std::move(*parts)); !err.empty())
+        log->warn("run memo not stored: {}", err);
+    } else {
+      if (!detail::write_file_atomically((out_dir / "report.md").string(),
+                                         [&](std::ostream& out) {
+                                           write_report_markdown(out, r, ao);
+                                         })
+          || !detail::write_file_atomically((out_dir / "report.html").string(),
+                                            [&](std::ostream& out) {
+                                              write_report_html(out, r, ao);
+                                            }))
+        return failed();
+      r.report_seconds = seconds_since(writing);
+      if (!detail::write_file_atomically(report_path, [&](std::ostream& out) {
+            write_report_json(out, r, ao);
+          }))
+        return failed();
+    }
+    report_write_s = seconds_since(writing);
+    return {};
+  };
   analysis_result result;
-  std::string error;
-  bool analysed = run_analysis(rt, ao, result, error);
-  // The lookup walked the tree (the run did not walk it again) and read
-  // and digested every file.
-  if (memo.inputs.walked)
-    result.phases.insert(result.phases.begin(), {"run_memo", lookup_s});
-  result.phases.insert(result.phases.begin(), {"start", start_s});
+  auto analysed = run_analysis(rt, ao, result);
+  add_leading_phases(result);
   progress.finish(); // the bar is gone before logs and the summary
-  if (!analysed) {
-    std::cerr << "troupe: error: " << error << '\n';
+  if (analysed) {
+    std::cerr << "troupe: error: " << analysed.message() << '\n';
     return exit_usage;
   }
   active = nullptr;
-  for (const auto& f : result.files) {
-    if (!f.cache_error.empty()) {
-      log->warn("disk cache write failed, continuing without it: {}", f.cache_error);
-      break;
-    }
+  // Disk writes happen on the L2 actor; once committed, its first failure
+  // (if any) is known.
+  if (ao.cache) {
+    rt.persist();
+    auto err = ao.cache->take_l2_error();
+    for (std::size_t i = 0; !err && i < result.files.size(); ++i)
+      if (!result.files[i].cache_error.empty())
+        err = {errc::unreadable_input, result.files[i].cache_error};
+    if (err)
+      log->warn("disk cache write failed, continuing without it: {}", err.message());
   }
   for (const auto& w : result.tree.warnings)
     log->warn("{}", w);
   for (const auto& f : result.files)
     if (f.state != file_state::parsed && f.state != file_state::pending)
       log->warn("{}: skipped ({}): {}", f.path, to_string(f.state), f.detail);
-  for (const auto& t : result.graph.tasks)
-    if (t.status == task_status::failed)
-      log->error("task failed after {} attempts: {}", t.attempts, t.error);
-  auto writing = std::chrono::steady_clock::now();
-  auto out_dir = fs::path{options.out_dir};
-  // With a cache, the input-derived parts of the reports are rendered once,
-  // written, and stored as the run memo; without, the reports are streamed.
-  std::optional<detail::run_memo> parts;
-  if (memo.parts)
-    parts = detail::make_run_memo(result, ao, content_summary(result));
-  if (parts) {
-    result.report_seconds = seconds_since(writing);
-    auto head = detail::make_report_head(result, ao);
-    parts->agents = head.agents.dump();
-    if (!write_reports(out_dir, report_path, head, *parts))
-      return exit_usage;
-    if (auto err = detail::store_run_memo(*ao.cache, memo, std::move(*parts)); !err.empty())
-      log->warn("run memo not stored: {}", err);
-  } else {
-    if (!detail::write_file_atomically((out_dir / "report.md").string(), [&](std::ostream& out) {
-          write_report_markdown(out, result, ao);
-        })
-        || !detail::write_file_atomically((out_dir / "report.html").string(), [&](std::ostream& out) {
-             write_report_html(out, result, ao);
-           }))
-      return exit_usage;
-    result.report_seconds = seconds_since(writing);
-    if (!detail::write_file_atomically(report_path, [&](std::ostream& out) {
-          write_report_json(out, result, ao);
-        }))
-      return exit_usage;
+  bool report_written = false;
+  for (const auto& row : summarise_agents(result, ao)) {
+    if (row.agent == "report")
+      report_written = row.status == task_status::done;
+    else if (row.status == task_status::failed)
+      log->error("agent {} failed: {}", row.agent, row.error.message());
   }
-  auto report_write_s = seconds_since(writing);
+  if (!report_written)
+    return finish_command(rt, options, exit_usage);
   if (!trace_path.empty()
       && !detail::write_file_atomically(trace_path, [&](std::ostream& out) {
            write_chrome_trace(out, trace_labels, result.graph);
@@ -403,9 +432,8 @@ int run_command(const config::profile_loader& loader, const run_command_options&
     print_summary(result, report_path, report_write_s);
   if (result.graph.cancelled || watch.last_signal() != 0)
     return finish_command(rt, options, exit_interrupted);
-  return finish_command(rt, options,
-                        result.graph.count(task_status::failed) > 0 ? exit_agents_failed
-                                                                    : exit_ok);
+  bool failures = result.graph.count(task_status::failed) > 0 || result.graph.item_failures() > 0;
+  return finish_command(rt, options, failures ? exit_agents_failed : exit_ok);
 }
 
 int validate_command(const config::profile_loader& loader, const std::string& file) {
@@ -438,12 +466,13 @@ int config_diff_command(const config::profile_loader& loader, const std::string&
 }
 
 int agents_command(bool dot) {
-  auto reg = actors::builtin_agents();
+  auto reg = builtin_agents();
   if (dot) {
     std::cout << reg.to_dot();
     return exit_ok;
   }
-  for (const auto& a : reg.agents()) {
+  for (const auto& def : reg.agents()) {
+    const auto& a = def.descriptor;
     std::string deps;
     for (const auto& d : a.depends_on)
       deps += (deps.empty() ? "" : ",") + d;

@@ -107,6 +107,8 @@ file_analysis analyse_file(const std::string& root, const source_file& file,
   set_record_key(parts[entry_slot], report_entry_id, stage.entry_version, digest);
   out.records.assign(agents.size(), nullptr);
   out.record_hits.assign(agents.size(), 0);
+  out.agent_seconds.assign(agents.size() + 1, 0.0);
+  out.agent_failures.assign(agents.size() + 1, std::string{});
   cache::group_lookup found;
   bool agents_missing = !agents.empty();
   if (cache) {
@@ -148,7 +150,10 @@ file_analysis analyse_file(const std::string& root, const source_file& file,
   auto finish_entry = [&](const cache::value_ptr& symbols_record) {
     if (!out.report_entry) {
       thread_local std::string entry;
-      bool cacheable = render_report_entry(*out.symbols, out.records, agents, entry);
+      bool cacheable = render_report_entry(*out.symbols, out.records, agents, entry,
+                                           out.agent_failures);
+      for (const auto& failure : out.agent_failures)
+        cacheable &= failure.empty();
       out.report_entry = cache::make_value(pack_report_entry(entry));
       if (cache) {
         std::vector<cache::value_ptr> values;
@@ -181,21 +186,30 @@ file_analysis analyse_file(const std::string& root, const source_file& file,
   if (out.state != file_state::parsed) {
     out.records.clear();
     out.record_hits.clear();
+    out.agent_seconds.clear();
+    out.agent_failures.clear();
     out.stage_seconds = seconds_since(started);
     return out;
   }
   // One parse serves every agent whose record was missing.
   auto tree = parser.parse(source.text);
+  out.parse_seconds = seconds_since(started);
   cache::value_ptr symbols_record = out.cache_hit ? found.members[0].value : nullptr;
-  auto run_agent = [](std::string_view id, auto&& analyse) {
+  // Each agent is timed and fails on its own: a record it could not
+  // compute stays null (never cached), the others are kept.
+  auto run_agent = [&](std::size_t slot, auto&& analyse) {
+    auto agent_started = std::chrono::steady_clock::now();
     try {
       analyse();
     } catch (const std::exception& e) {
-      throw agent_error{std::string{id}, e.what()};
+      out.agent_failures[slot] = e.what();
+    } catch (...) {
+      out.agent_failures[slot] = "exception of unknown type";
     }
+    out.agent_seconds[slot] = seconds_since(agent_started);
   };
   if (!out.cache_hit) {
-    run_agent(actors::symbols_agent::id, [&] {
+    run_agent(0, [&] {
       std::string record;
       out.symbols = std::make_shared<const actors::symbols_view>(
         actors::view_symbols(actors::extract_symbol_record(tree, source.text), record));
@@ -204,7 +218,7 @@ file_analysis analyse_file(const std::string& root, const source_file& file,
   }
   for (std::size_t i = 0; i < agents.size(); ++i) {
     if (!out.records[i])
-      run_agent(agents[i]->descriptor().id, [&] {
+      run_agent(i + 1, [&] {
         out.records[i] = cache::make_value(agents[i]->analyse(tree, source.text));
       });
   }

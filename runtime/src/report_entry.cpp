@@ -89,7 +89,8 @@ std::string report_entry_version(const file_agent_list& agents) {
 
 bool render_report_entry(const actors::symbols_view& symbols,
                          const std::vector<std::shared_ptr<const std::string>>& records,
-                         const file_agent_list& agents, std::string& out) {
+                         const file_agent_list& agents, std::string& out,
+                         const std::vector<std::string>& failures) {
   bool ok = true;
   // The complexity record lists the same defs by line.
   actors::file_complexity complexity;
@@ -109,7 +110,11 @@ bool render_report_entry(const actors::symbols_view& symbols,
   for (const auto& cl : symbols.classes)
     write_class(w, cl);
   w.end_array().end_object().newline().begin_object();
+  if (!failures.empty() && !failures[0].empty())
+    w.value("symbols_error", failures[0]);
   for (std::size_t i = 0; i < agents.size() && i < records.size(); ++i) {
+    if (!records[i] && i + 1 < failures.size() && !failures[i + 1].empty())
+      w.value(agents[i]->descriptor().id + "_error", failures[i + 1]);
     if (records[i] && !agents[i]->write_json(*records[i], w)) {
       w.value(agents[i]->descriptor().id + "_error", "record does not decode");
       ok = false;

@@ -5,9 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "troupe/actors/agent_registry.hpp"
 #include "troupe/actors/json_writer.hpp"
-#include "troupe/config/errc.hpp"
+#include "troupe/base/errc.hpp"
 #include "troupe/corpus/corpus.hpp"
 
 #include "internal/report_entry.hpp"
@@ -74,104 +73,54 @@ json cache_json(const analysis_result& r) {
   return out;
 }
 
-/// Per-agent rows: tasks of one agent are folded into one entry.
-/// One row per group-1 agent. They share the run's tasks (a file is parsed
-/// once for all of them), so status, tasks and attempts are those of the
-/// tasks; cache hits and misses are the agent's own.
+/// Per-agent rows: an agent's tasks folded into one entry, with its own
+/// time (group-1 agents share their tasks' files and parse, but each is
+/// timed, retried and failed on its own), attempts, status and failures.
 json agents_json(const analysis_result& r, const analysis_options& options) {
-  auto registry = actors::builtin_agents();
-  std::uint32_t attempts = 0;
-  double busy = 0;
-  std::size_t failed = 0;
-  std::size_t done = 0;
-  std::size_t group1 = 0;
-  // A failed task names the agent that threw and the file; each agent's row
-  // gets the failures that name it, every row the count of failed tasks.
-  std::vector<const std::string*> failures;
-  for (const auto& t : r.graph.tasks) {
-    if (group1 >= r.graph.tasks.size() - r.corpus_tasks.size())
-      break;
-    ++group1;
-    attempts += t.attempts;
-    busy += t.finished_s - t.started_s;
-    failed += t.status == task_status::failed;
-    done += t.status == task_status::done;
-    if (t.status == task_status::failed)
-      failures.push_back(&t.error);
-  }
-  auto status = failed > 0                     ? "failed"
-                : done == group1 ? "done"
-                : r.graph.cancelled            ? "cancelled"
-                                               : "skipped";
-  auto parsed = r.count(file_state::parsed);
-  auto row = [&](const std::string& id, std::size_t hits) {
-    const auto* d = registry.find(id);
-    json j{{"id", id},
-           {"group", 1},
-           {"depends_on", d ? json(d->depends_on) : json::array()},
-           {"status", status},
-           {"tasks", group1},
-           {"attempts", attempts},
-           {"wall_seconds", busy},
-           {"cache_hits", hits},
-           {"cache_misses", r.cached ? parsed - hits : 0}};
-    if (failed > 0) {
-      std::string reason;
-      // The task errors read "agent_failed: AGENT on PATH: message".
-      auto prefix = std::string{to_string(errc::agent_failed)} + ": " + id + " on ";
-      for (const auto* e : failures)
-        if (e->compare(0, prefix.size(), prefix) == 0)
-          reason += (reason.empty() ? "" : "; ") + *e;
-      j["reason"] = reason.empty() ? std::to_string(failed) + " of " + std::to_string(group1)
-                                       + " tasks failed (another agent of the same files)"
-                                   : reason;
-    }
-    return j;
-  };
+  auto rows = summarise_agents(r, options);
+  const auto& agents = options.agents.agents();
   json out = json::array();
-  out.push_back(row("symbols", r.cache_hits()));
-  out.back()["stage_seconds"] = r.stage_seconds();
-  for (std::size_t i = 0; i < options.file_agents.size(); ++i) {
-    std::size_t hits = 0;
-    for (const auto& f : r.files)
-      hits += i < f.record_hits.size() && f.record_hits[i];
-    out.push_back(row(options.file_agents[i]->descriptor().id, hits));
-  }
-  // Corpus agents: one task each, computed from the group-1 records on
-  // every run (they are not cached).
-  for (std::size_t i = 0; i < options.corpus_agents.size() && i < r.corpus_tasks.size(); ++i) {
-    const auto& d = options.corpus_agents[i]->descriptor();
-    const auto& t = r.graph.tasks[r.corpus_tasks[i]];
-    std::string status = to_string(t.status);
-    std::string reason = t.error;
-    if (d.id == "deps_lookup" && t.status == task_status::done && r.corpus_results.deps.status == "skipped") {
+  auto parsed = r.count(file_state::parsed);
+  for (std::size_t i = 0; i < rows.size() && i < agents.size(); ++i) {
+    const auto& row = rows[i];
+    const auto& d = agents[i].descriptor;
+    std::string status = to_string(row.status);
+    std::string reason = row.error.message();
+    double seconds = row.seconds;
+    if (d.id == "report") {
+      // Written by this very task, at its end: it is done once the reader
+      // holds this file.
+      status = "done";
+      seconds = r.report_seconds;
+      reason.clear();
+    } else if (d.id == "deps_lookup" && row.status == task_status::done
+               && r.corpus_results.deps.status == "skipped") {
       status = "skipped";
       reason = r.corpus_results.deps.reason;
     }
+    bool per_item = d.scope == agent_scope::per_item;
     json j{{"id", d.id},
            {"group", static_cast<int>(d.scope)},
            {"depends_on", d.depends_on},
            {"status", status},
-           {"tasks", 1},
-           {"attempts", t.attempts},
-           {"wall_seconds", t.finished_s - t.started_s},
-           {"cache_hits", 0},
-           {"cache_misses", 0}};
+           {"tasks", row.tasks},
+           {"attempts", row.attempts},
+           {"wall_seconds", seconds},
+           {"cache_hits", row.cache_hits},
+           {"cache_misses", per_item && r.cached ? parsed - std::min<std::size_t>(parsed, row.cache_hits) : 0}};
     if (!reason.empty())
       j["reason"] = reason;
+    if (!row.failures.empty()) {
+      json failed = json::array();
+      for (const auto& f : row.failures) {
+        json one{{"error", f.error.message()}};
+        if (f.item < r.files.size())
+          one["path"] = r.files[f.item].path;
+        failed.push_back(std::move(one));
+      }
+      j["failures"] = std::move(failed);
+    }
     out.push_back(std::move(j));
-  }
-  if (!options.corpus_agents.empty()) {
-    const auto* d = registry.find("report");
-    out.push_back({{"id", "report"},
-                   {"group", 3},
-                   {"depends_on", d ? json(d->depends_on) : json::array()},
-                   {"status", r.graph.cancelled ? "cancelled" : "done"},
-                   {"tasks", 0},
-                   {"attempts", 1},
-                   {"wall_seconds", r.report_seconds},
-                   {"cache_hits", 0},
-                   {"cache_misses", 0}});
   }
   return out;
 }

@@ -94,12 +94,12 @@ std::string render(Write&& write, std::size_t expected = 0) {
 
 /// Every agent id and version, in the order they run.
 std::string agent_versions(const analysis_options& options) {
+  // The symbols record's key carries its own version text.
   std::string out = std::string{actors::symbols_agent::id} + ":"
                     + actors::symbols_agent::version;
-  for (const auto& a : options.file_agents)
-    out += ";" + a->descriptor().id + ":" + std::to_string(a->descriptor().version);
-  for (const auto& a : options.corpus_agents)
-    out += ";" + a->descriptor().id + ":" + std::to_string(a->descriptor().version);
+  for (const auto& a : options.agents.agents())
+    if (a.descriptor.id != actors::symbols_agent::id)
+      out += ";" + a.descriptor.id + ":" + std::to_string(a.descriptor.version);
   return out;
 }
 
@@ -302,7 +302,7 @@ run_memo_lookup lookup_run_memo(cache::tiered_cache& cache, const analysis_optio
 
 std::optional<run_memo> make_run_memo(const analysis_result& r, const analysis_options& options,
                                       std::string summary) {
-  if (r.graph.cancelled || r.graph.count(task_status::failed) > 0
+  if (r.graph.cancelled || r.graph.count(task_status::failed) > 0 || r.graph.item_failures() > 0
       || r.graph.count(task_status::skipped) > 0 || r.graph.count(task_status::cancelled) > 0
       || !options.corpus_context.index_url.empty())
     return std::nullopt;

@@ -38,6 +38,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -50,6 +51,10 @@
 #include "troupe/cache/fwd.hpp"
 #include "troupe/cache/key_history.hpp"
 #include "troupe/cache/key_parts.hpp"
+
+namespace spdlog {
+class logger;
+} // namespace spdlog
 
 namespace troupe::cache {
 
@@ -131,6 +136,24 @@ public:
   /// whether L1 kept it (it may hold another value by now, or none).
   bool attach(const cache_lookup& found, decoded_ptr decoded, std::uint64_t bytes);
 
+  /// Where the facade logs (L2 or L3 write failures); by default a
+  /// "troupe.cache" logger on standard error, never spdlog's global one.
+  void set_logger(std::shared_ptr<spdlog::logger> log);
+
+  /// Where L2 writes go instead of this thread: the runtime hands them to
+  /// its L2 actor, which owns the folder and orders its writes (it reports
+  /// each write back through `note_l2_write`). Without one, writes happen
+  /// on the calling thread.
+  using l2_writer = std::function<void(const cache_key& key, value_ptr payload)>;
+  void set_l2_writer(l2_writer writer);
+
+  /// Counts a write the L2 writer made; the first failure stops further L2
+  /// writes (reads continue) and is returned by `take_l2_error`.
+  void note_l2_write(std::size_t bytes, const cache_error& err);
+
+  /// The L2 write failure that stopped L2 writes, once (empty otherwise).
+  cache_error take_l2_error();
+
   /// A snapshot of the statistics.
   tiered_stats stats() const;
 
@@ -163,6 +186,9 @@ private:
   using clock = std::chrono::steady_clock;
 
   void note_written(cache_tier tier, std::size_t bytes, bool ok);
+  /// Writes `payload` to L2 here or through the L2 writer; returns an
+  /// error only when written here and it failed.
+  cache_error write_l2(const cache_key& key, value_ptr payload);
   /// Offers L1 a record computed here (`read` false) or read from a slower
   /// tier (`read` true), as its admission policy decides.
   void keep_in_l1(const cache_key& key, const value_ptr& value, bool read);
@@ -173,6 +199,10 @@ private:
   std::shared_ptr<l1_store> l1_;
   std::shared_ptr<l2_store> l2_;
   std::shared_ptr<l3_tier> l3_;
+  l2_writer l2_writer_;
+  std::shared_ptr<spdlog::logger> log_;
+  cache_error l2_error_;
+  bool l2_error_taken_ = false;
   key_history history_;
   std::atomic<bool> l2_writable_{true};
   mutable std::mutex mtx_;

@@ -11,7 +11,6 @@
 #pragma once
 
 #include <cstdint>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -23,22 +22,6 @@ struct digest;
 } // namespace troupe::cache
 
 namespace troupe::detail {
-
-/// An agent threw while analysing a file: the task fails (and is retried)
-/// with the agent named, so the report and the log say which agent on which
-/// file (`what()` is the agent's own message).
-class agent_error : public std::runtime_error {
-public:
-  agent_error(std::string agent, const std::string& what)
-    : std::runtime_error(what), agent_(std::move(agent)) {
-  }
-  const std::string& agent() const noexcept {
-    return agent_;
-  }
-
-private:
-  std::string agent_;
-};
 
 /// The file agents of a run and the versions their record keys carry,
 /// rendered once per run rather than once per file.
@@ -55,8 +38,9 @@ struct stage_agents {
 /// The keys need the content's digest: the file is read and digested,
 /// unless `known_digest` gives it (the caller read the file already) and
 /// every record is found in `cache`. The file is parsed once, and only when
-/// some agent's record is not cached. Throws agent_error when an agent
-/// (`symbols` included) throws.
+/// some agent's record is not cached. An agent (`symbols` included) that
+/// throws fails on this file only: its record stays null and its message
+/// is kept in file_analysis::agent_failures.
 file_analysis analyse_file(const std::string& root, const source_file& file,
                            std::uint64_t max_bytes, cache::tiered_cache* cache,
                            const stage_agents& agents,

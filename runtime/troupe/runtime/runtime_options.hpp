@@ -20,7 +20,8 @@ struct runtime_options {
   std::uint32_t workers = 0;
   /// Tasks in flight per worker before the supervisor holds back.
   std::uint32_t queue_size = 2;
-  /// Threads of CAF's cooperative scheduler (supervisor, cache actors); 0: 1.
+  /// Threads of CAF's cooperative scheduler (supervisor, single-lane agents
+  /// such as the corpus agents, cache actors); 0: workers + 1.
   std::uint32_t scheduler_threads = 0;
   /// Memory budget in bytes, 0 for none; the in-memory cache tier is kept
   /// to at most half of it.

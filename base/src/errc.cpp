@@ -1,4 +1,4 @@
-#include "troupe/config/errc.hpp"
+#include "troupe/base/errc.hpp"
 
 namespace troupe {
 
@@ -15,6 +15,7 @@ std::string_view to_string(errc code) noexcept {
     case errc::corrupt_record: return "corrupt_record";
     case errc::cancelled: return "cancelled";
     case errc::invalid_graph: return "invalid_graph";
+    case errc::runtime_failure: return "runtime_failure";
   }
   return "unknown";
 }

@@ -1,4 +1,5 @@
-// File: the error codes shared by every troupe component.
+// File: the error codes shared by every troupe component (the base component,
+// which every other component may depend on).
 #pragma once
 
 #include <cstdint>
@@ -30,6 +31,9 @@ enum class errc : std::uint8_t {
   cancelled,
   /// The DAG given to the runtime is malformed (cycle, unknown dependency).
   invalid_graph,
+  /// The actor runtime itself failed (an actor died, a message was not
+  /// understood); the text names CAF's reason.
+  runtime_failure,
 };
 
 /// The stable name of an error code, as shown in logs and reports.
