@@ -1,0 +1,183 @@
+// The L1 and L2 tiers as actors: get, put, commit and stats through the
+// typed protocol, with several workers putting and getting at once.
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/scoped_actor.hpp>
+
+#include "test_support.hpp"
+#include "troupe/cache/internal/messages.hpp"
+#include "troupe/cache/internal/tier_actor_l3.hpp"
+#include "troupe/cache/key_parts.hpp"
+#include "troupe/cache/tiered_cache.hpp"
+#include "troupe/cache/l1_store.hpp"
+#include "troupe/cache/l2_store.hpp"
+
+using namespace troupe::cache;
+using namespace troupe::cache::test;
+using namespace troupe::cache::detail;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct tier_config : caf::actor_system_config {
+  tier_config() {
+    add_cache_message_types(*this);
+  }
+};
+
+constexpr int workers = 4;
+constexpr int per_worker = 50;
+
+std::string value_for(int w, int i) {
+  return make_payload("w" + std::to_string(w) + "-" + std::to_string(i), 1, 200 + i);
+}
+
+/// `workers` threads, each putting its own keys and reading them (and its
+/// neighbour's) back through `tier`; returns the values each read found.
+std::vector<std::string> hammer(caf::actor_system& sys, const tier_actor& tier) {
+  std::vector<std::string> seen(workers * per_worker);
+  std::vector<std::thread> threads;
+  for (int w = 0; w < workers; ++w) {
+    threads.emplace_back([&, w] {
+      caf::scoped_actor self{sys};
+      for (int i = 0; i < per_worker; ++i) {
+        auto key = key_of(w * per_worker + i);
+        self->send(tier, put_atom::value, key,
+                   troupe::detail::shared_bytes{make_value(value_for(w, i))});
+        // The neighbour's keys, possibly not put yet: a miss or the value.
+        auto other = key_of(((w + 1) % workers) * per_worker + i);
+        self->request(tier, 10s, get_atom::value, other)
+          .receive([](const troupe::detail::shared_bytes&) {},
+                   [](caf::error& err) { FAIL(caf::to_string(err)); });
+      }
+      // A tier applies one sender's messages in order: its own puts are in.
+      for (int i = 0; i < per_worker; ++i) {
+        self->request(tier, 10s, get_atom::value, key_of(w * per_worker + i))
+          .receive([&](const troupe::detail::shared_bytes& b) {
+                     seen[w * per_worker + i] = std::string{b.view()};
+                   },
+                   [](caf::error& err) { FAIL(caf::to_string(err)); });
+      }
+    });
+  }
+  for (auto& t : threads)
+    t.join();
+  return seen;
+}
+
+tier_counters stats_of(caf::actor_system& sys, const tier_actor& tier) {
+  caf::scoped_actor self{sys};
+  tier_counters out;
+  self->request(tier, 10s, stats_atom::value)
+    .receive([&](const tier_counters& c) { out = c; },
+             [](caf::error& err) { FAIL(caf::to_string(err)); });
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("the L1 actor serves puts and gets of several workers", "[cache][actors]") {
+  tier_config cfg;
+  caf::actor_system sys{cfg};
+  auto store = std::make_shared<l1_store>(l1_options{});
+  auto l1 = spawn_l1_actor(sys, store);
+  auto seen = hammer(sys, l1);
+  for (int w = 0; w < workers; ++w)
+    for (int i = 0; i < per_worker; ++i)
+      CHECK(seen[w * per_worker + i] == value_for(w, i));
+  auto s = stats_of(sys, l1);
+  CHECK(s.entries == workers * per_worker);
+  CHECK(s.hits >= workers * per_worker);
+  CHECK(s.hits + s.misses == 2 * workers * per_worker);
+  // The direct path sees the same store.
+  CHECK(*store->get(key_of(0)) == value_for(0, 0));
+}
+
+TEST_CASE("the L2 actor orders every worker's writes and commits them in one group",
+          "[cache][actors]") {
+  scratch_dir dir;
+  l2_options opts;
+  opts.directory = dir / "cache";
+  opts.commit_batch = 4096; // group commit: nothing renamed until commit
+  auto store = std::make_shared<l2_store>(opts);
+  REQUIRE_FALSE(store->open());
+  tier_config cfg;
+  caf::actor_system sys{cfg};
+  std::atomic<int> written{0};
+  std::atomic<int> failed{0};
+  auto l2 = spawn_l2_actor(sys, store, [&](std::size_t, const troupe::error& err) {
+    ++(err ? failed : written);
+  });
+  auto seen = hammer(sys, l2);
+  CHECK(written == workers * per_worker);
+  CHECK(failed == 0);
+  // Before the commit, queued records are not readable yet.
+  std::size_t readable = 0;
+  for (const auto& v : seen)
+    readable += !v.empty();
+  CHECK(readable == 0);
+  caf::scoped_actor self{sys};
+  std::uint64_t writes = 0;
+  self->request(l2, 60s, commit_atom::value)
+    .receive([&](std::uint64_t n) { writes = n; },
+             [](caf::error& err) { FAIL(caf::to_string(err)); });
+  CHECK(writes == workers * per_worker);
+  // Committed: every record is on disk, whole, for this and other readers.
+  l2_store reader{opts};
+  REQUIRE_FALSE(reader.open());
+  for (int w = 0; w < workers; ++w)
+    for (int i = 0; i < per_worker; ++i) {
+      auto v = reader.get(key_of(w * per_worker + i));
+      REQUIRE(v);
+      CHECK(*v == value_for(w, i));
+    }
+  CHECK(reader.verify(false).bad.empty());
+  auto s = stats_of(sys, l2);
+  CHECK(s.writes == workers * per_worker);
+  CHECK(s.write_errors == 0);
+  CHECK(s.entries == workers * per_worker);
+}
+
+TEST_CASE("an L3 tier over a tier actor: hits, misses, and a vanished shard is a miss",
+          "[cache][actors]") {
+  tier_config cfg;
+  caf::actor_system sys{cfg};
+  auto shard_store = std::make_shared<l1_store>(l1_options{});
+  auto shard = spawn_l1_actor(sys, shard_store);
+  auto l1 = std::make_shared<l1_store>(l1_options{});
+  auto l3 = std::make_shared<tier_actor_l3>(sys, shard, 500ms, "l3:test");
+  tiered_cache cache{l1, nullptr, l3};
+  key_parts parts;
+  parts.agent_id = "size";
+  parts.agent_version = "1";
+  parts.input = content_digest("x = 1\n");
+  shard_store->put(parts.key(), make_value("from l3"));
+  auto found = cache.get(parts, "a.py");
+  REQUIRE(found);
+  CHECK(found.tier == cache_tier::l3);
+  CHECK(*found.value == "from l3");
+  CHECK(l1->get(parts.key())); // backfilled
+  // A put reaches the shard.
+  key_parts other = parts;
+  other.agent_id = "imports";
+  REQUIRE_FALSE(cache.put(other.key(), "imports", make_value("new")));
+  caf::scoped_actor self{sys};
+  self->request(shard, 5s, get_atom::value, other.key())
+    .receive([](const troupe::detail::shared_bytes& b) { CHECK(b.view() == "new"); },
+             [](caf::error& err) { FAIL(caf::to_string(err)); });
+  // The shard vanishes: a miss within the timeout, no hang.
+  self->send_exit(shard, caf::exit_reason::kill);
+  key_parts third = parts;
+  third.agent_id = "naming";
+  auto t0 = std::chrono::steady_clock::now();
+  CHECK_FALSE(cache.get(third, "a.py"));
+  CHECK(std::chrono::steady_clock::now() - t0 < 2s);
+}
