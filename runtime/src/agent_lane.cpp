@@ -7,7 +7,8 @@
 
 #include <caf/all.hpp>
 
-#include "internal/pool_actors.hpp"
+#include "internal/run_state.hpp"
+#include "troupe/runtime/internal/lanes.hpp"
 #include "troupe/base/internal/caf_error.hpp"
 
 namespace troupe::detail {
@@ -19,9 +20,9 @@ namespace {
 /// broken state (its parser, its buffers), so it dies; the supervisor,
 /// which monitors it, fails the attempt at once and retries it on a fresh
 /// lane.
-void run_attempt(const agent_executor& executor, const run_state& st, const task_request& req,
+void run_attempt(const agent_executor& executor, const lane_env& env, const task_request& req,
                  task_reply& reply) {
-  lane_context ctx{req.slot, &st.cancelled, st.options.locals.get()};
+  lane_context ctx{req.slot, &env.cancelled, env.locals.get(), env.cache};
   try {
     reply.error = executor.run(req, ctx, reply);
   } catch (const std::bad_alloc&) {
@@ -36,12 +37,14 @@ void run_attempt(const agent_executor& executor, const run_state& st, const task
 } // namespace
 
 agent_actor spawn_lane(caf::actor_system& sys, const agent_executor& executor,
-                       run_state_ptr state, supervisor_actor supervisor) {
-  auto lane = [&executor, state, supervisor](agent_actor::pointer self) -> agent_actor::behavior_type {
+                       std::shared_ptr<lane_env> env) {
+  auto lane = [&executor, env](agent_actor::pointer self) -> agent_actor::behavior_type {
     return {
-      [self, &executor, state, supervisor](run_atom, const task_batch& batch) {
-        auto limit = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                       state->options.task_timeout)
+      [self, &executor, env](run_atom, const task_batch& batch) {
+        auto sender = self->current_sender();
+        if (!sender || (env->admit && !env->admit(sender)))
+          return;
+        auto limit = std::chrono::duration_cast<std::chrono::nanoseconds>(env->task_timeout)
                        .count();
         reply_batch replies(batch.size());
         for (std::size_t i = 0; i < batch.size(); ++i) {
@@ -53,14 +56,15 @@ agent_actor spawn_lane(caf::actor_system& sys, const agent_executor& executor,
           reply.started_ns = steady_now_ns();
           // Cancellation is the executor's to observe (per item): a task
           // that runs after failures (a report) still runs when cancelled.
-          run_attempt(executor, *state, req, reply);
+          run_attempt(executor, *env, req, reply);
           reply.finished_ns = steady_now_ns();
           if (!reply.error && reply.finished_ns - reply.started_ns > limit)
             reply.error = make_caf_error(
               errc::task_timeout,
               "took " + std::to_string((reply.finished_ns - reply.started_ns) / 1e9) + " s");
         }
-        self->send(supervisor, done_atom::value, std::move(replies));
+        self->send(caf::actor_cast<supervisor_actor>(sender), done_atom::value,
+                   std::move(replies));
       },
     };
   };

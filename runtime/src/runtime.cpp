@@ -227,6 +227,9 @@ graph_result detail::run_graph(runtime& rt, const agent_registry& agents,
   state->items = std::move(items);
   state->workers = impl.workers;
   state->queue_size = std::max(1u, impl.options.queue_size);
+  state->env->task_timeout = options.task_timeout;
+  state->env->locals = options.locals;
+  state->env->cache = impl.cache.get();
   for (const auto& t : graph.tasks())
     for (auto i : t.items)
       if (i >= state->items.size())
@@ -251,7 +254,7 @@ void runtime::cancel() noexcept {
   std::lock_guard<std::mutex> cur{impl_->current_mutex};
   if (!impl_->current)
     return;
-  impl_->current->cancelled = true;
+  impl_->current->env->cancelled = true;
   caf::anon_send(impl_->current_supervisor, detail::cancel_atom::value);
 }
 

@@ -207,7 +207,7 @@ void replace_lane(self_ptr self, const caf::actor_addr& lane) {
     return;
   auto& slot = st.groups[g].lanes[i];
   self->send_exit(slot, caf::exit_reason::kill);
-  slot = spawn_lane(self->system(), *st.groups[g].executor, st.run, self);
+  slot = spawn_lane(self->system(), *st.groups[g].executor, st.run->env);
   self->monitor(slot);
 }
 
@@ -503,7 +503,7 @@ void spawn_lanes(self_ptr self) {
       g.per_slot = executor->per_slot();
       auto n = g.per_slot ? st.run->workers : 1u;
       for (std::uint32_t i = 0; i < n; ++i) {
-        g.lanes.push_back(spawn_lane(self->system(), *executor, st.run, self));
+        g.lanes.push_back(spawn_lane(self->system(), *executor, st.run->env));
         self->monitor(g.lanes.back());
       }
       st.groups.push_back(std::move(g));
@@ -558,7 +558,7 @@ supervisor_actor::behavior_type supervisor(self_ptr self, run_state_ptr run) {
       complete_if_finished(self);
     },
     [self](cancel_atom) {
-      self->state.run->cancelled = true;
+      self->state.run->env->cancelled = true;
       cancel_run(self->state);
       dispatch(self);
       complete_if_finished(self);

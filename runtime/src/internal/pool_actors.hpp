@@ -8,15 +8,10 @@
 
 #include "internal/run_state.hpp"
 #include "troupe/runtime/internal/agent_executor.hpp"
+#include "troupe/runtime/internal/lanes.hpp"
 #include "troupe/runtime/internal/messages.hpp"
 
 namespace troupe::detail {
-
-/// Spawns a lane of `executor`: a detached agent actor (its own thread, so
-/// blocking work never stalls CAF's scheduler) that runs attempts and
-/// answers each with a done_atom message to `supervisor`.
-agent_actor spawn_lane(caf::actor_system& sys, const agent_executor& executor,
-                       run_state_ptr state, supervisor_actor supervisor);
 
 /// Spawns the supervisor of one run: it spawns the lanes of every executor
 /// the graph names, dispatches ready tasks by upward rank, retries (only

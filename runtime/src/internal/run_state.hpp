@@ -10,6 +10,7 @@
 
 #include "troupe/runtime/agent_registry.hpp"
 #include "troupe/runtime/graph_result.hpp"
+#include "troupe/runtime/internal/lanes.hpp"
 #include "troupe/runtime/internal/messages.hpp"
 #include "troupe/runtime/runtime.hpp"
 #include "troupe/runtime/task_graph.hpp"
@@ -28,7 +29,9 @@ struct run_state {
   std::uint32_t workers = 1;
   std::uint32_t queue_size = 1;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
-  std::atomic<bool> cancelled{false};
+  /// What this process's lanes of the run share (cancellation, timeout,
+  /// locals, cache).
+  std::shared_ptr<lane_env> env = std::make_shared<lane_env>();
   /// Written by the supervisor only; read by the host after `done`.
   graph_result result;
   std::promise<void> done;

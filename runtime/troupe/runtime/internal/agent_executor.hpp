@@ -19,6 +19,10 @@ namespace troupe {
 struct graph_result;
 } // namespace troupe
 
+namespace troupe::cache {
+class tiered_cache;
+} // namespace troupe::cache
+
 namespace troupe::detail {
 
 /// Per-run state of the process that owns a run; executors that need it
@@ -46,6 +50,9 @@ struct lane_context {
   const std::atomic<bool>* cancelled = nullptr;
   /// The run's locals; null on a node that only serves tasks.
   run_locals* locals = nullptr;
+  /// The cache of the process the lane runs in, for executors that have
+  /// no locals (a node serving another process's run); may be null.
+  cache::tiered_cache* cache = nullptr;
 };
 
 /// Runs the attempts of one or more agents' tasks.

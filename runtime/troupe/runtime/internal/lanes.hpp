@@ -1,0 +1,44 @@
+// File: spawning agent lanes, for the runtime's own runs and for nodes that
+// serve other processes' runs. Internal: never installed.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+
+#include <caf/fwd.hpp>
+
+#include "troupe/runtime/internal/agent_executor.hpp"
+#include "troupe/runtime/internal/messages.hpp"
+
+namespace troupe::cache {
+class tiered_cache;
+} // namespace troupe::cache
+
+namespace troupe::detail {
+
+/// What the lanes of one run share on the process that runs them.
+struct lane_env {
+  /// Set when the run is cancelled; executors poll it per item.
+  std::atomic<bool> cancelled{false};
+  /// An attempt longer than this fails (errc::task_timeout).
+  std::chrono::milliseconds task_timeout{std::chrono::seconds(60)};
+  /// The run's locals on the process that owns the run; null on a node
+  /// that serves another process's run.
+  std::shared_ptr<run_locals> locals;
+  /// The cache of the process the lanes run in (for lanes without locals).
+  cache::tiered_cache* cache = nullptr;
+  /// When set, a batch whose sender it rejects is dropped unanswered (a
+  /// node admits only authenticated peers).
+  std::function<bool(const caf::strong_actor_ptr& sender)> admit;
+};
+
+/// Spawns a lane of `executor`: an agent actor that runs each batch of
+/// attempts in order and answers its sender (the run's supervisor) with
+/// one done_atom message holding their replies. Per-item executors get a
+/// detached actor (its own thread); single-lane ones run on the scheduler.
+agent_actor spawn_lane(caf::actor_system& sys, const agent_executor& executor,
+                       std::shared_ptr<lane_env> env);
+
+} // namespace troupe::detail
