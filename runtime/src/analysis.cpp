@@ -11,6 +11,11 @@
 #include <spdlog/spdlog.h>
 
 #include "internal/analysis_locals.hpp"
+#include "internal/read_buffer.hpp"
+#include "internal/report_entry.hpp"
+#include "troupe/actors/symbols_codec.hpp"
+#include "troupe/base/internal/caf_error.hpp"
+#include "troupe/cache/digest.hpp"
 #include "internal/run_history.hpp"
 #include "troupe/actors/record_codecs.hpp"
 #include "troupe/actors/symbols_agent.hpp"
@@ -121,15 +126,93 @@ void collect_records(file_analysis& f, const record_slots& slots, corpus::corpus
   c.set_docstrings(docstrings);
 }
 
-analysis_locals::analysis_locals(const analysis_options& opts, analysis_result& result)
-  : options(opts),
-    file_agents(file_agents_of(opts.agents)),
+file_stage_locals::file_stage_locals(const agent_registry& agents, std::uint64_t max_bytes)
+  : file_agents(file_agents_of(agents)),
     stage(file_agents),
     slots(file_agents),
-    out(result) {
+    max_file_bytes(max_bytes) {
   stage_index[actors::symbols_agent::id] = 0;
   for (std::size_t i = 0; i < file_agents.size(); ++i)
     stage_index[file_agents[i]->descriptor().id] = i + 1;
+}
+
+std::shared_ptr<run_locals> make_serving_locals(const agent_registry& agents,
+                                                std::uint64_t max_file_bytes) {
+  return std::make_shared<file_stage_locals>(agents, max_file_bytes);
+}
+
+analysis_locals::analysis_locals(const analysis_options& opts, analysis_result& result)
+  : file_stage_locals(opts.agents, opts.max_file_bytes), options(opts), out(result) {
+}
+
+void analysis_locals::fill_content(task_item& item) {
+  if (item.content.data || item.index >= sources->size())
+    return;
+  // Read on the supervisor's thread: a shard's files, some milliseconds, for
+  // a task another node runs.
+  std::string error;
+  read_buffer buffer;
+  if (buffer.read(root + "/" + (*sources)[item.index].path, error, (*sources)[item.index].bytes)) {
+    item.content.data = std::make_shared<const std::string>(buffer.view());
+    item.bytes = buffer.view().size();
+    item.digest = cache::content_digest(buffer.view()).hex();
+  }
+}
+
+void analysis_locals::take_remote(const task_reply& reply, file_report& report) {
+  auto i = report.item;
+  file_analysis a;
+  a.path = (*sources)[i].path;
+  a.bytes = report.bytes;
+  a.digest = report.digest;
+  a.state = static_cast<file_state>(report.state);
+  a.encoding = report.encoding;
+  a.detail = report.detail;
+  a.why_missed = report.why_missed;
+  a.corrupt_record = report.corrupt_record;
+  if (report.cache_error)
+    a.cache_error = from_caf(report.cache_error).message();
+  a.stage_seconds = report.stage_seconds;
+  a.parse_seconds = report.parse_seconds;
+  if (a.state == file_state::parsed) {
+    a.records.assign(file_agents.size(), nullptr);
+    a.record_hits.assign(file_agents.size(), 0);
+    a.agent_seconds.assign(file_agents.size() + 1, 0.0);
+    a.agent_failures.assign(file_agents.size() + 1, std::string{});
+    for (const auto& o : reply.outputs) {
+      if (o.item != i)
+        continue;
+      if (o.agent == report_entry_id) {
+        a.report_entry = o.bytes.data;
+        continue;
+      }
+      auto slot = stage_index.find(o.agent);
+      if (slot == stage_index.end())
+        continue;
+      if (slot->second == 0) {
+        auto view = std::make_shared<actors::symbols_view>();
+        if (o.bytes.data && actors::decode_symbols(*o.bytes.data, *view)) {
+          a.symbols = view;
+          a.cache_hit = o.from_cache;
+        }
+      } else {
+        a.records[slot->second - 1] = o.bytes.data;
+        a.record_hits[slot->second - 1] = o.from_cache;
+      }
+    }
+    for (const auto& r : reply.agents) {
+      auto slot = stage_index.find(r.agent);
+      if (slot == stage_index.end())
+        continue;
+      for (const auto& f : r.failures)
+        if (f.item == i)
+          a.agent_failures[slot->second] = from_caf(f.error).message();
+    }
+  }
+  collect_records(a, slots, out.corpus.files[i]);
+  if (!options.keep_records)
+    a.records.clear();
+  out.files[i] = std::move(a);
 }
 
 void analysis_locals::before_dispatch(std::size_t task, const graph_result& so_far) {
@@ -139,8 +222,12 @@ void analysis_locals::before_dispatch(std::size_t task, const graph_result& so_f
 
 void analysis_locals::on_reply(task_reply& reply) {
   for (auto& f : reply.files) {
-    if (!f.decoded || f.item >= out.files.size())
+    if (f.item >= out.files.size())
       continue;
+    if (!f.decoded) { // from another node: records as bytes
+      take_remote(reply, f);
+      continue;
+    }
     out.files[f.item] = std::move(f.decoded->analysis);
     auto& into = out.corpus.files[f.item];
     auto& from = f.decoded->corpus;
@@ -367,6 +454,7 @@ troupe::error run_analysis(runtime& rt, const analysis_options& options, analysi
   ro.max_retries = options.settings.agents.max_retries;
   ro.task_timeout = options.settings.agents.task_timeout;
   ro.locals = locals;
+  ro.nodes = options.nodes;
   if (options.before_run)
     options.before_run(graph, ro);
   // Only group-1 tasks use the cache: once the last of them is final, the

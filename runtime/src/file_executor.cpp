@@ -6,6 +6,7 @@
 #include <string>
 
 #include "internal/analysis_locals.hpp"
+#include "internal/report_entry.hpp"
 #include "troupe/base/internal/caf_error.hpp"
 #include "troupe/cache/digest.hpp"
 
@@ -21,33 +22,52 @@ public:
 
   caf::error run(const task_request& req, const lane_context& ctx,
                  task_reply& reply) const override {
-    auto* locals = dynamic_cast<analysis_locals*>(ctx.locals);
-    if (!locals)
+    auto* stage = dynamic_cast<file_stage_locals*>(ctx.locals);
+    if (!stage)
       return make_caf_error(errc::invalid_graph,
                             "group-1 agents run only within an analysis of a source tree");
+    // On the process that owns the run, files are read from its tree and
+    // decoded for its corpus here; on a node serving it, they come with
+    // the task and go back as records.
+    auto* origin = dynamic_cast<analysis_locals*>(ctx.locals);
     // The request's agents, as indexes into the stage.
     std::vector<std::size_t> wanted;
     for (const auto& id : req.agents) {
-      auto it = locals->stage_index.find(id);
-      if (it == locals->stage_index.end())
+      auto it = stage->stage_index.find(id);
+      if (it == stage->stage_index.end())
         return make_caf_error(errc::invalid_graph, "agent '" + id + "' is not in the file stage");
       wanted.push_back(it->second);
       reply.agents.emplace_back().agent = id;
     }
-    const auto& sources = *locals->sources;
     for (const auto& item : req.items) {
       if (ctx.cancelled->load(std::memory_order_relaxed))
         return make_caf_error(errc::cancelled, "analysis cancelled");
-      if (item.index >= sources.size())
-        return make_caf_error(errc::invalid_graph, "no file #" + std::to_string(item.index));
       auto decoded = std::make_shared<decoded_file>();
       auto& f = decoded->analysis;
-      const auto* digest = locals->digests ? &(*locals->digests)[item.index] : nullptr;
-      f = analyse_file(locals->root, sources[item.index], locals->options.max_file_bytes,
-                       locals->cache, locals->stage, digest);
-      collect_records(f, locals->slots, decoded->corpus);
-      describe(req, wanted, item.index, f, reply);
-      if (!locals->options.keep_records)
+      if (origin) {
+        if (item.index >= origin->sources->size())
+          return make_caf_error(errc::invalid_graph, "no file #" + std::to_string(item.index));
+        const auto* digest = origin->digests ? &(*origin->digests)[item.index] : nullptr;
+        f = analyse_file(origin->root, (*origin->sources)[item.index], stage->max_file_bytes,
+                         origin->cache, stage->stage, digest);
+        f.symbols_record = nullptr; // the decoded view travels instead
+        collect_records(f, stage->slots, decoded->corpus);
+      } else {
+        if (!item.content.data)
+          return make_caf_error(errc::invalid_graph,
+                                "file " + item.name + " came without its content");
+        auto content = item.content.view();
+        source_file file{item.name, content.size()};
+        // The digest is computed from the content here, which also checks
+        // what arrived against what the origin read.
+        f = analyse_file({}, file, stage->max_file_bytes, ctx.cache, stage->stage, nullptr,
+                         &content);
+        if (!item.digest.empty() && f.digest != item.digest)
+          return make_caf_error(errc::corrupt_record,
+                                "file " + item.name + " arrived with another digest");
+      }
+      describe(req, wanted, item.index, f, !origin, reply);
+      if (origin && !origin->options.keep_records)
         f.records.clear();
       auto& report = reply.files.emplace_back();
       report.item = item.index;
@@ -62,7 +82,8 @@ public:
         report.cache_error = make_caf_error(errc::unreadable_input, f.cache_error);
       report.stage_seconds = f.stage_seconds;
       report.parse_seconds = f.parse_seconds;
-      report.decoded = std::move(decoded);
+      if (origin)
+        report.decoded = std::move(decoded);
     }
     return {};
   }
@@ -70,7 +91,8 @@ public:
 private:
   /// The agents' share of one file: time, hits, failures and records.
   static void describe(const task_request& req, const std::vector<std::size_t>& wanted,
-                       std::uint32_t item, const file_analysis& f, task_reply& reply) {
+                       std::uint32_t item, const file_analysis& f, bool remote,
+                       task_reply& reply) {
     bool parsed = f.state == file_state::parsed;
     for (std::size_t k = 0; k < wanted.size(); ++k) {
       auto slot = wanted[k];
@@ -86,10 +108,13 @@ private:
         report.failures.push_back({item, make_caf_error(errc::agent_failed,
                                                         req.agents[k] + " on " + f.path + ": "
                                                           + f.agent_failures[slot])});
-      const auto& record = slot == 0 ? nullptr : f.records[slot - 1];
-      if (record)
+      const auto& record = slot == 0 ? f.symbols_record : f.records[slot - 1];
+      if (record && (remote || slot > 0))
         reply.outputs.push_back({req.agents[k], item, {record}, hit});
     }
+    // Across nodes the file's report entry travels too (rendered there).
+    if (remote && parsed && f.report_entry)
+      reply.outputs.push_back({std::string{report_entry_id}, item, {f.report_entry}, false});
   }
 };
 

@@ -61,7 +61,8 @@ stage_agents::stage_agents(const file_agent_list& agents)
 
 file_analysis analyse_file(const std::string& root, const source_file& file,
                            std::uint64_t max_bytes, cache::tiered_cache* cache,
-                           const stage_agents& stage, const cache::digest* known_digest) {
+                           const stage_agents& stage, const cache::digest* known_digest,
+                           const std::string_view* content) {
   const auto& agents = stage.list;
   thread_local actors::python_parser parser;
   file_analysis out;
@@ -76,6 +77,10 @@ file_analysis analyse_file(const std::string& root, const source_file& file,
   std::string_view bytes;
   bool read = false;
   auto read_file = [&] {
+    if (content) { // carried by the task: nothing to read here
+      bytes = *content;
+      return read = true;
+    }
     read = buffer.read(root + "/" + file.path, out.detail, file.bytes);
     bytes = buffer.view();
     return read;
@@ -169,6 +174,7 @@ file_analysis analyse_file(const std::string& root, const source_file& file,
     out.stage_seconds = seconds_since(started);
   };
   if (out.cache_hit && !agents_missing) {
+    out.symbols_record = found.members[0].value;
     finish_entry(found.members[0].value);
     return out; // every record from the cache: no parse
   }
@@ -176,7 +182,7 @@ file_analysis analyse_file(const std::string& root, const source_file& file,
     // Something to compute: the content is needed after all, and it must
     // still be what the known digest says, else the keys were wrong.
     if (!read_file() || cache::content_digest(bytes) != digest)
-      return analyse_file(root, file, max_bytes, cache, stage, nullptr);
+      return analyse_file(root, file, max_bytes, cache, stage, nullptr, content);
     out.bytes = bytes.size();
   }
   auto source = actors::decode_python_source(bytes, max_bytes);
@@ -224,6 +230,7 @@ file_analysis analyse_file(const std::string& root, const source_file& file,
   }
   // Stores the new records; L2 gets the file's bundle rewritten once.
   out.report_entry = nullptr; // rendered from this parse's records
+  out.symbols_record = symbols_record;
   finish_entry(symbols_record);
   if (cache && !out.cache_hit) {
     cache::cache_lookup stored;

@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <atomic>
 #include <mutex>
+#include <random>
 #include <stdexcept>
 #include <thread>
 
 #include <caf/all.hpp>
+#include <caf/io/middleman.hpp>
+#include <caf/openssl/manager.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -15,10 +18,12 @@
 #include "troupe/cache/l1_store.hpp"
 #include "troupe/cache/l2_store.hpp"
 #include "troupe/cache/tiered_cache.hpp"
+#include "internal/run_setup.hpp"
 #include "internal/run_state.hpp"
 #include "troupe/base/internal/caf_error.hpp"
 #include "troupe/runtime/caf_interop.hpp"
 #include "troupe/runtime/internal/messages.hpp"
+#include "troupe/runtime/internal/system_setup.hpp"
 
 namespace troupe {
 
@@ -46,6 +51,23 @@ public:
                        });
     detail::add_runtime_message_types(*this);
     cache::detail::add_cache_message_types(*this);
+    const auto& net = opts.network;
+    if (net.enabled) {
+      load<caf::io::middleman>();
+      // Heartbeats are off by default in CAF 0.17: a paused or cut-off peer
+      // would never be noticed.
+      set("middleman.heartbeat-interval", caf::timespan{net.heartbeat_interval});
+      set("middleman.connection-timeout", caf::timespan{net.connection_timeout});
+      if (net.tls()) {
+        load<caf::openssl::manager>();
+        set("openssl.cafile", net.tls_ca);
+        set("openssl.certificate", net.tls_certificate);
+        set("openssl.key", net.tls_key);
+      }
+    }
+    for (const auto& s : opts.setup)
+      if (s)
+        s->configure(*this);
   }
 };
 
@@ -106,8 +128,9 @@ struct runtime::impl {
   std::mutex current_mutex;
   detail::run_state_ptr current;
   detail::supervisor_actor current_supervisor;
-  /// Ids of this runtime's runs.
-  std::atomic<std::uint64_t> next_run{1};
+  /// Ids of this runtime's runs: random high bits, so that the runs of
+  /// several processes a node serves do not share ids.
+  std::atomic<std::uint64_t> next_run{(std::random_device{}() | 1ull) << 32};
   /// A persist running in the background (persist_in_background).
   std::mutex persister_mutex;
   std::thread persister;
@@ -156,6 +179,11 @@ runtime::~runtime() {
   // system's destructor then joins every thread it started.
   std::lock_guard<std::mutex> guard{impl_->run_mutex};
   persist();
+  // The tier actors live as long as the runtime; the system's destructor
+  // waits for every actor to end.
+  for (auto* tier : {&impl_->l1_actor, &impl_->l2_actor})
+    if (*tier)
+      caf::anon_send_exit(*tier, caf::exit_reason::user_shutdown);
 }
 
 void runtime::persist() {
@@ -235,6 +263,8 @@ graph_result detail::run_graph(runtime& rt, const agent_registry& agents,
       if (i >= state->items.size())
         throw std::invalid_argument("task '" + t.name + "' names item #" + std::to_string(i)
                                     + " of " + std::to_string(state->items.size()));
+  detail::resolve_executors(*state);
+  detail::open_remote_lanes(*state, rt.logger("troupe.run"));
   auto done = state->done.get_future();
   {
     std::lock_guard<std::mutex> cur{impl.current_mutex};
@@ -247,6 +277,9 @@ graph_result detail::run_graph(runtime& rt, const agent_registry& agents,
     impl.current.reset();
     impl.current_supervisor = nullptr;
   }
+  for (auto& r : state->remotes)
+    if (!r.lanes.empty())
+      r.node->close_lanes(state->id);
   return std::move(state->result);
 }
 

@@ -37,8 +37,24 @@ struct record_slots {
 /// corpus agents read; a record that does not decode leaves its part empty.
 void collect_records(file_analysis& f, const record_slots& slots, corpus::corpus_file& c);
 
-/// The run-local state of one analysis.
-class analysis_locals final : public run_locals {
+/// What the file stage needs of a run on any process: the registry's
+/// group-1 agents. A node serving another process's run has only this.
+class file_stage_locals : public run_locals {
+public:
+  file_stage_locals(const agent_registry& agents, std::uint64_t max_file_bytes);
+
+  file_agent_list file_agents;
+  stage_agents stage;
+  record_slots slots;
+  /// Per group-1 agent id: its index in the stage (0: symbols, i + 1:
+  /// file_agents[i]).
+  std::unordered_map<std::string, std::size_t> stage_index;
+  /// Files larger than this are skipped.
+  std::uint64_t max_file_bytes;
+};
+
+/// The run-local state of one analysis on the process that owns it.
+class analysis_locals final : public file_stage_locals {
 public:
   analysis_locals(const analysis_options& options, analysis_result& out);
 
@@ -49,12 +65,6 @@ public:
   /// Content digests known before the run (same order), or null.
   const std::vector<cache::digest>* digests = nullptr;
   cache::tiered_cache* cache = nullptr;
-  file_agent_list file_agents;
-  stage_agents stage;
-  record_slots slots;
-  /// Per group-1 agent id: its index in the stage (0: symbols, i + 1:
-  /// file_agents[i]).
-  std::unordered_map<std::string, std::size_t> stage_index;
 
   /// Where results go.
   analysis_result& out;
@@ -68,6 +78,12 @@ public:
 
   void before_dispatch(std::size_t task, const graph_result& so_far) override;
   void on_reply(task_reply& reply) override;
+  void fill_content(task_item& item) override;
+
+private:
+  /// Rebuilds a file's results from a reply that crossed nodes (its records
+  /// as bytes) and decodes what the corpus reads, here.
+  void take_remote(const task_reply& reply, file_report& report);
 };
 
 /// Fills the result's totals from what it holds so far: bytes, the

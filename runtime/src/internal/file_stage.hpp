@@ -41,9 +41,12 @@ struct stage_agents {
 /// some agent's record is not cached. An agent (`symbols` included) that
 /// throws fails on this file only: its record stays null and its message
 /// is kept in file_analysis::agent_failures.
+/// With `content`, the file's bytes come from there (a task that carries
+/// them, on a node that cannot read the origin's files), not from `root`.
 file_analysis analyse_file(const std::string& root, const source_file& file,
                            std::uint64_t max_bytes, cache::tiered_cache* cache,
                            const stage_agents& agents,
-                           const cache::digest* known_digest = nullptr);
+                           const cache::digest* known_digest = nullptr,
+                           const std::string_view* content = nullptr);
 
 } // namespace troupe::detail

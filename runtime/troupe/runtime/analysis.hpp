@@ -78,6 +78,9 @@ struct analysis_options {
   agent_registry agents = builtin_agents();
   /// Writes the reports, as the `report` agent's task.
   report_writer report;
+  /// Other nodes lending worker slots: group-1 tasks may run there (their
+  /// files travel with them), the corpus agents and the report run here.
+  std::vector<std::shared_ptr<detail::remote_node>> nodes;
   /// Output folder, package index and bounds for the corpus agents.
   corpus::corpus_context corpus_context;
   /// Keep every file's serialised records in file_analysis::records after
@@ -136,6 +139,9 @@ struct file_analysis {
   std::string detail;
   /// The symbols record (never null), shared with analysis_result::corpus.
   actors::symbols_ptr symbols = actors::no_symbols();
+  /// Its serialised form, while a reply that carries it is on its way (a
+  /// node's results); null otherwise.
+  std::shared_ptr<const std::string> symbols_record;
   /// Whether the symbols record came from the cache.
   bool cache_hit = false;
   /// Serialised records of analysis_options::file_agents, same order, with

@@ -51,8 +51,10 @@ struct task_output {
 struct task_outcome {
   task_status status = task_status::pending;
   std::uint32_t attempts = 0;
-  /// Worker slot that ran the last attempt.
+  /// Worker slot that ran the last attempt, and its node (index into
+  /// graph_result::nodes; 0 is the local process).
   std::uint32_t worker = 0;
+  std::uint32_t node = 0;
   /// Start and end of the last attempt, seconds since the run started.
   double started_s = 0;
   double finished_s = 0;
@@ -82,12 +84,40 @@ struct agent_summary {
   troupe::error error;
 };
 
+/// One node's share of a run: the local process first, then every node
+/// that lent it worker slots.
+struct node_outcome {
+  std::string name;
+  std::uint32_t workers = 0;
+  /// Attempts it answered, and the seconds they took there.
+  std::uint32_t tasks = 0;
+  double busy_seconds = 0;
+  /// Payload bytes of the attempts sent to it (item contents, upstream
+  /// outputs) and of its replies (output records); 0 for the local node,
+  /// whose messages are never serialised.
+  std::uint64_t bytes_sent = 0;
+  std::uint64_t bytes_received = 0;
+  /// Items its agents found in its cache.
+  std::uint64_t cache_hits = 0;
+  /// Whether it was lost during the run (its attempts went elsewhere), when
+  /// (seconds since the run started), and when the first of them was sent
+  /// again; negative when not lost or nothing was resent.
+  bool lost = false;
+  double lost_at_s = -1;
+  double redispatched_at_s = -1;
+  /// Why it was lost or could not serve the run.
+  troupe::error error;
+};
+
 /// Outcome of a whole graph run.
 struct graph_result {
   std::vector<task_outcome> tasks;
   double wall_seconds = 0;
+  /// Worker slots of the run, every node's together.
   std::uint32_t workers = 0;
   bool cancelled = false;
+  /// The nodes that ran it, the local process first.
+  std::vector<node_outcome> nodes;
 
   /// True when every task is done and no agent failed on any item.
   bool ok() const noexcept;

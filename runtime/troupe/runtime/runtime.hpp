@@ -40,6 +40,7 @@ namespace troupe {
 class runtime;
 
 namespace detail {
+class remote_node;
 class run_locals;
 struct task_item;
 } // namespace detail
@@ -65,6 +66,9 @@ struct graph_run_options {
   /// Per-run state of the process that owns the run, for the runtime's own
   /// executors (an analysis's corpus and report writer); null for host runs.
   std::shared_ptr<detail::run_locals> locals;
+  /// Other nodes lending their worker slots to the run (the nodes
+  /// component joins them); per-item tasks may run there, the rest here.
+  std::vector<std::shared_ptr<detail::remote_node>> nodes;
 };
 
 namespace detail {

@@ -41,6 +41,12 @@ public:
   /// keeps out of `reply.files`.
   virtual void on_reply(task_reply& reply) {
   }
+
+  /// Called on the supervisor's thread for each item of an attempt sent to
+  /// another node: sets `item.content` (the node cannot read this
+  /// process's files). An item left without content fails there.
+  virtual void fill_content(task_item& item) {
+  }
 };
 
 /// What a lane knows when it runs an attempt.

@@ -12,6 +12,10 @@
 #include "troupe/runtime/internal/agent_executor.hpp"
 #include "troupe/runtime/internal/messages.hpp"
 
+namespace troupe {
+class agent_registry;
+} // namespace troupe
+
 namespace troupe::cache {
 class tiered_cache;
 } // namespace troupe::cache
@@ -33,6 +37,12 @@ struct lane_env {
   /// node admits only authenticated peers).
   std::function<bool(const caf::strong_actor_ptr& sender)> admit;
 };
+
+/// The locals a node gives the lanes of another process's run: the file
+/// stage of its own registry (same binary, same agents), whose tasks carry
+/// the files' contents.
+std::shared_ptr<run_locals> make_serving_locals(const agent_registry& agents,
+                                                std::uint64_t max_file_bytes = 5ull << 20);
 
 /// Spawns a lane of `executor`: an agent actor that runs each batch of
 /// attempts in order and answers its sender (the run's supervisor) with
