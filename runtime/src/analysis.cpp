@@ -52,6 +52,7 @@ std::vector<std::vector<std::size_t>> make_shards(const std::vector<source_file>
 struct record_slots {
   static constexpr auto none = static_cast<std::size_t>(-1);
   std::size_t size = none, complexity = none, imports = none, docstrings = none;
+  std::size_t todos = none, security = none, naming = none;
 
   explicit record_slots(const file_agent_list& agents) {
     for (std::size_t i = 0; i < agents.size(); ++i) {
@@ -64,6 +65,12 @@ struct record_slots {
         imports = i;
       else if (id == "docstrings")
         docstrings = i;
+      else if (id == "todos")
+        todos = i;
+      else if (id == "security")
+        security = i;
+      else if (id == "naming")
+        naming = i;
     }
   }
 };
@@ -92,6 +99,12 @@ void collect_records(file_analysis& f, const record_slots& slots, corpus::corpus
   if (auto r = record(slots.docstrings); !r.empty() && !actors::decode_docstrings(r, docstrings))
     docstrings = {};
   c.set_docstrings(docstrings);
+  if (auto r = record(slots.todos); !r.empty() && !actors::decode_todos(r, c.todos))
+    c.todos = {};
+  if (auto r = record(slots.security); !r.empty() && !actors::decode_security(r, c.security))
+    c.security = {};
+  if (auto r = record(slots.naming); !r.empty() && !actors::decode_naming(r, c.naming))
+    c.naming = {};
 }
 
 /// Estimated cost of one corpus agent before any was measured.
@@ -213,7 +226,7 @@ bool run_analysis(runtime& rt, const analysis_options& options, analysis_result&
   out = analysis_result{};
   if (options.walked_tree)
     out.tree = *options.walked_tree;
-  else if (!walk_source_tree(options.root, out.tree, error))
+  else if (!walk_source_tree(options.root, options.walk, out.tree, error))
     return false;
   auto seconds_since = [](std::chrono::steady_clock::time_point t) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
@@ -226,7 +239,7 @@ bool run_analysis(runtime& rt, const analysis_options& options, analysis_result&
   out.corpus.files.resize(out.tree.files.size());
   for (std::size_t i = 0; i < out.tree.files.size(); ++i)
     out.corpus.files[i].path = out.tree.files[i].path;
-  out.corpus.index_modules();
+  out.corpus.index_modules(out.tree.package);
   record_slots slots{options.file_agents};
   // Past durations: task costs for ranking, and shard sizes that give
   // tasks of about target_task_seconds at the measured rate.

@@ -26,8 +26,9 @@ namespace {
 /// run memo, which answers a whole unchanged run, has its own cases below).
 json run_report(const fs::path& root, const fs::path& out, std::vector<std::string> extra,
                 process_result* result = nullptr, bool run_memo = false) {
+  // Code generation on: the run memo's cases check the generated files.
   std::vector<std::string> args{troupe_binary(), "run", root.string(), "--quiet", "--json",
-                                out.string()};
+                                out.string(), "--generate", "tests,docs"};
   // The reports and generated files go next to the JSON unless the case
   // names a folder: tests run in parallel share the working directory.
   if (std::find(extra.begin(), extra.end(), "--out") == extra.end())

@@ -45,6 +45,9 @@ using corpus_agent_list = std::vector<std::shared_ptr<const corpus::corpus_agent
 struct analysis_options {
   /// Directory to analyse.
   std::string root;
+  /// What the walk of `root` leaves out (none by default; `troupe run`
+  /// fills it from the profile's `analysis` section and its options).
+  walk_options walk{{}, false, false};
   /// `root` walked already (e.g. by the command's run-memo lookup); walked
   /// by the run when empty.
   std::optional<source_tree> walked_tree;

@@ -40,6 +40,9 @@ struct runtime_options {
   /// Where troupe's loggers write; null means stderr. The host's default
   /// spdlog logger is never touched.
   std::shared_ptr<spdlog::sinks::sink> log_sink;
+  /// The level of troupe's loggers, as spdlog names it ("info", "debug",
+  /// "warning", ...; an unknown name means "off").
+  std::string log_level = "info";
 };
 
 } // namespace troupe
