@@ -263,6 +263,9 @@ private:
   std::unordered_set<std::string> annotation_names_;
   std::uint32_t in_import_ = 0;
   std::uint32_t in_literal_ = 0;
+  /// Open `type` nodes (annotations): a string anywhere below one is a
+  /// string annotation, `Optional["Repo"]` as much as `"Repo"`.
+  std::uint32_t in_type_ = 0;
 };
 
 std::size_t reference_walker::claim_function(std::uint32_t line) {
@@ -370,15 +373,19 @@ void reference_walker::enter(TSNode node, TSFieldId field) {
     on_call(node);
   } else if ((symbol == g.assignment || symbol == g.augmented_assignment) && functions_.empty()) {
     on_all_assignment(node);
-  } else if (symbol == g.string && !frames_.empty() && frames_.back().symbol == g.type) {
+  } else if (symbol == g.string && in_type_ > 0) {
     scan_annotation(node);
   }
+  if (symbol == g.type)
+    ++in_type_;
   frames_.push_back(f);
 }
 
 void reference_walker::leave() {
   auto f = frames_.back();
   frames_.pop_back();
+  if (f.symbol == ids().type)
+    --in_type_;
   switch (f.kind) {
     case frame::function: {
       auto& open = functions_.back();

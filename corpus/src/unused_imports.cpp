@@ -120,6 +120,18 @@ std::string run_unused_imports(const corpus& c, corpus_results& results,
         last[{scope, cand.binding}] = cand;
       }
     }
+    // A def or class of the module scope after an import rebinds its name:
+    // the import is no longer in scope at the end (pyflakes reports a
+    // redefinition there, never F401).
+    auto rebound_later = [&](const std::string& binding, std::uint32_t line) {
+      for (const auto& fn : f.symbols->functions)
+        if (fn.line > line && fn.name == binding && fn.qualname == fn.name)
+          return true;
+      for (const auto& cl : f.symbols->classes)
+        if (cl.line > line && cl.name == binding && cl.qualname == cl.name)
+          return true;
+      return false;
+    };
     bool reexport = ctx.init_reexports && f.is_package && !f.symbols->has_all;
     // An aliased import that is used marks its module's binding used.
     std::set<std::pair<std::size_t, std::string>> used_through_alias;
@@ -130,6 +142,8 @@ std::string run_unused_imports(const corpus& c, corpus_results& results,
     for (auto& [key, cand] : last) {
       bool module_scope = key.first == static_cast<std::size_t>(-1);
       if (cand.noqa || used(cand.binding, key.first) || used_through_alias.count(key))
+        continue;
+      if (module_scope && rebound_later(cand.binding, cand.line))
         continue;
       if (reexport && module_scope) {
         ++out.reexports;
