@@ -226,6 +226,8 @@ std::string human_number(double value) {
     }
     return (n < 0 ? "-" : "") + out;
   }
+  if (std::fabs(value) < 0.001)
+    return value < 0 ? "> -0.001" : "< 0.001"; // %g would print an exponent
   std::snprintf(buf, sizeof buf, std::fabs(value) >= 10 ? "%.1f" : "%.3g", value);
   return buf;
 }
