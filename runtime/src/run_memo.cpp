@@ -316,11 +316,15 @@ std::optional<run_memo> make_run_memo(const analysis_result& r, const analysis_o
   // (a first, cold run: the first rerun is then answered by the memo);
   // storing costs about a tenth of a second for the default corpus, which
   // a run with some files changed would pay without a likely reuse.
+  // (A cold run finds the records of files that share a content with an
+  // earlier file of the same run in L1: only L2 hits tell a rerun.)
   std::size_t cached = 0, computed = 0;
   for (const auto& f : r.files)
     if (f.state == file_state::parsed)
       ++(f.from_cache() ? cached : computed);
-  if (cached > 0 && computed > 0)
+  const auto& l2 = r.cache_stats.tiers[static_cast<std::size_t>(cache::cache_tier::l2)];
+  bool cold = l2.hits == 0;
+  if (cached > 0 && computed > 0 && !cold)
     return std::nullopt;
   run_memo memo;
   memo.content = render([&](std::ostream& out) {

@@ -425,6 +425,10 @@ TEST_CASE("a cold run stores what the first rerun needs", "[integration][workflo
   // A file that is not UTF-8: its verdict depends on its content only and
   // is remembered like a record (rereading it every run cost 9 L2 misses).
   write(root / "latin.py", "s = '\xe9t\xe9'\n");
+  // Two files of one content: the cold run finds the second's records in
+  // memory, and is still a cold run.
+  for (int i = 0; i < 10; ++i)
+    write(root / ("copies/copy_" + std::to_string(i) + ".py"), "X = 1\n");
   // Files changed within a second before a run are not remembered by the
   // digest memo: let the fresh copy age first.
   std::this_thread::sleep_for(std::chrono::milliseconds(1200));
