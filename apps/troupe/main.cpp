@@ -289,7 +289,7 @@ int main(int argc, char** argv) {
     if (*cache_gc) {
       auto size = troupe::config::parse_size(gc_size);
       if (!size.value) {
-        std::cerr << "troupe cache gc: error: --max-bytes " << gc_size << ": " << size.error << '\n';
+        std::cerr << "troupe: error: --max-bytes " << gc_size << ": " << size.error << '\n';
         return troupe::exit_usage;
       }
       cache_opts.max_bytes = *size.value;
