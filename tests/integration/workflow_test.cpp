@@ -449,6 +449,19 @@ TEST_CASE("a cold run stores what the first rerun needs", "[integration][workflo
   CHECK(cold["run"]["skipped_files"]["not_utf8"] == 1);
   auto first = once("first.json");
   CHECK(first["run"]["cache"]["run_memo"] == "hit");
+  // The reports of a memo run have their links and their run and agents
+  // tables (head, stored body, tail).
+  for (const auto* name : {"report.md", "report.html"}) {
+    INFO(name);
+    auto text = slurp(out / name);
+    auto findings = text.find("Findings");
+    auto agents = text.find("Agents", findings);
+    CHECK(findings != std::string::npos);
+    CHECK(agents != std::string::npos);
+    CHECK(text.find("file://" + root.string() + "/nosec_calls.py#L8") != std::string::npos);
+    CHECK(text.find('\x01') == std::string::npos);
+  }
+  CHECK(slurp(out / "report.html").find("</body></html>") != std::string::npos);
   // Without the memo every per-file record is found: no L2 miss at all.
   auto records = once("records.json", {"--no-run-memo"});
   CHECK(records["run"]["cache"]["l2"]["misses"] == 0);
