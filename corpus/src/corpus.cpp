@@ -52,11 +52,13 @@ void corpus_file::set_docstrings(const actors::file_docstrings& record) {
   docstrings.total = record.total;
 }
 
-void corpus::index_modules() {
+void corpus::index_modules(const std::string& package) {
   by_module.clear();
   for (std::size_t i = 0; i < files.size(); ++i) {
     auto& f = files[i];
     f.module = module_name(f.path, f.is_package);
+    if (!package.empty())
+      f.module = f.module.empty() ? package : package + "." + f.module;
     auto [it, inserted] = by_module.emplace(f.module, i);
     if (!inserted && f.is_package)
       it->second = i;

@@ -99,6 +99,12 @@ record_slots::record_slots(const file_agent_list& agents) {
       imports = i;
     else if (id == "docstrings")
       docstrings = i;
+    else if (id == "todos")
+      todos = i;
+    else if (id == "security")
+      security = i;
+    else if (id == "naming")
+      naming = i;
   }
 }
 
@@ -124,6 +130,12 @@ void collect_records(file_analysis& f, const record_slots& slots, corpus::corpus
   if (auto r = record(slots.docstrings); !r.empty() && !actors::decode_docstrings(r, docstrings))
     docstrings = {};
   c.set_docstrings(docstrings);
+  if (auto r = record(slots.todos); !r.empty() && !actors::decode_todos(r, c.todos))
+    c.todos = {};
+  if (auto r = record(slots.security); !r.empty() && !actors::decode_security(r, c.security))
+    c.security = {};
+  if (auto r = record(slots.naming); !r.empty() && !actors::decode_naming(r, c.naming))
+    c.naming = {};
 }
 
 file_stage_locals::file_stage_locals(const agent_registry& agents, std::uint64_t max_bytes)
@@ -239,6 +251,9 @@ void analysis_locals::on_reply(task_reply& reply) {
     into.function_complexity = std::move(from.function_complexity);
     into.complexity_figures = std::move(from.complexity_figures);
     into.docstrings = std::move(from.docstrings);
+    into.todos = std::move(from.todos);
+    into.security = std::move(from.security);
+    into.naming = std::move(from.naming);
     f.decoded.reset();
   }
   // The records now live in the files (or were released): the run's
@@ -374,7 +389,7 @@ troupe::error run_analysis(runtime& rt, const analysis_options& options, analysi
     out.tree = *options.walked_tree;
   } else {
     std::string error;
-    if (!walk_source_tree(options.root, out.tree, error))
+    if (!walk_source_tree(options.root, options.walk, out.tree, error))
       return {errc::not_found, error};
     out.phases.emplace_back("walk", seconds_since(started));
   }
@@ -384,7 +399,7 @@ troupe::error run_analysis(runtime& rt, const analysis_options& options, analysi
   out.corpus.files.resize(files.size());
   for (std::size_t i = 0; i < files.size(); ++i)
     out.corpus.files[i].path = files[i].path;
-  out.corpus.index_modules();
+  out.corpus.index_modules(out.tree.package);
   // Past durations: task costs for ranking, and shard sizes that give
   // tasks of about target_task_seconds at the measured rate.
   detail::run_history history;

@@ -16,12 +16,14 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "troupe/runtime/agent_registry.hpp"
 #include "troupe/actors/file_agent.hpp"
 #include "troupe/config/settings_diff.hpp"
 #include "troupe/config/settings_yaml.hpp"
+#include "troupe/corpus/agents.hpp"
 #include "troupe/corpus/corpus.hpp"
 #include "internal/atomic_file.hpp"
 #include "internal/report_sections.hpp"
@@ -29,10 +31,12 @@
 #include "troupe/cache/tiered_cache.hpp"
 #include "troupe/runtime/analysis.hpp"
 #include "troupe/runtime/exit_code.hpp"
+#include "troupe/runtime/findings.hpp"
 #include "troupe/runtime/progress_reporter.hpp"
 #include "troupe/runtime/runtime.hpp"
 #include "troupe/runtime/signal_watch.hpp"
 #include "troupe/runtime/trace_writer.hpp"
+#include "troupe/runtime/version.hpp"
 
 namespace troupe {
 
@@ -142,18 +146,50 @@ void print_summary(const analysis_result& r, const std::string& report_path,
 bool write_reports(const fs::path& out_dir, const std::string& report_path,
                    const detail::report_head& head, const detail::run_memo& parts) {
   return detail::write_file_atomically((out_dir / "report.md").string(),
-                               [&](std::ostream& out) {
-                                 detail::write_markdown_head(out, head);
-                                 out << parts.markdown_body;
-                               })
+                                       [&](std::ostream& out) {
+                                         detail::write_markdown_head(out, head);
+                                         detail::write_body(out, parts.markdown_body, head.root);
+                                         detail::write_markdown_tail(out, head);
+                                       })
          && detail::write_file_atomically((out_dir / "report.html").string(),
-                                  [&](std::ostream& out) {
-                                    detail::write_html_head(out, head);
-                                    out << parts.html_body;
-                                  })
+                                          [&](std::ostream& out) {
+                                            detail::write_html_head(out, head);
+                                            detail::write_body(out, parts.html_body, head.root);
+                                            detail::write_html_tail(out, head);
+                                          })
          && detail::write_file_atomically(report_path, [&](std::ostream& out) {
               detail::write_report_json(out, head.run, head.agents, parts.content);
             });
+}
+
+/// Prints the findings on stdout in the format asked for.
+void print_findings(const run_command_options& options, const std::vector<finding>& findings,
+                    const std::string& root) {
+  if (options.format == output_format::text)
+    write_findings_text(std::cout, findings);
+  else if (options.format == output_format::sarif)
+    write_findings_sarif(std::cout, findings, root, version());
+  std::cout.flush();
+}
+
+/// The exit code of a completed run by `--fail-on` and `--fail-under`.
+int gate_exit_code(const run_command_options& options, const std::vector<finding>& findings,
+                   double score, const std::shared_ptr<spdlog::logger>& log) {
+  if (auto level = parse_severity(options.fail_on)) {
+    std::size_t at_least = 0;
+    for (const auto& f : findings)
+      at_least += f.level >= *level;
+    if (at_least > 0) {
+      log->error("{} finding(s) at or above severity {} (--fail-on)", at_least,
+                 to_string(*level));
+      return exit_findings;
+    }
+  }
+  if (options.fail_under && score < *options.fail_under) {
+    log->error("overall score {:.1f} is below {} (--fail-under)", score, *options.fail_under);
+    return exit_score;
+  }
+  return exit_ok;
 }
 
 /// Answers a run from its memo: nothing is dispatched; the reports get a
@@ -196,10 +232,18 @@ int serve_run_memo(runtime& rt, const analysis_options& ao, const run_command_op
   head.parsed_files = facts.value("parsed_files", std::size_t{0});
   head.files_with_syntax_errors = facts.value("files_with_syntax_errors", std::size_t{0});
   head.cache = "every input unchanged since a stored run: reports from the run memo";
+  std::vector<finding> findings;
+  if (!decode_findings(memo.findings, findings))
+    log->warn("the run memo's findings do not decode; none reported");
+  head.score = facts.value("score", 100.0);
+  auto counts = count_findings(findings);
+  std::copy(std::begin(counts.by_severity), std::end(counts.by_severity), head.findings);
   auto writing = std::chrono::steady_clock::now();
   if (!write_reports(options.out_dir, report_path, head, memo))
     return exit_usage;
-  if (!options.quiet) {
+  if (options.format != output_format::summary) {
+    print_findings(options, findings, r.tree.root);
+  } else if (!options.quiet) {
     std::printf("troupe run: %s\n", r.tree.root.c_str());
     std::fputs(facts.value("summary", std::string{}).c_str(), stdout);
     std::printf("  cache     every input unchanged since a stored run: no task dispatched, "
@@ -210,7 +254,56 @@ int serve_run_memo(runtime& rt, const analysis_options& ao, const run_command_op
                 seconds_since(writing));
     std::printf("  report    %s\n", report_path.c_str());
   }
-  return finish_command(rt, options, exit_ok);
+  return finish_command(rt, options,
+                        gate_exit_code(options, findings, facts.value("score", 100.0), log));
+}
+
+/// The run's log sink: stderr, "troupe: LEVEL: message", coloured only on
+/// a terminal and when NO_COLOR is not set.
+std::shared_ptr<spdlog::sinks::sink> make_log_sink() {
+  auto sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
+  const char* no_color = std::getenv("NO_COLOR");
+  bool color = isatty(STDERR_FILENO) && !(no_color && *no_color);
+  sink->set_color_mode(color ? spdlog::color_mode::always : spdlog::color_mode::never);
+  sink->set_pattern(color ? "troupe: %^%l%$: %v" : "troupe: %l: %v");
+  return sink;
+}
+
+/// Checks the options that need no file system before any work starts;
+/// prints what is wrong and returns false.
+bool check_run_options(const run_command_options& options, std::string& index_url) {
+  bool ok = true;
+  auto fail = [&](const std::string& what) {
+    std::cerr << "troupe: error: " << what << '\n';
+    ok = false;
+  };
+  if (!options.fail_on.empty() && !parse_severity(options.fail_on))
+    fail("--fail-on " + options.fail_on + ": expected one of info, low, medium, high");
+  if (options.fail_under && (*options.fail_under < 0 || *options.fail_under > 100))
+    fail("--fail-under " + std::to_string(*options.fail_under)
+         + ": expected a score between 0 and 100");
+  if (options.generate) {
+    const auto& words = *options.generate;
+    for (const auto& word : words)
+      if (word != "tests" && word != "docs" && word != "none")
+        fail("--generate " + word + ": expected tests, docs or none (comma-separated)");
+    if (std::count(words.begin(), words.end(), "none") > 0 && words.size() > 1)
+      fail("--generate: 'none' cannot stand beside another word");
+  }
+  if (spdlog::level::from_str(options.log_level) == spdlog::level::off
+      && options.log_level != "off")
+    fail("--log-level " + options.log_level
+         + ": expected trace, debug, info, warning, error, critical or off");
+  bool from_env = index_url.empty();
+  if (from_env)
+    if (const char* env = std::getenv("TROUPE_INDEX_URL"); env && *env)
+      index_url = env;
+  std::string host;
+  std::uint16_t port = 0;
+  if (!index_url.empty() && !corpus::parse_index_url(index_url, host, port))
+    fail(std::string{from_env ? "TROUPE_INDEX_URL" : "--index"} + " " + index_url
+         + ": not a package index URL of the form http://HOST:PORT");
+  return ok;
 }
 
 } // namespace
@@ -244,6 +337,9 @@ load_profile_or_report(const config::profile_loader& loader, const std::string& 
 }
 
 int run_command(const config::profile_loader& loader, const run_command_options& options) {
+  std::string index_url = options.index_url;
+  if (!check_run_options(options, index_url))
+    return exit_usage;
   auto loaded = load_profile_or_report(loader, options.profile);
   if (!loaded)
     return exit_usage;
@@ -252,6 +348,26 @@ int run_command(const config::profile_loader& loader, const run_command_options&
   ao.settings = *loaded;
   if (options.workers)
     ao.settings.parallel.workers = *options.workers;
+  auto& analysis = ao.settings.analysis;
+  for (const auto& pattern : options.exclude)
+    analysis.exclude.push_back(pattern);
+  if (options.no_ignore)
+    analysis.gitignore = false;
+  ao.walk.exclude = analysis.exclude;
+  ao.walk.default_excludes = analysis.default_excludes;
+  ao.walk.gitignore = analysis.gitignore;
+  if (options.generate) {
+    analysis.generate.emplace();
+    for (const auto& word : *options.generate)
+      if (word != "none")
+        analysis.generate->push_back(word);
+  } else if (!analysis.generate)
+    analysis.generate = options.default_corpus ? std::vector<std::string>{"tests", "docs"}
+                                               : std::vector<std::string>{};
+  auto generates = [&](const char* what) {
+    const auto& g = *analysis.generate;
+    return std::find(g.begin(), g.end(), what) != g.end();
+  };
   std::error_code ec;
   if (!fs::is_directory(ao.root, ec)) {
     std::cerr << "troupe: error: " << ao.root << ": no such directory\n";
@@ -265,15 +381,18 @@ int run_command(const config::profile_loader& loader, const run_command_options&
       active->cancel();
   }};
   ao.corpus_context.out_dir = options.out_dir;
-  ao.corpus_context.index_url = options.index_url;
-  if (const char* env = std::getenv("TROUPE_INDEX_URL"); ao.corpus_context.index_url.empty() && env)
-    ao.corpus_context.index_url = env;
+  ao.corpus_context.index_url = index_url;
+  ao.corpus_context.generate_tests = generates("tests");
+  ao.corpus_context.generate_docs = generates("docs");
+  ao.corpus_context.init_reexports = analysis.init_reexports;
   ao.corpus_context.network = ao.settings.network;
   ao.corpus_context.max_retries = ao.settings.agents.max_retries;
   auto trace_path = options.trace_file;
   if (const char* env = std::getenv("TROUPE_TRACE"); trace_path.empty() && env)
     trace_path = env;
   runtime_options ro;
+  ro.log_sink = make_log_sink();
+  ro.log_level = options.log_level;
   ro.workers = ao.settings.parallel.workers;
   ro.queue_size = ao.settings.parallel.queue_size;
   ro.memory_budget = ao.settings.parallel.memory_limit;
@@ -363,6 +482,7 @@ int run_command(const config::profile_loader& loader, const run_command_options&
     if (memo.parts)
       parts = detail::make_run_memo(r, ao, content_summary(r));
     if (parts) {
+      parts->findings = encode_findings(collect_findings(r));
       r.report_seconds = seconds_since(writing);
       auto head = detail::make_report_head(r, ao);
       parts->agents = head.agents.dump();
@@ -423,17 +543,29 @@ int run_command(const config::profile_loader& loader, const run_command_options&
   }
   if (!report_written)
     return finish_command(rt, options, exit_usage);
+  auto findings = collect_findings(result);
   if (!trace_path.empty()
       && !detail::write_file_atomically(trace_path, [&](std::ostream& out) {
            write_chrome_trace(out, trace_labels, result.graph);
          }))
     return exit_usage;
-  if (!options.quiet)
+  if (options.format != output_format::summary)
+    print_findings(options, findings, result.tree.root);
+  else if (!options.quiet)
     print_summary(result, report_path, report_write_s);
   if (result.graph.cancelled || watch.last_signal() != 0)
     return finish_command(rt, options, exit_interrupted);
   bool failures = result.graph.count(task_status::failed) > 0 || result.graph.item_failures() > 0;
-  return finish_command(rt, options, failures ? exit_agents_failed : exit_ok);
+  if (failures) {
+    // An index that never answered is a service unreachable (README).
+    const auto& deps = result.corpus_results.deps;
+    return finish_command(rt, options,
+                          deps.status == "failed" && deps.unreachable ? exit_unavailable
+                                                                      : exit_agents_failed);
+  }
+  return finish_command(rt, options,
+                        gate_exit_code(options, findings, result.corpus_results.scores.overall,
+                                       log));
 }
 
 int validate_command(const config::profile_loader& loader, const std::string& file) {

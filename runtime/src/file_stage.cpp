@@ -20,6 +20,11 @@ namespace troupe::detail {
 
 namespace {
 
+/// Stands in the symbols slot of a content that is binary or not UTF-8:
+/// the verdict depends on the content only, so a rerun need not read the
+/// file to learn it again. Followed by the state and the detail.
+constexpr std::string_view undecodable_magic = "troupe-undecodable\n";
+
 file_state state_of(actors::source_status status) {
   switch (status) {
     case actors::source_status::ok: return file_state::parsed;
@@ -119,6 +124,19 @@ file_analysis analyse_file(const std::string& root, const source_file& file,
   if (cache) {
     found = cache->get_group(cache::bundle_key(bundle_group, digest), parts, file.path);
     const auto& symbols_found = found.members[0];
+    if (symbols_found.value
+        && symbols_found.value->compare(0, undecodable_magic.size(), undecodable_magic) == 0) {
+      std::string_view rest = *symbols_found.value;
+      rest.remove_prefix(undecodable_magic.size());
+      auto nl = rest.find('\n');
+      out.state = rest.substr(0, nl) == "binary" ? file_state::binary : file_state::not_utf8;
+      out.detail = std::string{nl == std::string_view::npos ? std::string_view{}
+                                                            : rest.substr(nl + 1)};
+      out.records.clear();
+      out.record_hits.clear();
+      out.stage_seconds = seconds_since(started);
+      return out;
+    }
     if (symbols_found.decoded) {
       // Decoded by an earlier lookup in this process (only symbols_views are
       // attached under a symbols key): nothing to decode.
@@ -190,6 +208,14 @@ file_analysis analyse_file(const std::string& root, const source_file& file,
   out.encoding = source.encoding;
   out.detail = source.detail;
   if (out.state != file_state::parsed) {
+    if (cache && (out.state == file_state::binary || out.state == file_state::not_utf8)) {
+      // In every member's slot, so that a rerun finds the whole group.
+      auto verdict = cache::make_value(std::string{undecodable_magic} + to_string(out.state)
+                                       + "\n" + out.detail);
+      std::vector<cache::value_ptr> values(parts.size(), verdict);
+      if (auto err = cache->put_group(found, values))
+        out.cache_error = err.message();
+    }
     out.records.clear();
     out.record_hits.clear();
     out.agent_seconds.clear();

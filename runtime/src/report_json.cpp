@@ -1,4 +1,8 @@
+#include <algorithm>
+#include <cctype>
+#include <cmath>
 #include <cstdio>
+#include <ctime>
 #include <future>
 #include <map>
 #include <ostream>
@@ -12,6 +16,8 @@
 #include "internal/report_entry.hpp"
 #include "internal/report_sections.hpp"
 #include "troupe/runtime/analysis.hpp"
+#include "troupe/runtime/findings.hpp"
+#include "troupe/runtime/version.hpp"
 
 namespace troupe {
 
@@ -98,6 +104,12 @@ json agents_json(const analysis_result& r, const analysis_options& options) {
       status = "skipped";
       reason = r.corpus_results.deps.reason;
     }
+    for (const auto* gen : {&r.corpus_results.generated_tests, &r.corpus_results.generated_docs})
+      if (d.id == (gen == &r.corpus_results.generated_tests ? "codegen_tests" : "codegen_docs")
+          && row.status == task_status::done && gen->status == "skipped") {
+        status = "skipped";
+        reason = gen->reason;
+      }
     bool per_item = d.scope == agent_scope::per_item;
     json j{{"id", d.id},
            {"group", static_cast<int>(d.scope)},
@@ -141,18 +153,87 @@ report_head make_report_head(const analysis_result& r, const analysis_options& o
   head.agents = agents_section(r, options);
   head.parsed_files = r.count(file_state::parsed);
   head.files_with_syntax_errors = r.files_with_syntax_errors();
-  head.cache = r.cached ? std::to_string(r.cache_hits()) + " files from the cache" : "off";
+  head.cache = r.cached ? std::to_string(r.cache_hits()) + " of "
+                            + std::to_string(head.parsed_files) + " files from the cache"
+                        : "off";
+  head.score = r.corpus_results.scores.overall;
+  auto counts = count_findings(collect_findings(r));
+  std::copy(std::begin(counts.by_severity), std::end(counts.by_severity), head.findings);
   return head;
+}
+
+std::string human_number(double value) {
+  char buf[64];
+  if (std::fabs(value) >= 1000 || value == std::floor(value)) {
+    auto n = static_cast<long long>(std::llround(value));
+    auto digits = std::to_string(n < 0 ? -n : n);
+    std::string out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+      if (i > 0 && (digits.size() - i) % 3 == 0)
+        out += ',';
+      out += digits[i];
+    }
+    return (n < 0 ? "-" : "") + out;
+  }
+  if (std::fabs(value) < 0.001)
+    return value < 0 ? "> -0.001" : "< 0.001"; // %g would print an exponent
+  std::snprintf(buf, sizeof buf, std::fabs(value) >= 10 ? "%.1f" : "%.3g", value);
+  return buf;
+}
+
+std::string human_bytes(std::uint64_t n) {
+  char buf[32];
+  if (n >= (1ull << 30))
+    std::snprintf(buf, sizeof buf, "%.2f GiB", n / double(1ull << 30));
+  else if (n >= (1ull << 20))
+    std::snprintf(buf, sizeof buf, "%.1f MiB", n / double(1ull << 20));
+  else if (n >= 1024)
+    std::snprintf(buf, sizeof buf, "%.1f KiB", n / 1024.0);
+  else
+    std::snprintf(buf, sizeof buf, "%llu bytes", static_cast<unsigned long long>(n));
+  return buf;
+}
+
+std::string human_seconds(double seconds) {
+  char buf[32];
+  if (seconds >= 100)
+    std::snprintf(buf, sizeof buf, "%.0f s", seconds);
+  else if (seconds >= 0.1)
+    std::snprintf(buf, sizeof buf, "%.2f s", seconds);
+  else
+    std::snprintf(buf, sizeof buf, "%.1f ms", seconds * 1000);
+  return buf;
+}
+
+void write_body(std::ostream& out, std::string_view body, const std::string& root) {
+  static const char hex[] = "0123456789ABCDEF";
+  std::string uri = "file://";
+  for (unsigned char c : root) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '/') {
+      uri += static_cast<char>(c);
+    } else {
+      uri += '%';
+      uri += hex[c >> 4];
+      uri += hex[c & 15];
+    }
+  }
+  if (uri.back() != '/')
+    uri += '/';
+  for (;;) {
+    auto at = body.find(root_placeholder);
+    out.write(body.data(), static_cast<std::streamsize>(std::min(at, body.size())));
+    if (at == std::string_view::npos)
+      break;
+    out << uri;
+    body.remove_prefix(at + root_placeholder.size());
+  }
 }
 
 std::string text_of(const json& value) {
   if (value.is_string())
     return value.get<std::string>();
-  if (value.is_number_float()) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.3g", value.get<double>());
-    return buf;
-  }
+  if (value.is_number_float())
+    return human_number(value.get<double>());
   if (value.is_null())
     return {};
   return value.dump();
@@ -165,9 +246,9 @@ std::vector<std::pair<std::string, std::string>> run_rows(const report_head& hea
           {"files", text_of(run["files"]) + " (" + std::to_string(head.parsed_files)
                       + " parsed, " + std::to_string(head.files_with_syntax_errors)
                       + " with syntax errors)"},
-          {"bytes", text_of(run["bytes"])},
-          {"wall seconds", text_of(run["wall_seconds"])},
-          {"peak RSS bytes", text_of(run["peak_rss_bytes"])},
+          {"source", human_bytes(run.value("bytes", std::uint64_t{0}))},
+          {"wall time", human_seconds(run.value("wall_seconds", 0.0))},
+          {"peak memory (RSS)", human_bytes(run.value("peak_rss_bytes", std::uint64_t{0}))},
           {"cache", head.cache}};
 }
 
@@ -193,6 +274,10 @@ json run_section(const analysis_result& r, const analysis_options& options) {
              {"not_utf8", r.count(file_state::not_utf8)},
              {"too_large", r.count(file_state::too_large)}}},
            {"files_with_syntax_errors", r.files_with_syntax_errors()},
+           {"excluded",
+            {{"default", r.tree.excluded_by_default},
+             {"gitignore", r.tree.excluded_by_gitignore},
+             {"option", r.tree.excluded_by_option}}},
            {"cache", cache_json(r)}};
   for (const auto& [name, seconds] : r.phases)
     run["phases_s"][name] = seconds;
@@ -245,11 +330,25 @@ void write_report_content(actors::json_writer& w, const analysis_result& r,
   w.members(sections.get());
 }
 
+void write_report_preamble(actors::json_writer& w) {
+  // RFC 3339 UTC time of writing.
+  char stamp[32];
+  auto now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  w.value("schema_version", static_cast<std::uint64_t>(report_schema_version))
+    .raw("tool", json{{"name", "troupe"}, {"version", version()}}.dump())
+    .value("generated_at", std::string{stamp});
+}
+
 void write_report_json(std::ostream& out, const nlohmann::json& run, const nlohmann::json& agents,
                        std::string_view content) {
   {
     actors::json_writer w{out};
-    w.begin_object().raw("run", run.dump()).raw("agents", agents.dump()).members(content);
+    w.begin_object();
+    write_report_preamble(w);
+    w.raw("run", run.dump()).raw("agents", agents.dump()).members(content);
     w.end_object();
   }
   out.put('\n');
@@ -261,8 +360,9 @@ void write_report_json(std::ostream& out, const analysis_result& r,
                        const analysis_options& options) {
   {
     actors::json_writer w{out};
-    w.begin_object()
-      .raw("run", detail::run_section(r, options).dump())
+    w.begin_object();
+    detail::write_report_preamble(w);
+    w.raw("run", detail::run_section(r, options).dump())
       .raw("agents", detail::agents_section(r, options).dump());
     detail::write_report_content(w, r, options);
     w.end_object();

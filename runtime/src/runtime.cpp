@@ -302,7 +302,9 @@ caf::actor_system& runtime_access::system(runtime& rt) noexcept {
 std::shared_ptr<spdlog::logger> runtime::logger(const std::string& name) const {
   // Not registered with spdlog's global registry: a host's loggers and its
   // default logger stay exactly as the host set them.
-  return std::make_shared<spdlog::logger>(name, impl_->sink);
+  auto log = std::make_shared<spdlog::logger>(name, impl_->sink);
+  log->set_level(spdlog::level::from_str(impl_->options.log_level));
+  return log;
 }
 
 } // namespace troupe

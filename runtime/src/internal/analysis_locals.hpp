@@ -29,6 +29,7 @@ struct decoded_file {
 struct record_slots {
   static constexpr auto none = static_cast<std::size_t>(-1);
   std::size_t size = none, complexity = none, imports = none, docstrings = none;
+  std::size_t todos = none, security = none, naming = none;
 
   explicit record_slots(const file_agent_list& agents);
 };

@@ -59,6 +59,9 @@ using report_writer = std::function<troupe::error(analysis_result& so_far)>;
 struct analysis_options {
   /// Directory to analyse.
   std::string root;
+  /// What the walk of `root` leaves out (none by default; `troupe run`
+  /// fills it from the profile's `analysis` section and its options).
+  walk_options walk{{}, false, false};
   /// `root` walked already (e.g. by the command's run-memo lookup); walked
   /// by the run when empty.
   std::optional<source_tree> walked_tree;

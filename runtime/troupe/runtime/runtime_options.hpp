@@ -74,6 +74,9 @@ struct runtime_options {
   /// it starts (the nodes component registers its protocol's messages);
   /// troupe/runtime/internal/system_setup.hpp.
   std::vector<std::shared_ptr<const detail::system_setup>> setup;
+  /// The level of troupe's loggers, as spdlog names it ("info", "debug",
+  /// "warning", ...; an unknown name means "off").
+  std::string log_level = "info";
 };
 
 } // namespace troupe
