@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <map>
 #include <chrono>
 #include <string>
 #include <thread>
@@ -14,7 +15,9 @@
 
 #include "test_support.hpp"
 #include "troupe/cache/internal/messages.hpp"
+#include "troupe/cache/internal/l3_group.hpp"
 #include "troupe/cache/internal/tier_actor_l3.hpp"
+#include "troupe/cache/record_bundle.hpp"
 #include "troupe/cache/key_parts.hpp"
 #include "troupe/cache/tiered_cache.hpp"
 #include "troupe/cache/l1_store.hpp"
@@ -180,4 +183,119 @@ TEST_CASE("an L3 tier over a tier actor: hits, misses, and a vanished shard is a
   auto t0 = std::chrono::steady_clock::now();
   CHECK_FALSE(cache.get(third, "a.py"));
   CHECK(std::chrono::steady_clock::now() - t0 < 2s);
+}
+
+TEST_CASE("the L3 group: rendezvous owners, digests checked, members that leave or vanish",
+          "[cache][actors][l3]") {
+  tier_config cfg;
+  caf::actor_system sys{cfg};
+  std::vector<std::shared_ptr<l1_store>> stores;
+  l3_group group{sys, 500ms};
+  for (int i = 0; i < 3; ++i) {
+    stores.push_back(std::make_shared<l1_store>(l1_options{}));
+    group.join("node" + std::to_string(i), spawn_l1_actor(sys, stores.back()));
+  }
+  // Ownership spreads over the members and is stable.
+  std::map<std::string, int> owned;
+  for (int k = 0; k < 300; ++k)
+    ++owned[group.owner(key_of(k))];
+  CHECK(owned.size() == 3);
+  for (const auto& [name, n] : owned)
+    CHECK(n > 50);
+  CHECK(group.owner(key_of(7)) == group.owner(key_of(7)));
+
+  REQUIRE_FALSE(group.put(key_of(1), make_value("bundle one")));
+  caf::scoped_actor self{sys};
+  // The put is one-way: the value is there once the owner answers a get.
+  value_ptr got;
+  for (int tries = 0; tries < 50 && !got; ++tries)
+    got = group.get(key_of(1));
+  REQUIRE(got);
+  CHECK(*got == "bundle one");
+  // It sits in the owner's shard only, framed with its digest.
+  auto owner = group.owner(key_of(1));
+  int holders = 0;
+  for (int i = 0; i < 3; ++i)
+    if (auto v = stores[i]->get(key_of(1))) {
+      ++holders;
+      CHECK("node" + std::to_string(i) == owner);
+      std::string body;
+      CHECK(l3_group::unframe(*v, body));
+      CHECK(body == "bundle one");
+    }
+  CHECK(holders == 1);
+
+  // A damaged value is a miss, counted as corrupt.
+  auto owner_index = owner.back() - '0';
+  auto framed = l3_group::frame("bundle one");
+  framed.back() ^= 1;
+  stores[owner_index]->put(key_of(1), make_value(framed));
+  CHECK_FALSE(group.get(key_of(1)));
+  CHECK(group.counters().corrupt == 1);
+
+  // The owner leaves: its keys go to another member (a miss there until put).
+  group.leave(owner);
+  CHECK(group.members().size() == 2);
+  CHECK(group.owner(key_of(1)) != owner);
+  CHECK_FALSE(group.get(key_of(1)));
+
+  // A member whose shard vanished: a miss within the timeout, no hang.
+  auto victim = group.owner(key_of(2));
+  tier_actor dead = spawn_l1_actor(sys, std::make_shared<l1_store>(l1_options{}));
+  self->send_exit(dead, caf::exit_reason::kill);
+  group.join(victim, dead);
+  auto t0 = std::chrono::steady_clock::now();
+  CHECK_FALSE(group.get(key_of(2)));
+  CHECK(std::chrono::steady_clock::now() - t0 < 2s);
+  CHECK(group.counters().unanswered >= 1);
+}
+
+TEST_CASE("the tiered cache reads and writes whole bundles through L3 and backfills L2",
+          "[cache][actors][l3]") {
+  scratch_dir dir;
+  tier_config cfg;
+  caf::actor_system sys{cfg};
+  auto shard = std::make_shared<l1_store>(l1_options{});
+  auto group = std::make_shared<l3_group>(sys, 2s);
+  group->join("node0", spawn_l1_actor(sys, shard));
+  l2_options opts;
+  opts.directory = dir / "a";
+  auto l2a = std::make_shared<l2_store>(opts);
+  REQUIRE_FALSE(l2a->open());
+  tiered_cache writer{std::make_shared<l1_store>(l1_options{}), l2a, group};
+  std::vector<key_parts> parts(3);
+  const char* agents[] = {"symbols", "size", "imports"};
+  for (int i = 0; i < 3; ++i) {
+    parts[i].agent_id = agents[i];
+    parts[i].agent_version = "1";
+    parts[i].input = content_digest("x = 1\n");
+  }
+  auto bundle = bundle_key("group1", content_digest("x = 1\n"));
+  auto found = writer.get_group(bundle, parts, "a.py");
+  REQUIRE_FALSE(found.complete());
+  REQUIRE_FALSE(writer.put_group(found, {make_value("s"), make_value("z"), make_value("i")}));
+  // Another node with an empty L2 finds the whole bundle in one L3 request.
+  opts.directory = dir / "b";
+  auto l2b = std::make_shared<l2_store>(opts);
+  REQUIRE_FALSE(l2b->open());
+  tiered_cache reader{std::make_shared<l1_store>(l1_options{}), l2b, group};
+  // The writer's put is one-way: its bundle is there once the shard has it.
+  group_lookup again;
+  for (int tries = 0; tries < 50 && (again.members.empty() || !again.complete()); ++tries) {
+    if (tries > 0)
+      std::this_thread::sleep_for(10ms);
+    again = reader.get_group(bundle, parts, "a.py");
+  }
+  REQUIRE(again.complete());
+  for (const auto& m : again.members)
+    CHECK(m.tier == cache_tier::l3);
+  CHECK(*again.members[1].value == "z");
+  auto s = reader.stats();
+  CHECK(s.tiers[2].hits == 3);
+  // Backfilled: L2 now answers it.
+  REQUIRE_FALSE(l2b->commit());
+  tiered_cache local{std::make_shared<l1_store>(l1_options{}), l2b, nullptr};
+  auto third = local.get_group(bundle, parts, "a.py");
+  REQUIRE(third.complete());
+  CHECK(third.members[0].tier == cache_tier::l2);
 }
