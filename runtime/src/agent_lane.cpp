@@ -3,6 +3,10 @@
 #include <chrono>
 #include <exception>
 #include <new>
+#include <vector>
+
+#include <pthread.h>
+#include <sched.h>
 #include <string>
 
 #include <caf/all.hpp>
@@ -34,11 +38,33 @@ void run_attempt(const agent_executor& executor, const lane_env& env, const task
   }
 }
 
+/// Pins the calling thread to core `index` mod the cores it may use.
+void pin_to_core(std::uint32_t index) {
+  cpu_set_t allowed;
+  CPU_ZERO(&allowed);
+  if (sched_getaffinity(0, sizeof allowed, &allowed) != 0)
+    return;
+  std::vector<int> cores;
+  for (int c = 0; c < CPU_SETSIZE; ++c)
+    if (CPU_ISSET(c, &allowed))
+      cores.push_back(c);
+  if (cores.empty())
+    return;
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  CPU_SET(cores[index % cores.size()], &one);
+  pthread_setaffinity_np(pthread_self(), sizeof one, &one);
+}
+
 } // namespace
 
 agent_actor spawn_lane(caf::actor_system& sys, const agent_executor& executor,
-                       std::shared_ptr<lane_env> env) {
-  auto lane = [&executor, env](agent_actor::pointer self) -> agent_actor::behavior_type {
+                       std::shared_ptr<lane_env> env, std::uint32_t index) {
+  bool pin = env->cpu_affinity && executor.per_slot();
+  auto lane = [&executor, env, pin, index](agent_actor::pointer self) -> agent_actor::behavior_type {
+    // A detached lane's behaviour starts on its own thread.
+    if (pin)
+      pin_to_core(index);
     return {
       [self, &executor, env](run_atom, const task_batch& batch) {
         auto sender = self->current_sender();

@@ -468,6 +468,9 @@ troupe::error run_analysis(runtime& rt, const analysis_options& options, analysi
   graph_run_options ro;
   ro.max_retries = options.settings.agents.max_retries;
   ro.task_timeout = options.settings.agents.task_timeout;
+  ro.max_concurrent = options.settings.agents.parallel_execution
+                        ? options.settings.agents.max_concurrent
+                        : 1;
   ro.locals = locals;
   ro.nodes = options.nodes;
   if (options.before_run)

@@ -395,6 +395,7 @@ int run_command(const config::profile_loader& loader, const run_command_options&
   ro.log_level = options.log_level;
   ro.workers = ao.settings.parallel.workers;
   ro.queue_size = ao.settings.parallel.queue_size;
+  ro.cpu_affinity = ao.settings.parallel.cpu_affinity;
   ro.memory_budget = ao.settings.parallel.memory_limit;
   if (!options.no_cache)
     ro.cache_dir = options.cache_dir.empty() ? default_cache_dir() : options.cache_dir;
@@ -420,6 +421,13 @@ int run_command(const config::profile_loader& loader, const run_command_options&
   auto start_s = seconds_since(starting);
   active = &rt;
   auto log = rt.logger("troupe.run");
+  // A setting this build cannot act on is named, never ignored in silence.
+  if (ao.settings.tuner.enabled)
+    log->warn("tuner.enabled: this build has no adaptive tuner; tasks are ranked and sharded "
+              "by the costs earlier runs measured (run-history.json) and nothing is retuned "
+              "during a run");
+  if (ao.settings.cache.l3_enabled && ao.nodes.empty())
+    log->warn("cache.l3_enabled: no node takes part in this run, so there is no L3 tier");
   ao.cache = rt.cache();
   if (!ro.cache_dir.empty())
     ao.history_file = (fs::path{ro.cache_dir} / "run-history.json").string();

@@ -258,6 +258,7 @@ graph_result detail::run_graph(runtime& rt, const agent_registry& agents,
   state->env->task_timeout = options.task_timeout;
   state->env->locals = options.locals;
   state->env->cache = impl.cache.get();
+  state->env->cpu_affinity = impl.options.cpu_affinity;
   for (const auto& t : graph.tasks())
     for (auto i : t.items)
       if (i >= state->items.size())

@@ -201,7 +201,8 @@ bool replace_local_lane(self_ptr self, const caf::actor_addr& lane) {
       if (l.address() != lane)
         continue;
       self->send_exit(l, caf::exit_reason::kill);
-      l = spawn_lane(self->system(), *st.run->groups[g].executor, st.run->env);
+      auto index = static_cast<std::uint32_t>(&l - st.groups[g].lanes.data());
+      l = spawn_lane(self->system(), *st.run->groups[g].executor, st.run->env, index);
       self->monitor(l);
       return true;
     }
@@ -305,11 +306,19 @@ void on_down(self_ptr self, const caf::down_msg& msg) {
 /// when none has room.
 std::size_t pick_slot(const supervisor_state& st, std::size_t group) {
   bool single = !st.run->groups[group].per_slot;
+  // At most max_concurrent slots at work: an idle slot is not taken beyond.
+  std::size_t busy = 0;
+  for (auto n : st.in_flight)
+    busy += n > 0;
+  auto cap = st.run->options.max_concurrent;
+  bool idle_allowed = cap == 0 || busy < cap;
   std::size_t best = no_index;
   for (std::uint32_t s = 0; s < st.slots.size(); ++s) {
     if (!can_run(st, group, s) || st.in_flight[s] >= st.run->queue_size)
       continue;
     if (single && (st.in_flight[s] > 0 || !is_local(st, s)))
+      continue;
+    if (st.in_flight[s] == 0 && !idle_allowed)
       continue;
     if (best == no_index || st.in_flight[s] < st.in_flight[best])
       best = s;
@@ -376,7 +385,8 @@ void set_up_slots(self_ptr self) {
   for (std::size_t g = 0; g < run.groups.size(); ++g) {
     auto n = run.groups[g].per_slot ? run.workers : 1u;
     for (std::uint32_t i = 0; i < n; ++i) {
-      st.groups[g].lanes.push_back(spawn_lane(self->system(), *run.groups[g].executor, run.env));
+      st.groups[g].lanes.push_back(
+        spawn_lane(self->system(), *run.groups[g].executor, run.env, i));
       self->monitor(st.groups[g].lanes.back());
     }
   }

@@ -57,6 +57,9 @@ struct graph_run_options {
   std::uint32_t max_retries = 3;
   /// Time one attempt of a task may take.
   std::chrono::milliseconds task_timeout = std::chrono::seconds(60);
+  /// Attempts running at once, every node's slots together; 0: one per
+  /// slot. 1 runs the graph's tasks one after another.
+  std::uint32_t max_concurrent = 0;
   /// Called on the supervisor's thread after each task reaches a final state;
   /// must be quick and must not block.
   std::function<void(std::size_t task, const task_outcome&)> on_task_finished;

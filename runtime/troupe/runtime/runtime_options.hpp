@@ -47,6 +47,9 @@ struct runtime_options {
   std::uint32_t workers = 0;
   /// Tasks in flight per worker before the supervisor holds back.
   std::uint32_t queue_size = 2;
+  /// Pin each worker slot's lane thread to one core (slot i on core
+  /// i mod cores).
+  bool cpu_affinity = false;
   /// Threads of CAF's cooperative scheduler (supervisor, single-lane agents
   /// such as the corpus agents, cache actors); 0: workers + 1.
   std::uint32_t scheduler_threads = 0;

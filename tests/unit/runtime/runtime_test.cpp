@@ -9,6 +9,8 @@
 #include <vector>
 
 #include <dirent.h>
+#include <pthread.h>
+#include <sched.h>
 
 #include "scripted_agents.hpp"
 #include "troupe/runtime/runtime.hpp"
@@ -228,4 +230,56 @@ TEST_CASE("an idle runtime uses under 0.5% of one core", "[runtime][idle]") {
   auto share = cpu / wall;
   INFO("idle CPU share of one core: " << share * 100 << "%");
   CHECK(share < 0.005);
+}
+
+TEST_CASE("max_concurrent bounds the attempts running at once; 1 runs them in turn",
+          "[runtime]") {
+  for (std::uint32_t cap : {0u, 1u}) {
+    runtime rt{workers(2)};
+    test::scripted_agents agents;
+    std::atomic<int> running{0};
+    std::atomic<int> most{0};
+    task_graph g;
+    for (int i = 0; i < 6; ++i)
+      agents.add(g, "t" + std::to_string(i), 1, {}, [&](const agent_input&) -> expected<std::string> {
+        auto now = ++running;
+        for (int seen = most.load(); now > seen && !most.compare_exchange_weak(seen, now);)
+          ;
+        std::this_thread::sleep_for(30ms);
+        --running;
+        return std::string{};
+      });
+    graph_run_options ro;
+    ro.max_concurrent = cap;
+    REQUIRE(rt.run(agents.registry, g, ro).ok());
+    INFO("max_concurrent " << cap);
+    CHECK(most == (cap == 1 ? 1 : 2));
+  }
+}
+
+TEST_CASE("cpu_affinity pins each worker lane to one core", "[runtime]") {
+  for (bool pin : {false, true}) {
+    runtime_options opts = workers(2);
+    opts.cpu_affinity = pin;
+    runtime rt{opts};
+    test::scripted_agents agents;
+    std::mutex mx;
+    std::vector<int> cores;
+    task_graph g;
+    for (int i = 0; i < 4; ++i)
+      agents.add(g, "t" + std::to_string(i), 1, {}, [&](const agent_input&) -> expected<std::string> {
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        pthread_getaffinity_np(pthread_self(), sizeof set, &set);
+        std::lock_guard<std::mutex> guard{mx};
+        cores.push_back(CPU_COUNT(&set));
+        return std::string{};
+      });
+    REQUIRE(rt.run(agents.registry, g).ok());
+    cpu_set_t all;
+    CPU_ZERO(&all);
+    REQUIRE(sched_getaffinity(0, sizeof all, &all) == 0);
+    for (auto n : cores)
+      CHECK(n == (pin ? 1 : CPU_COUNT(&all)));
+  }
 }

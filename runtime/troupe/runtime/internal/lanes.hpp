@@ -36,6 +36,8 @@ struct lane_env {
   /// When set, a batch whose sender it rejects is dropped unanswered (a
   /// node admits only authenticated peers).
   std::function<bool(const caf::strong_actor_ptr& sender)> admit;
+  /// Pin per-slot lanes' threads to cores (lane i on core i mod cores).
+  bool cpu_affinity = false;
 };
 
 /// The locals a node gives the lanes of another process's run: the file
@@ -49,6 +51,6 @@ std::shared_ptr<run_locals> make_serving_locals(const agent_registry& agents,
 /// one done_atom message holding their replies. Per-item executors get a
 /// detached actor (its own thread); single-lane ones run on the scheduler.
 agent_actor spawn_lane(caf::actor_system& sys, const agent_executor& executor,
-                       std::shared_ptr<lane_env> env);
+                       std::shared_ptr<lane_env> env, std::uint32_t index = 0);
 
 } // namespace troupe::detail
