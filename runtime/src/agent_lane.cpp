@@ -36,10 +36,13 @@ void run_attempt(const agent_executor& executor, const run_state& st, const task
 } // namespace
 
 agent_actor spawn_lane(caf::actor_system& sys, const agent_executor& executor,
-                       run_state_ptr state, supervisor_actor supervisor) {
-  auto lane = [&executor, state, supervisor](agent_actor::pointer self) -> agent_actor::behavior_type {
+                       run_state_ptr state, supervisor_actor supervisor, lane_hooks hooks) {
+  auto lane = [&executor, state, supervisor,
+               hooks](agent_actor::pointer self) -> agent_actor::behavior_type {
     return {
-      [self, &executor, state, supervisor](run_atom, const task_batch& batch) {
+      [self, &executor, state, supervisor, hooks](run_atom, const task_batch& batch) {
+        if (hooks.guard && !hooks.guard->admit(self->current_sender()))
+          return;
         auto limit = std::chrono::duration_cast<std::chrono::nanoseconds>(
                        state->options.task_timeout)
                        .count();
@@ -60,6 +63,8 @@ agent_actor spawn_lane(caf::actor_system& sys, const agent_executor& executor,
               errc::task_timeout,
               "took " + std::to_string((reply.finished_ns - reply.started_ns) / 1e9) + " s");
         }
+        if (hooks.tasks_done)
+          hooks.tasks_done->fetch_add(batch.size(), std::memory_order_relaxed);
         self->send(supervisor, done_atom::value, std::move(replies));
       },
     };

@@ -19,6 +19,7 @@
 #include "troupe/base/internal/caf_error.hpp"
 #include "troupe/runtime/caf_interop.hpp"
 #include "troupe/runtime/internal/messages.hpp"
+#include "troupe/runtime/internal/system_extension.hpp"
 
 namespace troupe {
 
@@ -46,6 +47,8 @@ public:
                        });
     detail::add_runtime_message_types(*this);
     cache::detail::add_cache_message_types(*this);
+    if (opts.extension)
+      opts.extension->configure(*this);
   }
 };
 

@@ -12,6 +12,10 @@ namespace spdlog::sinks {
 class sink;
 } // namespace spdlog::sinks
 
+namespace troupe::detail {
+class system_extension;
+} // namespace troupe::detail
+
 namespace troupe {
 
 /// The budget and plumbing a host grants one runtime instance.
@@ -41,6 +45,10 @@ struct runtime_options {
   /// Where troupe's loggers write; null means stderr. The host's default
   /// spdlog logger is never touched.
   std::shared_ptr<spdlog::sinks::sink> log_sink;
+  /// Extends the actor system's configuration; null for a runtime that
+  /// talks to no other process. Set by troupe::nodes::enable_network (the
+  /// distribution layer, heartbeats, TLS and the node protocol).
+  std::shared_ptr<const detail::system_extension> extension;
 };
 
 } // namespace troupe
