@@ -39,9 +39,13 @@ std::string make_proof(const std::string& token, proof_side side,
   append_field(data, t.node_nonce);
   append_field(data, t.joiner_id);
   append_field(data, t.node_id);
+  return hmac_sha256(token, data);
+}
+
+std::string hmac_sha256(const std::string& key, const std::string& data) {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  if (!HMAC(EVP_sha256(), token.data(), static_cast<int>(token.size()),
+  if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
             reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &len))
     throw std::runtime_error("HMAC-SHA256 failed");
   return std::string(reinterpret_cast<const char*>(out), len);

@@ -11,7 +11,10 @@
 #include <caf/actor_system_config.hpp>
 #include <caf/io/middleman.hpp>
 #include <caf/openssl/manager.hpp>
+#include <openssl/bio.h>
 #include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 
@@ -99,11 +102,19 @@ error check_tls(const tls_files& tls) {
   ERR_clear_error();
   if (SSL_CTX_use_certificate_chain_file(ctx.get(), tls.certificate.c_str()) != 1)
     return bad(cert_what, tls.certificate, "not a PEM certificate (" + ssl_errors() + ")");
-  if (SSL_CTX_use_PrivateKey_file(ctx.get(), tls.key.c_str(), SSL_FILETYPE_PEM) != 1)
+  std::unique_ptr<BIO, decltype(&BIO_free)> key_file{BIO_new_file(tls.key.c_str(), "r"),
+                                                     BIO_free};
+  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key{
+    key_file ? PEM_read_bio_PrivateKey(key_file.get(), nullptr, no_pass_phrase, nullptr)
+             : nullptr,
+    EVP_PKEY_free};
+  if (!key)
     return bad(key_what, tls.key,
                "not a PEM private key, or encrypted (pass phrases are not supported) ("
                  + ssl_errors() + ")");
-  if (SSL_CTX_check_private_key(ctx.get()) != 1)
+  ERR_clear_error();
+  if (SSL_CTX_use_PrivateKey(ctx.get(), key.get()) != 1
+      || SSL_CTX_check_private_key(ctx.get()) != 1)
     return bad(key_what, tls.key, "is not the key of the certificate " + tls.certificate);
   if (SSL_CTX_load_verify_locations(ctx.get(), tls.ca.c_str(), nullptr) != 1)
     return bad(ca_what, tls.ca, "holds no PEM CA certificate (" + ssl_errors() + ")");

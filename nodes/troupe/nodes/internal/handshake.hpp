@@ -35,6 +35,9 @@ constexpr std::size_t nonce_size = 32;
 /// RAND_bytes); throws std::runtime_error if it fails.
 std::string make_nonce();
 
+/// HMAC-SHA256(key, data): 32 bytes.
+std::string hmac_sha256(const std::string& key, const std::string& data);
+
 /// HMAC-SHA256(token, transcript as seen by `side`): 32 bytes.
 std::string make_proof(const std::string& token, proof_side side,
                        const handshake_transcript& transcript);
