@@ -23,6 +23,10 @@
 
 namespace troupe::nodes {
 
+namespace detail {
+bool openssl_error_queue_guard() noexcept; // openssl_error_queue.cpp
+} // namespace detail
+
 namespace {
 
 class network_extension final : public troupe::detail::system_extension {
@@ -144,9 +148,12 @@ error enable_network(runtime_options& ro, const network_options& net) {
             "the connection timeout (" + std::to_string(net.connection_timeout.count())
               + " ms) must be at least four heartbeat intervals ("
               + std::to_string(4 * net.heartbeat_interval.count()) + " ms)"};
-  if (net.tls.enabled())
+  if (net.tls.enabled()) {
     if (auto err = check_tls(net.tls))
       return err;
+    if (!detail::openssl_error_queue_guard())
+      return {errc::runtime_failure, "TLS I/O guard missing"};
+  }
   ro.extension = std::make_shared<network_extension>(net);
   return {};
 }

@@ -93,6 +93,19 @@ expected<T> ask(caf::actor_system& sys, const Handle& dest, std::chrono::millise
 
 } // namespace
 
+std::string check_challenge(const challenge& c, const join_options& options,
+                            const handshake_transcript& t) {
+  if (c.version != options.version)
+    return "protocol version mismatch: the node speaks version " + std::to_string(c.version)
+           + ", this process version " + std::to_string(options.version);
+  if (c.cluster != options.credentials.cluster)
+    return "cluster id mismatch: the node is in cluster '" + c.cluster + "', this process in '"
+           + options.credentials.cluster + "'";
+  if (!same_proof(c.proof, make_proof(options.credentials.token, proof_side::node, t)))
+    return "token mismatch: the node's proof does not match this process's token";
+  return {};
+}
+
 anchor_handle::~anchor_handle() {
   if (actor)
     caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
@@ -141,15 +154,7 @@ expected<joined_node> join_node(caf::actor_system& sys, const std::string& host,
   handshake_transcript t{options.credentials.cluster, options.version, h.nonce, ch->nonce,
                          caf::to_string(sys.node()), caf::to_string(nid)};
   // Checked here too: a node that let a mismatch pass is refused.
-  std::string refusal;
-  if (ch->version != options.version)
-    refusal = "protocol version mismatch: the node speaks version " + std::to_string(ch->version)
-              + ", this process version " + std::to_string(options.version);
-  else if (ch->cluster != options.credentials.cluster)
-    refusal = "cluster id mismatch: the node is in cluster '" + ch->cluster
-              + "', this process in '" + options.credentials.cluster + "'";
-  else if (!same_proof(ch->proof, make_proof(options.credentials.token, proof_side::node, t)))
-    refusal = "token mismatch: the node's proof does not match this process's token";
+  auto refusal = check_challenge(*ch, options, t);
   auth a;
   a.session = ch->session;
   if (!refusal.empty()) {

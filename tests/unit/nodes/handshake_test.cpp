@@ -5,6 +5,7 @@
 #include <string>
 
 #include "troupe/nodes/internal/handshake.hpp"
+#include "troupe/nodes/internal/node_client.hpp"
 
 using namespace troupe::nodes::detail;
 
@@ -77,4 +78,36 @@ TEST_CASE("nonces and tokens are random", "[nodes][handshake]") {
   CHECK(t.size() == 64);
   CHECK(t.find_first_not_of("0123456789abcdef") == std::string::npos);
   CHECK(t != random_hex(32));
+}
+
+TEST_CASE("the joiner checks the node's challenge too", "[nodes][handshake]") {
+  using namespace troupe::nodes::detail;
+  join_options opts;
+  opts.credentials = {"blue", "secret"};
+  auto t = sample();
+  challenge c;
+  c.version = protocol_version;
+  c.cluster = "blue";
+  t.version = protocol_version;
+  c.proof = make_proof("secret", proof_side::node, t);
+  CHECK(check_challenge(c, opts, t).empty());
+
+  auto other_version = c;
+  other_version.version = protocol_version + 1;
+  CHECK(check_challenge(other_version, opts, t).find("protocol version mismatch") == 0);
+
+  auto other_cluster = c;
+  other_cluster.cluster = "red";
+  auto why = check_challenge(other_cluster, opts, t);
+  CHECK(why.find("cluster id mismatch") == 0);
+  CHECK(why.find("'red'") != std::string::npos);
+
+  auto other_token = c;
+  other_token.proof = make_proof("other", proof_side::node, t);
+  CHECK(check_challenge(other_token, opts, t).find("token mismatch") == 0);
+
+  // A joiner's proof replayed as the node's is refused.
+  auto reflected = c;
+  reflected.proof = make_proof("secret", proof_side::joiner, t);
+  CHECK(check_challenge(reflected, opts, t).find("token mismatch") == 0);
 }

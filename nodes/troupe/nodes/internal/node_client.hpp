@@ -33,6 +33,7 @@
 #include <caf/node_id.hpp>
 
 #include "troupe/base/expected.hpp"
+#include "troupe/nodes/internal/handshake.hpp"
 #include "troupe/nodes/internal/messages.hpp"
 #include "troupe/nodes/internal/peer_registry.hpp"
 #include "troupe/nodes/join_credentials.hpp"
@@ -84,6 +85,12 @@ struct joined_node {
 /// answer in time), errc::invalid_config (the peer is not a troupe node).
 expected<joined_node> join_node(caf::actor_system& sys, const std::string& host,
                                 std::uint16_t port, const join_options& options);
+
+/// Why the joiner refuses a node's challenge, or empty: the node speaks
+/// another protocol version, is in another cluster, or its proof does not
+/// match the token (`transcript` is this handshake's).
+std::string check_challenge(const challenge& c, const join_options& options,
+                            const handshake_transcript& transcript);
 
 /// Asks `node` for lanes of a run (see open_request).
 expected<opened_lanes> open_lanes(caf::actor_system& sys, const node_actor& node,
