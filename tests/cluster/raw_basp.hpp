@@ -70,13 +70,14 @@ public:
     return server_node_;
   }
 
-  /// Declares `claimed` as this connection's node id.
-  void client_handshake(const caf::node_id& claimed) {
+  /// Declares `claimed` as this connection's node id (flags: BASP's, e.g.
+  /// 0x02 to ask that the node route `claimed`'s messages here).
+  void client_handshake(const caf::node_id& claimed, std::uint8_t flags = 0) {
     std::vector<char> payload;
     caf::binary_serializer sink{sys_, payload};
     if (sink(claimed))
       throw std::runtime_error("raw_basp: cannot serialise a node id");
-    write(caf::io::basp::header{caf::io::basp::message_type::client_handshake, 0,
+    write(caf::io::basp::header{caf::io::basp::message_type::client_handshake, flags,
                                 static_cast<std::uint32_t>(payload.size()), 0, 0, 0},
           payload);
   }
