@@ -6,6 +6,7 @@
 #include <future>
 #include <iostream>
 #include <mutex>
+#include <set>
 
 #include <unistd.h>
 
@@ -16,6 +17,7 @@
 #include <spdlog/spdlog.h>
 
 #include "troupe/base/internal/caf_error.hpp"
+#include "troupe/config/settings_diff.hpp"
 #include "troupe/nodes/internal/endpoint.hpp"
 #include "troupe/nodes/internal/l3_shard.hpp"
 #include "troupe/nodes/internal/node_actor.hpp"
@@ -85,6 +87,20 @@ nlohmann::json health_json(const node_health& h) {
             {"entries", h.l3.entries},
             {"bytes", h.l3.bytes},
             {"evictions", h.l3.evictions}}}};
+}
+
+/// The profile keys a node itself uses: its worker slots and memory, its
+/// L1 and L2, and the bound of its L3 shard (cache.l1_size). The others
+/// belong to the runs that join it (retries, timeouts, the tuner, the
+/// network pool, the worker type), and a profile that sets them is told so.
+std::vector<std::string> unused_by_node(const config::settings& s) {
+  static const std::set<std::string> used{"parallel.workers", "parallel.memory_limit",
+                                          "cache.l1_size", "cache.l2_size", "cache.ttl"};
+  std::vector<std::string> out;
+  for (const auto& d : config::diff(config::settings{}, s))
+    if (used.count(d.key_path) == 0)
+      out.push_back(d.key_path);
+  return out;
 }
 
 /// The checks every node command makes before it starts anything.
@@ -174,6 +190,13 @@ int node_command(const config::profile_loader& loader, const node_command_option
   runtime rt{ro};
   auto& sys = runtime_access::system(rt);
   auto log = rt.logger("troupe.node");
+  if (auto unused = unused_by_node(settings); !unused.empty()) {
+    std::string keys;
+    for (const auto& k : unused)
+      keys += (keys.empty() ? "" : ", ") + k;
+    log->warn("profile '{}': {} set for the runs that join a node; not used by the node itself",
+              o.profile, keys);
+  }
   if (auto err = check_heartbeats(sys, p->net)) {
     fail(command, err.message());
     return exit_usage;
