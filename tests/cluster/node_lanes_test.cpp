@@ -3,6 +3,10 @@
 // the run is closed or its supervisor is gone.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <atomic>
+#include <thread>
+
 #include <caf/all.hpp>
 
 #include "node_process.hpp"
@@ -134,4 +138,61 @@ TEST_CASE("a node opens lanes for a remote run and closes them", "[cluster][lane
     caf::anon_send_exit(watcher, caf::exit_reason::user_shutdown);
   }
   caf::anon_send_exit(supervisor, caf::exit_reason::user_shutdown);
+}
+
+// Not run by default (hidden tag): prints round-trip times of the node
+// protocol on this machine. build/tests/cluster/test_cluster_lanes "[.measure]"
+TEST_CASE("measure: join, a served lane's round trip, a health request", "[.measure]") {
+  test::node_process node{{"--token", token, "--workers", "1"}};
+  REQUIRE(node.wait_listening());
+  test::client c;
+  auto& sys = c.system();
+  auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+  };
+  auto micros_since = [](std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0)
+      .count();
+  };
+  std::vector<double> joins;
+  std::optional<joined_node> joined;
+  for (int i = 0; i < 20; ++i) {
+    auto t0 = std::chrono::steady_clock::now();
+    auto j = c.join(node.port(), token);
+    joins.push_back(micros_since(t0));
+    REQUIRE(j);
+    joined = std::move(*j);
+  }
+  // An empty batch: the lane answers with a done_atom message holding no
+  // replies; the stand-in supervisor counts them.
+  auto dones = std::make_shared<std::atomic<int>>(0);
+  auto counter = sys.spawn(
+    [dones](troupe::detail::supervisor_actor::pointer) -> troupe::detail::supervisor_actor::behavior_type {
+      return {[dones](troupe::detail::done_atom, troupe::detail::reply_batch&) { ++*dones; },
+              [](troupe::detail::cancel_atom) {}, [](troupe::detail::watchdog_atom) {}};
+    });
+  auto counted = open_lanes(sys, joined->node, open_request{1, {"size"}, 10'000, counter}, 5s);
+  REQUIRE(counted);
+  caf::scoped_actor self{sys};
+  std::vector<double> lane_rtt;
+  for (int i = 0; i < 500; ++i) {
+    auto t0 = std::chrono::steady_clock::now();
+    self->send(counted->groups[0].lanes[0], troupe::detail::run_atom::value,
+               troupe::detail::task_batch{});
+    while (dones->load() <= i)
+      std::this_thread::yield();
+    lane_rtt.push_back(micros_since(t0));
+  }
+  std::vector<double> health_rtt;
+  for (int i = 0; i < 500; ++i) {
+    auto t0 = std::chrono::steady_clock::now();
+    REQUIRE(c.health(*joined));
+    health_rtt.push_back(micros_since(t0));
+  }
+  WARN("join (hello + auth on a cached connection), median of 20: " << median(joins) << " us");
+  WARN("empty batch through a served lane and back, median of 500: " << median(lane_rtt)
+                                                                     << " us");
+  WARN("health request from a scoped_actor, median of 500: " << median(health_rtt) << " us");
+  caf::anon_send_exit(counter, caf::exit_reason::user_shutdown);
 }
