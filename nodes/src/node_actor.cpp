@@ -3,6 +3,7 @@
 #include "troupe/nodes/internal/node_actor.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <map>
 #include <set>
 #include <unordered_map>
