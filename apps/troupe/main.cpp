@@ -193,6 +193,8 @@ int main(int argc, char** argv) {
   auto* fail_under_opt =
     run->add_option("--fail-under", fail_under, "exit 4 when the overall score is below SCORE")
       ->type_name("SCORE");
+  troupe::cli::run_nodes_cli run_nodes;
+  troupe::cli::add_run_node_options(*run, run_opts, run_nodes);
 
   std::string validate_file;
   auto* validate = app.add_subcommand("validate", "check a profile file");
@@ -276,8 +278,10 @@ int main(int argc, char** argv) {
     profile_dirs.push_back(d);
   troupe::config::profile_loader loader{troupe::profile_search(profile_dirs)};
 
-  if (*run)
+  if (*run) {
+    run_opts.nodes = troupe::nodes::detail::make_run_nodes(run_nodes.options);
     return troupe::run_command(loader, run_opts);
+  }
   if (*validate)
     return troupe::validate_command(loader, validate_file);
   if (*show)

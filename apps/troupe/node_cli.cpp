@@ -42,6 +42,20 @@ void add_node_command(CLI::App& app, node_cli& cli) {
     health->excludes(serving);
 }
 
+void add_run_node_options(CLI::App& run, run_command_options& run_opts, run_nodes_cli& cli) {
+  auto& o = cli.options;
+  run.add_option("--join", run_opts.join,
+                 "HOST:PORT of a `troupe node` whose workers (and those of its cluster) take "
+                 "part (repeatable; also the profile's nodes.join)");
+  run.add_option("--token", o.token,
+                 "cluster token for --join (default: $TROUPE_TOKEN, else the file node-token "
+                 "of the default cache folder)");
+  run.add_option("--cluster", o.cluster, "cluster id of the nodes to join")->capture_default_str();
+  run.add_option("--tls-ca", o.tls.ca, "PEM file of the cluster's CA (mutual TLS with nodes)");
+  run.add_option("--tls-cert", o.tls.certificate, "PEM certificate of this process");
+  run.add_option("--tls-key", o.tls.key, "PEM private key of the certificate");
+}
+
 int run_node_command(const config::profile_loader& loader, const node_cli& cli) {
   if (!cli.health.empty())
     return nodes::node_health_command(cli.health, cli.options);

@@ -299,6 +299,21 @@ void check_relations(const settings& value, const origin_map& origins,
                     + render_size(limit) + ")";
     errors.push_back(std::move(error));
   }
+  const auto& n = value.nodes;
+  if (n.connection_timeout < 4 * n.heartbeat_interval) {
+    auto i = origins.find("nodes.connection_timeout");
+    if (i == origins.end())
+      i = origins.find("nodes.heartbeat_interval");
+    config_error error;
+    if (i != origins.end())
+      error = i->second;
+    error.key_path = "nodes.connection_timeout";
+    error.message = "nodes.connection_timeout (" + std::to_string(n.connection_timeout.count())
+                    + "ms) must be at least four nodes.heartbeat_interval ("
+                    + std::to_string(n.heartbeat_interval.count())
+                    + "ms): one late heartbeat is no loss";
+    errors.push_back(std::move(error));
+  }
 }
 
 } // namespace troupe::config::internal

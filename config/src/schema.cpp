@@ -64,12 +64,14 @@ using as = agents_settings;
 using ts = tuner_settings;
 using ns = network_settings;
 using an = analysis_settings;
+using nd = nodes_settings;
 constexpr auto cache = &settings::cache;
 constexpr auto parallel = &settings::parallel;
 constexpr auto agents = &settings::agents;
 constexpr auto tuner = &settings::tuner;
 constexpr auto network = &settings::network;
 constexpr auto analysis = &settings::analysis;
+constexpr auto nodes = &settings::nodes;
 using k = value_kind;
 
 } // namespace
@@ -108,6 +110,10 @@ const std::vector<field>& schema() {
     make<analysis, &an::default_excludes>("analysis", "default_excludes", k::flag, 0, 1),
     make<analysis, &an::gitignore>("analysis", "gitignore", k::flag, 0, 1),
     make<analysis, &an::init_reexports>("analysis", "init_reexports", k::flag, 0, 1),
+    make<nodes, &nd::heartbeat_interval>("nodes", "heartbeat_interval", k::duration, 10 * ms,
+                                         minute),
+    make<nodes, &nd::connection_timeout>("nodes", "connection_timeout", k::duration, 40 * ms,
+                                         hour),
   };
   return table;
 }
@@ -129,6 +135,9 @@ const std::vector<list_field>& list_schema() {
        return s.analysis.generate ? &*s.analysis.generate : nullptr;
      },
      [](settings& s, std::vector<std::string> v) { s.analysis.generate = std::move(v); }},
+    {"nodes", "join", {},
+     [](const settings& s) -> const std::vector<std::string>* { return &s.nodes.join; },
+     [](settings& s, std::vector<std::string> v) { s.nodes.join = std::move(v); }},
   };
   return table;
 }
@@ -161,7 +170,8 @@ std::string render_list(const std::vector<std::string>& items) {
 const std::vector<std::string_view>& sections() {
   static const std::vector<std::string_view> names{"cache", "parallel",
                                                    "agents", "tuner",
-                                                   "network", "analysis"};
+                                                   "network", "analysis",
+                                                   "nodes"};
   return names;
 }
 

@@ -473,6 +473,7 @@ troupe::error run_analysis(runtime& rt, const analysis_options& options, analysi
                         : 1;
   ro.locals = locals;
   ro.nodes = options.nodes;
+  ro.local_item_work = options.local_item_work;
   if (options.before_run)
     options.before_run(graph, ro);
   // Only group-1 tasks use the cache: once the last of them is final, the

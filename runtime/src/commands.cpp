@@ -35,6 +35,7 @@
 #include "troupe/runtime/progress_reporter.hpp"
 #include "troupe/runtime/runtime.hpp"
 #include "troupe/runtime/signal_watch.hpp"
+#include "troupe/runtime/internal/run_nodes.hpp"
 #include "troupe/runtime/trace_writer.hpp"
 #include "troupe/runtime/version.hpp"
 
@@ -416,6 +417,23 @@ int run_command(const config::profile_loader& loader, const run_command_options&
   if (!ro.cache_dir.empty() && !options.no_run_memo && trace_path.empty())
     digesting = std::async(std::launch::async,
                            [inputs_of = ao] { return detail::digest_run_inputs(inputs_of); });
+  // Other nodes: the network is set up before the runtime starts, the
+  // nodes joined (or started) once it runs.
+  bool uses_nodes = false;
+  if (options.nodes) {
+    auto prepared = options.nodes->prepare(ro, ao.settings, options.join);
+    if (!prepared) {
+      std::cerr << "troupe: error: " << prepared.error().message() << "\n";
+      return exit_usage;
+    }
+    uses_nodes = *prepared;
+  } else if (!options.join.empty()
+             || ao.settings.parallel.type == config::worker_type::process) {
+    std::cerr << "troupe: error: "
+              << (options.join.empty() ? "parallel.worker_type: process" : "--join")
+              << " needs the nodes component, which this program does not include\n";
+    return exit_usage;
+  }
   auto starting = std::chrono::steady_clock::now();
   runtime rt{ro};
   auto start_s = seconds_since(starting);
@@ -426,8 +444,6 @@ int run_command(const config::profile_loader& loader, const run_command_options&
     log->warn("tuner.enabled: this build has no adaptive tuner; tasks are ranked and sharded "
               "by the costs earlier runs measured (run-history.json) and nothing is retuned "
               "during a run");
-  if (ao.settings.cache.l3_enabled && ao.nodes.empty())
-    log->warn("cache.l3_enabled: no node takes part in this run, so there is no L3 tier");
   ao.cache = rt.cache();
   if (!ro.cache_dir.empty())
     ao.history_file = (fs::path{ro.cache_dir} / "run-history.json").string();
@@ -465,6 +481,23 @@ int run_command(const config::profile_loader& loader, const run_command_options&
       ao.content_digests = std::move(memo.inputs.digests); // nor read twice, where cached
     }
   }
+  // Nodes are joined (node processes started) only for a run the memo did
+  // not answer.
+  detail::run_nodes joined;
+  if (uses_nodes) {
+    auto connected = options.nodes->connect(rt, ao.settings, options.join);
+    if (!connected) {
+      std::cerr << "troupe: error: " << connected.error().message() << "\n";
+      return connected.error().code() == errc::peer_unreachable ? exit_unavailable : exit_usage;
+    }
+    joined = std::move(*connected);
+    for (const auto& note : joined.notes)
+      log->debug("{}", note);
+    ao.nodes = joined.nodes;
+    ao.local_item_work = !joined.nodes_are_workers;
+  }
+  if (ao.settings.cache.l3_enabled && ao.nodes.empty())
+    log->warn("cache.l3_enabled: no node takes part in this run, so there is no L3 tier");
   // The `report` agent's task writes the reports once every other agent is
   // final. With a cache, the input-derived parts of the reports are
   // rendered once, written, and stored as the run memo; without, the
@@ -519,6 +552,10 @@ int run_command(const config::profile_loader& loader, const run_command_options&
   };
   analysis_result result;
   auto analysed = run_analysis(rt, ao, result);
+  // The nodes served the run (the reports are written): the worker
+  // processes stop and the connections close now, whatever follows.
+  ao.nodes.clear();
+  joined = {};
   add_leading_phases(result);
   progress.finish(); // the bar is gone before logs and the summary
   if (analysed) {

@@ -258,11 +258,37 @@ const std::vector<std::string>& agent_columns() {
   return columns;
 }
 
+/// The nodes that took part: this process ("local") first, then each
+/// other node with its share of the work.
+json nodes_json(const analysis_result& r) {
+  json out = json::array();
+  for (const auto& n : r.graph.nodes) {
+    json node{{"name", n.name},
+              {"workers", n.workers},
+              {"tasks", n.tasks},
+              {"busy_seconds", n.busy_seconds},
+              {"bytes_sent", n.bytes_sent},
+              {"bytes_received", n.bytes_received},
+              {"cache_hits", n.cache_hits},
+              {"lost", n.lost}};
+    if (n.lost_at_s >= 0)
+      node["lost_at_s"] = n.lost_at_s;
+    if (n.redispatched_at_s >= 0)
+      node["redispatched_at_s"] = n.redispatched_at_s;
+    if (n.error)
+      node["error"] = n.error.message();
+    out.push_back(std::move(node));
+  }
+  if (out.empty())
+    out.push_back({{"name", "local"}, {"workers", r.workers}});
+  return out;
+}
+
 json run_section(const analysis_result& r, const analysis_options& options) {
   json run{{"root", r.tree.root},
            {"profile", options.settings.profile},
            {"workers", r.workers},
-           {"nodes", json::array({"local"})},
+           {"nodes", nodes_json(r)},
            {"wall_seconds", r.wall_seconds},
            {"files", r.files.size()},
            {"bytes", r.bytes},

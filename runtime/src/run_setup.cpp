@@ -45,7 +45,8 @@ void resolve_executors(run_state& st) {
   }
 }
 
-void open_remote_lanes(run_state& st, const std::shared_ptr<spdlog::logger>& log) {
+void open_remote_lanes(run_state& st, const supervisor_actor& supervisor,
+                       const std::shared_ptr<spdlog::logger>& log) {
   const auto& nodes = st.options.nodes;
   if (nodes.empty())
     return;
@@ -67,7 +68,7 @@ void open_remote_lanes(run_state& st, const std::shared_ptr<spdlog::logger>& log
     remote_share share;
     share.node = node;
     if (!asked.empty() && node->workers() > 0) {
-      auto opened = node->open_lanes(st.id, asked);
+      auto opened = node->open_lanes(st.id, asked, supervisor);
       if (!opened) {
         outcome.error = opened.error();
         log->warn("node {} lends no workers to this run: {}", node->name(),

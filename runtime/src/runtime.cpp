@@ -265,13 +265,24 @@ graph_result detail::run_graph(runtime& rt, const agent_registry& agents,
         throw std::invalid_argument("task '" + t.name + "' names item #" + std::to_string(i)
                                     + " of " + std::to_string(state->items.size()));
   detail::resolve_executors(*state);
-  detail::open_remote_lanes(*state, rt.logger("troupe.run"));
+  if (!options.nodes.empty())
+    state->log = rt.logger("troupe.run");
   auto done = state->done.get_future();
   {
     std::lock_guard<std::mutex> cur{impl.current_mutex};
     impl.current = state;
-    impl.current_supervisor = detail::spawn_supervisor(impl.system, state);
   }
+  // The supervisor exists before other nodes open lanes for it (they answer
+  // it), and starts once they did.
+  auto supervisor = detail::spawn_supervisor(impl.system, state);
+  detail::open_remote_lanes(*state, supervisor, rt.logger("troupe.run"));
+  {
+    std::lock_guard<std::mutex> cur{impl.current_mutex};
+    impl.current_supervisor = supervisor;
+  }
+  detail::start_supervisor(supervisor);
+  if (state->env->cancelled)
+    caf::anon_send(supervisor, detail::cancel_atom::value);
   done.wait();
   {
     std::lock_guard<std::mutex> cur{impl.current_mutex};

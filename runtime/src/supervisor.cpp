@@ -11,6 +11,8 @@
 
 #include <caf/all.hpp>
 
+#include <spdlog/logger.h>
+
 #include "internal/pool_actors.hpp"
 #include "internal/supervisor_state.hpp"
 #include "troupe/base/internal/caf_error.hpp"
@@ -244,6 +246,9 @@ void lose_node(self_ptr self, std::size_t r, const troupe::error& why) {
     return st.slots[slot].remote == r;
   });
   st.resend_pending[r] = !held.empty();
+  if (st.run->log)
+    st.run->log->warn("node {} lost: {}; its {} unanswered attempts go to the other slots",
+                      node.name, why.message(), held.size());
   for (auto& x : held) {
     st.orphans.insert(x.task);
     // Not the task's fault: the attempt does not count.
@@ -312,9 +317,17 @@ std::size_t pick_slot(const supervisor_state& st, std::size_t group) {
     busy += n > 0;
   auto cap = st.run->options.max_concurrent;
   bool idle_allowed = cap == 0 || busy < cap;
+  // Per-item work stays off this process's slots while another node's slot
+  // can take it, when the run asks so (its workers are node processes).
+  bool remote_only = false;
+  if (!single && !st.run->options.local_item_work)
+    for (std::uint32_t s = 0; s < st.slots.size() && !remote_only; ++s)
+      remote_only = !is_local(st, s) && can_run(st, group, s);
   std::size_t best = no_index;
   for (std::uint32_t s = 0; s < st.slots.size(); ++s) {
     if (!can_run(st, group, s) || st.in_flight[s] >= st.run->queue_size)
+      continue;
+    if (remote_only && is_local(st, s))
       continue;
     if (single && (st.in_flight[s] > 0 || !is_local(st, s)))
       continue;
@@ -445,11 +458,10 @@ supervisor_actor::behavior_type supervisor(self_ptr self, run_state_ptr run) {
   });
   dispatch(self);
   complete_if_finished(self);
-  // One clock event per period instead of two per request.
+  // One clock event per period instead of two per request; the first is
+  // start_supervisor's.
   auto period = std::min<std::chrono::steady_clock::duration>(hang_limit(*run) / 4,
                                                               std::chrono::seconds(1));
-  if (!st.finished)
-    self->delayed_send(self, period, watchdog_atom::value);
   return {
     [self](done_atom, reply_batch& replies) {
       for (auto& reply : replies)
@@ -476,7 +488,12 @@ supervisor_actor::behavior_type supervisor(self_ptr self, run_state_ptr run) {
 } // namespace
 
 supervisor_actor spawn_supervisor(caf::actor_system& sys, run_state_ptr state) {
-  return sys.spawn(supervisor, std::move(state));
+  // Set up on its first message: other nodes open their lanes for it first.
+  return sys.spawn<caf::lazy_init>(supervisor, std::move(state));
+}
+
+void start_supervisor(const supervisor_actor& supervisor) {
+  caf::anon_send(supervisor, watchdog_atom::value);
 }
 
 } // namespace troupe::detail

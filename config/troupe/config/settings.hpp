@@ -85,6 +85,17 @@ struct analysis_settings {
   bool init_reexports = false;
 };
 
+/// Other nodes of a run (DESIGN.md "Nodes").
+struct nodes_settings {
+  /// Nodes (HOST:PORT) whose workers take part in every run of the
+  /// profile; `troupe run --join` adds more.
+  std::vector<std::string> join;
+  /// Heartbeat period on every connection between troupe processes.
+  std::chrono::milliseconds heartbeat_interval = std::chrono::milliseconds(250);
+  /// How long a silent peer stays connected before it is lost (at least
+  /// four heartbeat periods).
+  std::chrono::milliseconds connection_timeout = std::chrono::milliseconds(1250);
+};
 /// All settings of a run.
 struct settings {
   /// Name of the profile these settings came from ("balanced", a file path, ...).
@@ -97,6 +108,7 @@ struct settings {
   tuner_settings tuner;
   network_settings network;
   analysis_settings analysis;
+  nodes_settings nodes;
 };
 
 } // namespace troupe::config

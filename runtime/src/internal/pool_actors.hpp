@@ -22,4 +22,8 @@ namespace troupe::detail {
 /// `state->done` when every task is final.
 supervisor_actor spawn_supervisor(caf::actor_system& sys, run_state_ptr state);
 
+/// Starts a supervisor spawn_supervisor returned: it sets up its slots and
+/// dispatches.
+void start_supervisor(const supervisor_actor& supervisor);
+
 } // namespace troupe::detail

@@ -17,9 +17,10 @@ namespace troupe::detail {
 void resolve_executors(run_state& st);
 
 /// Asks every node of the run's options for lanes of the per-item executor
-/// groups; a node that refuses or fails is left out of the run (its reason
-/// logged and kept in result.nodes). Fills run_state::remotes and the
-/// result's node list.
-void open_remote_lanes(run_state& st, const std::shared_ptr<spdlog::logger>& log);
+/// groups, answering `supervisor` (spawned, not yet started); a node that
+/// refuses or fails is left out of the run (its reason logged and kept in
+/// result.nodes). Fills run_state::remotes and the result's node list.
+void open_remote_lanes(run_state& st, const supervisor_actor& supervisor,
+                       const std::shared_ptr<spdlog::logger>& log);
 
 } // namespace troupe::detail

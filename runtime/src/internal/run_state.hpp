@@ -8,6 +8,8 @@
 #include <memory>
 #include <vector>
 
+#include <spdlog/fwd.h>
+
 #include "troupe/runtime/agent_registry.hpp"
 #include "troupe/runtime/graph_result.hpp"
 #include "troupe/runtime/internal/lanes.hpp"
@@ -52,6 +54,8 @@ struct run_state {
   std::vector<std::size_t> group_of;
   std::vector<troupe::error> task_errors;
   std::vector<remote_share> remotes;
+  /// The run's log (node losses); may be null.
+  std::shared_ptr<spdlog::logger> log;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   /// What this process's lanes of the run share (cancellation, timeout,
   /// locals, cache).

@@ -84,6 +84,9 @@ struct analysis_options {
   /// Other nodes lending worker slots: group-1 tasks may run there (their
   /// files travel with them), the corpus agents and the report run here.
   std::vector<std::shared_ptr<detail::remote_node>> nodes;
+  /// Whether this process's slots run group-1 tasks while a node's slot
+  /// could (see graph_run_options::local_item_work).
+  bool local_item_work = true;
   /// Output folder, package index and bounds for the corpus agents.
   corpus::corpus_context corpus_context;
   /// Keep every file's serialised records in file_analysis::records after

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,6 +32,10 @@ enum class output_format {
   /// A SARIF 2.1.0 log of the findings.
   sarif,
 };
+
+namespace detail {
+class run_nodes_provider;
+} // namespace detail
 
 /// Arguments of `troupe run`.
 struct run_command_options {
@@ -81,6 +86,12 @@ struct run_command_options {
   /// system, which reclaims them faster than the destructors would (~55 ms
   /// on the default corpus). For the troupe executable, never for a host.
   bool end_process = false;
+  /// --join: nodes (HOST:PORT) whose workers take part, besides the
+  /// profile's nodes.join.
+  std::vector<std::string> join;
+  /// Joins and starts the run's nodes (the troupe executable passes the
+  /// nodes component's); null: a run that asks for nodes is refused.
+  std::shared_ptr<detail::run_nodes_provider> nodes;
 };
 
 /// $TROUPE_CACHE_DIR, else $XDG_CACHE_HOME/troupe, else ~/.cache/troupe.

@@ -72,6 +72,10 @@ struct graph_run_options {
   /// Other nodes lending their worker slots to the run (the nodes
   /// component joins them); per-item tasks may run there, the rest here.
   std::vector<std::shared_ptr<detail::remote_node>> nodes;
+  /// Whether this process's slots take per-item work while another node's
+  /// slot could; false when the nodes are this run's workers (worker
+  /// processes): then they take it unless every one of them is lost.
+  bool local_item_work = true;
 };
 
 namespace detail {

@@ -123,7 +123,8 @@ public:
   caf::actor handle() const override {
     return caf::actor_cast<caf::actor>(node_);
   }
-  expected<lane_groups> open_lanes(std::uint64_t run, const agent_groups& groups) override {
+  expected<lane_groups> open_lanes(std::uint64_t run, const agent_groups& groups,
+                                   const detail::supervisor_actor&) override {
     expected<lane_groups> out{error{errc::peer_unreachable, "no answer"}};
     caf::scoped_actor self{sys_};
     self->request(node_, 5s, open_atom::value, run, groups)

@@ -30,11 +30,12 @@ public:
   virtual caf::actor handle() const = 0;
 
   /// Opens `workers()` lanes for each group of agents (the agents one
-  /// executor runs) for run `run` and returns them in the same order; a
-  /// group the node cannot run (an agent its registry lacks) gets none.
-  /// Blocks for at most a finite timeout.
+  /// executor runs) for run `run`, answering `supervisor`, and returns them
+  /// in the same order; a group the node cannot run (an agent its registry
+  /// lacks) gets none. Blocks for at most a finite timeout.
   virtual expected<std::vector<std::vector<agent_actor>>>
-  open_lanes(std::uint64_t run, const std::vector<std::vector<std::string>>& groups) = 0;
+  open_lanes(std::uint64_t run, const std::vector<std::vector<std::string>>& groups,
+             const supervisor_actor& supervisor) = 0;
 
   /// Ends the lanes of run `run` (one-way).
   virtual void close_lanes(std::uint64_t run) = 0;

@@ -1,0 +1,262 @@
+// `troupe run` across real `troupe node` processes: --join of a cluster of
+// three, the loss of a node mid-run (kill -9, SIGSTOP), and worker
+// processes (parallel.worker_type: process). Each run's report must equal
+// a single-process run's.
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <dirent.h>
+
+#include <nlohmann/json.hpp>
+
+#include "node_process.hpp"
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using troupe::test::child_process;
+using troupe::test::eventually;
+using troupe::test::node_process;
+using troupe::test::scratch_dir;
+using troupe::test::slurp;
+using troupe::test::troupe_binary;
+
+namespace {
+
+const std::string token = "cluster-run-test-token";
+
+/// A Python tree large enough that a run lasts a few seconds on two cores.
+void write_tree(const fs::path& root, int files) {
+  fs::create_directories(root / "pkg");
+  std::ofstream{root / "pkg" / "__init__.py"} << "from .m0 import f0\n";
+  for (int i = 0; i < files; ++i) {
+    std::ofstream out{root / "pkg" / ("m" + std::to_string(i) + ".py")};
+    out << "import os\nimport sys\n\n\n";
+    for (int f = 0; f < 12; ++f)
+      out << "def f" << (f == 0 ? std::to_string(i) : std::to_string(i) + "_" + std::to_string(f))
+          << "(x, y=None):\n    \"\"\"Doc.\"\"\"\n    total = 0\n    for k in range(x):\n"
+          << "        if k % 3 == 0 and y:\n            total += k * " << f << "\n"
+          << "        elif k % 5 == 0:\n            total -= os.getpid()\n"
+          << "        else:\n            total += len(sys.argv)\n    return total\n\n\n";
+    out << "class C" << i << ":\n    def m(self, y: int) -> int:\n        return y * " << i
+        << "\n";
+  }
+}
+
+/// report.json without what differs between runs of the same inputs
+/// (timings, nodes, cache figures).
+nlohmann::json content_of(const fs::path& report) {
+  auto doc = nlohmann::json::parse(slurp(report));
+  doc.erase("run");
+  doc.erase("agents");
+  doc.erase("generated_at");
+  doc.erase("tool");
+  return doc;
+}
+
+std::vector<std::string> run_args(const fs::path& root, const fs::path& out,
+                                  std::vector<std::string> extra) {
+  std::vector<std::string> args{troupe_binary(), "run", root.string(), "--no-cache", "--out",
+                                out.string(), "-q", "--token", token};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
+/// Three nodes of one cluster: the second and third join the first.
+struct cluster_of_three {
+  std::vector<std::unique_ptr<node_process>> nodes;
+  cluster_of_three() {
+    nodes.push_back(std::make_unique<node_process>(std::vector<std::string>{"--token", token}));
+    REQUIRE(nodes[0]->wait_listening());
+    for (int i = 1; i < 3; ++i) {
+      nodes.push_back(std::make_unique<node_process>(
+        std::vector<std::string>{"--token", token, "--join", nodes[0]->address()}));
+      REQUIRE(nodes[i]->wait_listening());
+    }
+  }
+};
+
+/// Tasks the node at `port` ran so far (its health), or -1.
+long tasks_done(troupe::test::client& c, std::uint16_t port) {
+  auto j = c.join(port, token);
+  if (!j)
+    return -1;
+  auto h = c.health(*j);
+  return h ? static_cast<long>(h->tasks_done) : -1;
+}
+
+/// PIDs of running processes whose command line contains `needle`.
+std::vector<int> processes_with(const std::string& needle) {
+  std::vector<int> out;
+  for (const auto& e : fs::directory_iterator{"/proc"}) {
+    auto name = e.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos)
+      continue;
+    auto cmd = slurp(e.path() / "cmdline");
+    for (auto& ch : cmd)
+      if (ch == '\0')
+        ch = ' ';
+    auto stat = slurp(e.path() / "stat");
+    bool zombie = stat.find(") Z ") != std::string::npos;
+    if (!zombie && cmd.find(needle) != std::string::npos)
+      out.push_back(std::stoi(name));
+  }
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("a run across a cluster of three equals one process's, and survives kill -9 of a "
+          "node mid-run",
+          "[cluster][run]") {
+  scratch_dir dir;
+  write_tree(dir.path / "src", 900);
+  child_process alone{run_args(dir.path / "src", dir.path / "alone", {})};
+  REQUIRE(alone.reap(120s) == 0);
+  auto expected = content_of(dir.path / "alone" / "report.json");
+
+  cluster_of_three cluster;
+  troupe::test::client c;
+  child_process run{run_args(dir.path / "src", dir.path / "joined",
+                             {"--join", cluster.nodes[0]->address()})};
+  // Once the third node has answered work, it is killed.
+  REQUIRE(eventually([&] { return tasks_done(c, cluster.nodes[2]->port()) > 0 || !run.running(); },
+                     60s));
+  REQUIRE(run.running()); // else the tree is too small to test a loss mid-run
+  auto killed_at = std::chrono::steady_clock::now();
+  cluster.nodes[2]->process().signal(SIGKILL);
+  // The run sees the loss (its log names the node) within 2 s.
+  bool seen = eventually(
+    [&] { return run.err().find("node " + cluster.nodes[2]->address() + " lost") != std::string::npos
+                 || !run.running(); },
+    10s);
+  auto seen_after = std::chrono::duration<double>(std::chrono::steady_clock::now() - killed_at);
+  INFO("run stderr: " << run.err());
+  REQUIRE(run.reap(120s) == 0);
+  CHECK(seen);
+  CHECK(run.err().find("lost") != std::string::npos);
+  WARN("kill -9 seen after " << seen_after.count() << " s");
+  CHECK(seen_after.count() < 2.0);
+
+  auto report = nlohmann::json::parse(slurp(dir.path / "joined" / "report.json"));
+  const auto& nodes = report["run"]["nodes"];
+  REQUIRE(nodes.size() == 4); // this process and the three members
+  CHECK(nodes[0]["name"] == "local");
+  int lost = 0;
+  long remote_tasks = 0;
+  for (std::size_t i = 1; i < nodes.size(); ++i) {
+    remote_tasks += nodes[i]["tasks"].get<long>();
+    CHECK(nodes[i]["bytes_sent"].get<long>() >= 0);
+    if (nodes[i]["lost"].get<bool>()) {
+      ++lost;
+      CHECK(nodes[i]["name"] == cluster.nodes[2]->address());
+    }
+  }
+  CHECK(lost == 1);
+  CHECK(remote_tasks > 0);
+  CHECK(content_of(dir.path / "joined" / "report.json") == expected);
+}
+
+TEST_CASE("a paused node (SIGSTOP) is lost through heartbeats and its work redone elsewhere",
+          "[cluster][run]") {
+  scratch_dir dir;
+  write_tree(dir.path / "src", 600);
+  child_process alone{run_args(dir.path / "src", dir.path / "alone", {})};
+  REQUIRE(alone.reap(120s) == 0);
+  auto expected = content_of(dir.path / "alone" / "report.json");
+
+  node_process a{{"--token", token}};
+  REQUIRE(a.wait_listening());
+  node_process b{{"--token", token, "--join", a.address()}};
+  REQUIRE(b.wait_listening());
+  troupe::test::client c;
+  child_process run{run_args(dir.path / "src", dir.path / "joined", {"--join", a.address()})};
+  REQUIRE(eventually([&] { return tasks_done(c, b.port()) > 0 || !run.running(); }, 60s));
+  REQUIRE(run.running());
+  auto stopped_at = std::chrono::steady_clock::now();
+  b.process().signal(SIGSTOP);
+  bool seen = eventually(
+    [&] { return run.err().find("node " + b.address() + " lost") != std::string::npos
+                 || !run.running(); },
+    20s);
+  auto seen_after = std::chrono::duration<double>(std::chrono::steady_clock::now() - stopped_at);
+  INFO("run stderr: " << run.err());
+  int code = run.reap(120s);
+  b.process().signal(SIGCONT);
+  REQUIRE(code == 0);
+  CHECK(seen);
+  WARN("SIGSTOP seen after " << seen_after.count() << " s");
+  CHECK(seen_after.count() < 2.0);
+  CHECK(content_of(dir.path / "joined" / "report.json") == expected);
+}
+
+TEST_CASE("parallel.worker_type: process starts node processes, uses them and leaves none",
+          "[cluster][run]") {
+  scratch_dir dir;
+  write_tree(dir.path / "src", 150);
+  child_process alone{run_args(dir.path / "src", dir.path / "alone", {})};
+  REQUIRE(alone.reap(120s) == 0);
+  auto expected = content_of(dir.path / "alone" / "report.json");
+  auto profile = dir.path / "procs.yaml";
+  std::ofstream{profile} << "extends: balanced\nparallel:\n  workers: 2\n  worker_type: process\n";
+
+  SECTION("a run to its end") {
+    child_process run{run_args(dir.path / "src", dir.path / "procs",
+                               {"--profile", profile.string()})};
+    INFO("run stderr: " << slurp(run.err_file()));
+    REQUIRE(run.reap(120s) == 0);
+    auto report = nlohmann::json::parse(slurp(dir.path / "procs" / "report.json"));
+    const auto& nodes = report["run"]["nodes"];
+    REQUIRE(nodes.size() == 3);
+    // The file stage ran on the node processes, none of it here.
+    long remote = nodes[1]["tasks"].get<long>() + nodes[2]["tasks"].get<long>();
+    CHECK(remote > 0);
+    CHECK(content_of(dir.path / "procs" / "report.json") == expected);
+    CHECK(processes_with(profile.string()).empty());
+  }
+  SECTION("Ctrl-C stops the run and its node processes") {
+    child_process run{run_args(dir.path / "src", dir.path / "procs",
+                               {"--profile", profile.string()})};
+    REQUIRE(eventually([&] { return processes_with(profile.string()).size() >= 3; }, 30s));
+    run.signal(SIGINT);
+    auto code = run.reap(30s);
+    CHECK((code == 130 || code == 0)); // 0: it finished first
+    CHECK(eventually([&] { return processes_with(profile.string()).empty(); }, 5s));
+  }
+  SECTION("kill -9 of the run takes its node processes with it") {
+    child_process run{run_args(dir.path / "src", dir.path / "procs",
+                               {"--profile", profile.string()})};
+    REQUIRE(eventually([&] { return processes_with(profile.string()).size() >= 3; }, 30s));
+    run.signal(SIGKILL);
+    run.reap(10s);
+    CHECK(eventually([&] { return processes_with(profile.string()).empty(); }, 5s));
+  }
+}
+
+TEST_CASE("a run refuses what it cannot join, naming it", "[cluster][run]") {
+  scratch_dir dir;
+  write_tree(dir.path / "src", 3);
+  SECTION("a bad address") {
+    child_process run{run_args(dir.path / "src", dir.path / "o", {"--join", "nowhere"})};
+    CHECK(run.reap(30s) == 2);
+    CHECK(run.err().find("--join") != std::string::npos);
+  }
+  SECTION("nobody listening") {
+    child_process run{run_args(dir.path / "src", dir.path / "o", {"--join", "127.0.0.1:1"})};
+    CHECK(run.reap(30s) == 69);
+    CHECK(run.err().find("127.0.0.1:1") != std::string::npos);
+  }
+  SECTION("a wrong token") {
+    node_process a{{"--token", "another-token"}};
+    REQUIRE(a.wait_listening());
+    child_process run{run_args(dir.path / "src", dir.path / "o", {"--join", a.address()})};
+    CHECK(run.reap(30s) == 2);
+    CHECK(run.err().find("token") != std::string::npos);
+  }
+}
