@@ -334,7 +334,7 @@ caf::result<opened_lanes> on_open(self_ptr self, open_request& req) {
   }
   self->monitor(req.supervisor);
   st.runs.emplace(key, std::move(entry));
-  st.setup.log->debug("opened {} lane groups for run {} of {}", out.groups.size(), req.run,
+  st.setup.log->info("opened {} lane groups for run {} of {}", out.groups.size(), req.run,
                       caf::to_string(st.runs[key].owner));
   return out;
 }

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "node_process.hpp"
+#include "run_fixture.hpp"
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
@@ -26,39 +27,12 @@ using troupe::test::node_process;
 using troupe::test::scratch_dir;
 using troupe::test::slurp;
 using troupe::test::troupe_binary;
+using troupe::test::content_of;
+using troupe::test::write_tree;
 
 namespace {
 
 const std::string token = "cluster-run-test-token";
-
-/// A Python tree large enough that a run lasts a few seconds on two cores.
-void write_tree(const fs::path& root, int files) {
-  fs::create_directories(root / "pkg");
-  std::ofstream{root / "pkg" / "__init__.py"} << "from .m0 import f0\n";
-  for (int i = 0; i < files; ++i) {
-    std::ofstream out{root / "pkg" / ("m" + std::to_string(i) + ".py")};
-    out << "import os\nimport sys\n\n\n";
-    for (int f = 0; f < 12; ++f)
-      out << "def f" << (f == 0 ? std::to_string(i) : std::to_string(i) + "_" + std::to_string(f))
-          << "(x, y=None):\n    \"\"\"Doc.\"\"\"\n    total = 0\n    for k in range(x):\n"
-          << "        if k % 3 == 0 and y:\n            total += k * " << f << "\n"
-          << "        elif k % 5 == 0:\n            total -= os.getpid()\n"
-          << "        else:\n            total += len(sys.argv)\n    return total\n\n\n";
-    out << "class C" << i << ":\n    def m(self, y: int) -> int:\n        return y * " << i
-        << "\n";
-  }
-}
-
-/// report.json without what differs between runs of the same inputs
-/// (timings, nodes, cache figures).
-nlohmann::json content_of(const fs::path& report) {
-  auto doc = nlohmann::json::parse(slurp(report));
-  doc.erase("run");
-  doc.erase("agents");
-  doc.erase("generated_at");
-  doc.erase("tool");
-  return doc;
-}
 
 std::vector<std::string> run_args(const fs::path& root, const fs::path& out,
                                   std::vector<std::string> extra) {

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "node_process.hpp"
+#include "run_fixture.hpp"
 #include "test_pki.hpp"
 
 using namespace troupe;
@@ -164,5 +165,67 @@ TEST_CASE("nodes in two namespaces: mutual TLS across addresses, a partition see
   a.signal(SIGTERM);
   b.signal(SIGTERM);
   CHECK(a.reap(10s) == 0);
+  CHECK(b.reap(10s) == 0);
+}
+
+TEST_CASE("a run in one namespace with a node in the other (mutual TLS) survives a partition "
+          "mid-run, and its report equals a run alone",
+          "[cluster][netns][run]") {
+  if (run_script({"check"}) == 77) {
+    std::fprintf(stderr, "skipped: network namespaces cannot be made here (needs root)\n");
+    std::exit(77);
+  }
+  namespaces ns;
+  REQUIRE(ns.up);
+  test::test_pki pki;
+  test::scratch_dir dir;
+  test::write_tree(dir.path / "src", 900);
+  auto run_in_a = [&](const char* out, std::vector<std::string> more) {
+    std::vector<std::string> args{"/bin/bash", netns_script(), "exec", ns.name, "a",
+                                  test::troupe_binary(), "run", (dir.path / "src").string(),
+                                  "--no-cache", "-q", "--out", (dir.path / out).string(),
+                                  "--token", token};
+    args.insert(args.end(), more.begin(), more.end());
+    return args;
+  };
+  test::child_process alone{run_in_a("alone", {})};
+  REQUIRE(alone.reap(120s) == 0);
+  auto expected = test::content_of(dir.path / "alone" / "report.json");
+
+  test::child_process b{{"/bin/bash", netns_script(), "exec", ns.name, "b",
+                         test::troupe_binary(), "node", "--listen", "10.77.0.2:0", "--no-cache",
+                         "--workers", "1", "--token", token, "--name", "B", "--tls-ca", pki.ca,
+                         "--tls-cert", pki.node_cert, "--tls-key", pki.node_key, "--log-level",
+                         "debug"}};
+  auto b_addr = wait_address(b);
+  INFO(b.err());
+  REQUIRE_FALSE(b_addr.empty());
+  test::child_process run{run_in_a("joined", {"--join", b_addr, "--tls-ca", pki.ca, "--tls-cert",
+                                              pki.client_cert, "--tls-key", pki.client_key,
+                                              "--log-level", "debug"})};
+  // Once B served a batch of the run, the link goes down.
+  REQUIRE(test::eventually(
+    [&] { return b.err().find("opened") != std::string::npos || !run.running(); }, 60s));
+  std::this_thread::sleep_for(200ms);
+  INFO("run stderr: " << run.err());
+  REQUIRE(run.running()); // else the tree is too small to cut the link mid-run
+  auto cut_at = std::chrono::steady_clock::now();
+  REQUIRE(run_script({"cut", ns.name}) == 0);
+  bool seen = test::eventually(
+    [&] { return run.err().find("node B lost") != std::string::npos || !run.running(); }, 10s);
+  auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - cut_at).count();
+  INFO("run stderr: " << run.err());
+  REQUIRE(run.reap(120s) == 0);
+  run_script({"heal", ns.name});
+  WARN("partition seen by the run after " << seconds << " s");
+  CHECK(seen);
+  CHECK(seconds < 2.0);
+  auto report = nlohmann::json::parse(test::slurp(dir.path / "joined" / "report.json"));
+  const auto& nodes = report["run"]["nodes"];
+  REQUIRE(nodes.size() == 2);
+  CHECK(nodes[1]["name"] == "B");
+  CHECK(nodes[1]["lost"] == true);
+  CHECK(test::content_of(dir.path / "joined" / "report.json") == expected);
+  b.signal(SIGTERM);
   CHECK(b.reap(10s) == 0);
 }
