@@ -58,6 +58,8 @@ struct node_state {
   std::unordered_map<caf::node_id, member> members;
   /// Monitored anchors of authenticated peers, and their node ids.
   std::map<caf::actor_addr, caf::node_id> anchors;
+  /// The L3 shards of other nodes in the L3 group, by actor: member names.
+  std::map<caf::actor_addr, std::string> l3_shards;
   /// Runs by supervisor.
   std::map<caf::actor_addr, served_entry> runs;
   /// Addresses this node is joining in the background.
@@ -160,6 +162,13 @@ void add_member(self_ptr self, const caf::node_id& node, member_info info, node_
 
 void on_down(self_ptr self, const caf::down_msg& msg) {
   auto& st = self->state;
+  if (auto s = st.l3_shards.find(msg.source); s != st.l3_shards.end()) {
+    if (st.setup.l3_group)
+      st.setup.l3_group->leave(s->second);
+    st.setup.log->info("L3 shard of {} left the group", s->second);
+    st.l3_shards.erase(s);
+    return;
+  }
   auto a = st.anchors.find(msg.source);
   if (a != st.anchors.end()) {
     auto node = a->second;
@@ -333,6 +342,17 @@ caf::result<opened_lanes> on_open(self_ptr self, open_request& req) {
     out.groups.push_back(std::move(group));
   }
   self->monitor(req.supervisor);
+  // The run's nodes' shards make up the L3 group this node's cache reads.
+  if (st.setup.l3_group)
+    for (const auto& m : req.l3) {
+      if (!m.shard)
+        continue;
+      st.setup.l3_group->join(m.name, m.shard);
+      if (m.shard.node() != self->node() && st.l3_shards.count(m.shard.address()) == 0) {
+        self->monitor(m.shard);
+        st.l3_shards.emplace(m.shard.address(), m.name);
+      }
+    }
   st.runs.emplace(key, std::move(entry));
   st.setup.log->info("opened {} lane groups for run {} of {}", out.groups.size(), req.run,
                       caf::to_string(st.runs[key].owner));
@@ -456,6 +476,8 @@ void add_node_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<welcome>("troupe.node.welcome");
   cfg.add_message_type<peer_info>("troupe.node.peer_info");
   cfg.add_message_type<node_health>("troupe.node.node_health");
+  cfg.add_message_type<l3_member>("troupe.node.l3_member");
+  cfg.add_message_type<std::vector<l3_member>>("troupe.node.l3_members");
   cfg.add_message_type<open_request>("troupe.node.open_request");
   cfg.add_message_type<lane_group>("troupe.node.lane_group");
   cfg.add_message_type<opened_lanes>("troupe.node.opened_lanes");

@@ -212,6 +212,10 @@ int node_command(const config::profile_loader& loader, const node_command_option
   l3o.ttl = settings.cache.ttl;
   setup.l3_store = std::make_shared<cache::l1_store>(l3o);
   setup.l3 = spawn_l3_shard(sys, setup.l3_store, setup.peers);
+  if (setup.cache) {
+    setup.l3_group = std::make_shared<cache::detail::l3_group>(sys, std::chrono::seconds(1));
+    setup.cache->set_l3(setup.l3_group);
+  }
   setup.log = log;
   setup.join_timeout = std::chrono::milliseconds{o.timeout_ms};
   auto identity = setup.identity;

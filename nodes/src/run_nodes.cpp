@@ -74,6 +74,7 @@ public:
       for (const auto& id : g)
         if (std::find(req.agents.begin(), req.agents.end(), id) == req.agents.end())
           req.agents.push_back(id);
+    req.l3 = l3_;
     auto opened = nodes::detail::open_lanes(sys_, joined_.node, req, timeout_);
     if (!opened)
       return opened.error();
@@ -105,11 +106,17 @@ public:
     return joined_;
   }
 
+  /// The shards of the run's L3 group, which the node's cache joins.
+  void use_l3(std::vector<l3_member> members) {
+    l3_ = std::move(members);
+  }
+
 private:
   caf::actor_system& sys_;
   joined_node joined_;
   std::chrono::milliseconds timeout_;
   std::chrono::milliseconds task_timeout_;
+  std::vector<l3_member> l3_;
 };
 
 /// A random token for the node processes of one run (hex of 256 bits).
@@ -435,6 +442,12 @@ public:
         }
         cache->set_l3(group);
         hold->cache = cache;
+        std::vector<l3_member> members;
+        for (const auto& j : hold->joined)
+          if (j->joined().info.l3)
+            members.push_back({j->joined().info.name, j->joined().info.l3});
+        for (const auto& j : hold->joined)
+          j->use_l3(members);
         out.notes.push_back("cache.l3_enabled: L3 over the shards of "
                             + std::to_string(group->members().size()) + " nodes");
       } else {

@@ -234,3 +234,73 @@ TEST_CASE("a run refuses what it cannot join, naming it", "[cluster][run]") {
     CHECK(run.err().find("token") != std::string::npos);
   }
 }
+
+TEST_CASE("with cache.l3_enabled a node with an empty cache is answered by the others' L3 "
+          "shards",
+          "[cluster][run][l3]") {
+  scratch_dir dir;
+  write_tree(dir.path / "src", 120);
+  child_process alone{run_args(dir.path / "src", dir.path / "alone", {})};
+  REQUIRE(alone.reap(120s) == 0);
+  auto expected = content_of(dir.path / "alone" / "report.json");
+  auto profile = dir.path / "l3.yaml";
+  std::ofstream{profile} << "extends: balanced\ncache:\n  l3_enabled: true\n";
+  auto with_cache = [&](const char* name) {
+    return std::vector<std::string>{"--token", token, "--cache-dir",
+                                    (dir.path / name).string()};
+  };
+  // A cached run: like run_args, without --no-cache.
+  auto cached_run = [&](const char* out, const char* cache, const std::string& join) {
+    return std::vector<std::string>{troupe_binary(), "run", (dir.path / "src").string(),
+                                    "--out", (dir.path / out).string(), "-q", "--token", token,
+                                    "--no-run-memo", "--cache-dir", (dir.path / cache).string(),
+                                    "--profile", profile.string(), "--join", join};
+  };
+  node_process a{with_cache("cache-a")};
+  REQUIRE(a.wait_listening());
+  node_process b{[&] {
+    auto args = with_cache("cache-b");
+    args.insert(args.end(), {"--join", a.address()});
+    return args;
+  }()};
+  REQUIRE(b.wait_listening());
+  child_process first{cached_run("first", "run-1", a.address())};
+  INFO("first run: " << slurp(first.err_file()));
+  REQUIRE(first.reap(120s) == 0);
+  CHECK(content_of(dir.path / "first" / "report.json") == expected);
+
+  // A newcomer with an empty cache, and a run with an empty cache.
+  node_process c{[&] {
+    auto args = with_cache("cache-c");
+    args.insert(args.end(), {"--join", a.address()});
+    return args;
+  }()};
+  REQUIRE(c.wait_listening());
+  child_process second{cached_run("second", "run-2", c.address())};
+  INFO("second run: " << slurp(second.err_file()));
+  REQUIRE(second.reap(120s) == 0);
+  CHECK(content_of(dir.path / "second" / "report.json") == expected);
+  auto report = nlohmann::json::parse(slurp(dir.path / "second" / "report.json"));
+  REQUIRE(report["run"]["nodes"].size() == 4);
+  // The newcomer's tasks found their records: in its L3 tier, whose shards
+  // live on the three nodes and answered hits.
+  troupe::test::client cl;
+  std::uint64_t shard_hits = 0;
+  for (auto* n : {&a, &b, &c}) {
+    auto j = cl.join(n->port(), token);
+    REQUIRE(j);
+    auto h = cl.health(*j);
+    REQUIRE(h);
+    shard_hits += h->l3.hits;
+  }
+  // This run's own slots and the newcomer started cold: what they found
+  // came from L3 (the first run's records were never in their L1 or L2).
+  long cold_hits = 0;
+  for (const auto& n : report["run"]["nodes"])
+    if (n["name"] == c.address() || n["name"] == "local")
+      cold_hits += n["cache_hits"].get<long>();
+  WARN("L3 shard hits " << shard_hits << ", cache hits of the cold slots " << cold_hits);
+  CHECK(shard_hits > 0);
+  CHECK(cold_hits > 0);
+  CHECK(report["run"]["cache"]["l3"]["hits"].get<long>() + cold_hits > 0);
+}

@@ -200,6 +200,18 @@ typename Inspector::result_type inspect(Inspector& f, node_health& x) {
            x.rejected, x.joins_refused, x.joins_accepted, x.l3);
 }
 
+/// A node's L3 shard, as a run that uses the L3 tier tells the nodes.
+struct l3_member {
+  /// The node's name (the group's member name).
+  std::string name;
+  cache::detail::tier_actor shard;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, l3_member& x) {
+  return f(caf::meta::type_name("l3_member"), x.name, x.shard);
+}
+
 /// Asks a node for lanes of a run it does not supervise.
 struct open_request {
   /// The run (unique within the supervising process).
@@ -210,12 +222,15 @@ struct open_request {
   std::uint32_t task_timeout_ms = 60'000;
   /// Where the lanes send their replies.
   troupe::detail::supervisor_actor supervisor;
+  /// The run uses the L3 tier over these shards (every node of the run):
+  /// the node's cache joins them to its L3 group. Empty: no L3.
+  std::vector<l3_member> l3;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, open_request& x) {
   return f(caf::meta::type_name("open_request"), x.run, x.agents, x.task_timeout_ms,
-           x.supervisor);
+           x.supervisor, x.l3);
 }
 
 /// The lanes of one executor: one per worker slot of the node for per-item

@@ -12,6 +12,7 @@
 
 #include <caf/fwd.hpp>
 
+#include "troupe/cache/internal/l3_group.hpp"
 #include "troupe/cache/l1_store.hpp"
 #include "troupe/cache/tiered_cache.hpp"
 #include "troupe/nodes/internal/messages.hpp"
@@ -68,6 +69,10 @@ struct node_setup {
   /// The L3 shard and its store.
   cache::detail::tier_actor l3;
   std::shared_ptr<cache::l1_store> l3_store;
+  /// The L3 tier of `cache` (set as its L3 by the caller when both exist):
+  /// empty until a run that uses L3 names the shards of its nodes; a shard
+  /// whose actor goes down leaves it. May be null.
+  std::shared_ptr<cache::detail::l3_group> l3_group;
   std::shared_ptr<spdlog::logger> log;
   /// Time a join this node makes may take (each step).
   std::chrono::milliseconds join_timeout{5000};
