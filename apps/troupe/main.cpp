@@ -232,6 +232,16 @@ int main(int argc, char** argv) {
   cache->add_option("--cache-dir", cache_opts.cache_dir, "cache folder (default as for run)");
   cache->fallthrough();
   auto* cache_stats = cache->add_subcommand("stats", "records and bytes in the cache");
+  troupe::nodes::node_command_options l3_opts;
+  std::string l3_join;
+  cache_stats->add_option("--join", l3_join,
+                          "also print the L3 shards of the cluster of the node at HOST:PORT");
+  cache_stats->add_option("--token", l3_opts.token, "cluster token for --join");
+  cache_stats->add_option("--cluster", l3_opts.cluster, "cluster id for --join")
+    ->capture_default_str();
+  cache_stats->add_option("--tls-ca", l3_opts.tls.ca, "PEM file of the cluster's CA");
+  cache_stats->add_option("--tls-cert", l3_opts.tls.certificate, "PEM certificate");
+  cache_stats->add_option("--tls-key", l3_opts.tls.key, "PEM private key");
   auto* cache_verify = cache->add_subcommand("verify", "check every record's checksum");
   cache_verify->add_flag("--remove", cache_opts.remove_bad, "delete damaged records");
   auto* cache_clear = cache->add_subcommand("clear", "delete every record");
@@ -303,8 +313,10 @@ int main(int argc, char** argv) {
       }
       cache_opts.max_bytes = *size.value;
     }
-    (void) cache_stats;
-    return troupe::cache_command(cache_opts);
+    auto code = troupe::cache_command(cache_opts);
+    if (*cache_stats && !l3_join.empty() && code == 0)
+      return troupe::nodes::l3_stats_command(l3_join, l3_opts);
+    return code;
   }
   if (*agents)
     return troupe::agents_command(dot);

@@ -6,6 +6,7 @@
 #include <future>
 #include <iostream>
 #include <mutex>
+#include <optional>
 #include <set>
 
 #include <unistd.h>
@@ -95,7 +96,9 @@ nlohmann::json health_json(const node_health& h) {
 /// network pool, the worker type), and a profile that sets them is told so.
 std::vector<std::string> unused_by_node(const config::settings& s) {
   static const std::set<std::string> used{"parallel.workers", "parallel.memory_limit",
-                                          "cache.l1_size", "cache.l2_size", "cache.ttl"};
+                                          "cache.l1_size", "cache.l2_size", "cache.ttl",
+                                          "nodes.join", "nodes.heartbeat_interval",
+                                          "nodes.connection_timeout"};
   std::vector<std::string> out;
   for (const auto& d : config::diff(config::settings{}, s))
     if (used.count(d.key_path) == 0)
@@ -166,9 +169,19 @@ int node_command(const config::profile_loader& loader, const node_command_option
   auto& settings = *loaded;
   if (o.workers)
     settings.parallel.workers = *o.workers;
+  for (const auto& j : settings.nodes.join) {
+    auto ep = parse_endpoint(j, "nodes.join");
+    if (!ep) {
+      fail(command, ep.error().message());
+      return exit_usage;
+    }
+    joins.push_back(*ep);
+  }
   auto p = prepare(command, o);
   if (!p)
     return exit_usage;
+  p->net.heartbeat_interval = settings.nodes.heartbeat_interval;
+  p->net.connection_timeout = settings.nodes.connection_timeout;
   // Signals are blocked before the runtime starts any thread: only the
   // watcher sees them, and the node stops cleanly.
   std::promise<int> stop;
@@ -271,40 +284,96 @@ int node_command(const config::profile_loader& loader, const node_command_option
   return exit_ok;
 }
 
-int node_health_command(const std::string& address, const node_command_options& o) {
-  const std::string command = "troupe node --health";
-  auto ep = parse_endpoint(address, "--health");
+namespace {
+
+/// Joins the node at `address` as an observer and asks the health of it
+/// and, with `members`, of every member it names; prints each error.
+std::optional<std::vector<node_health>> observe(const std::string& command,
+                                                const std::string& address,
+                                                const node_command_options& o, bool members,
+                                                int& code) {
+  code = exit_usage;
+  auto ep = parse_endpoint(address, command == "troupe cache stats" ? "--join" : "--health");
   if (!ep) {
     fail(command, ep.error().message());
-    return exit_usage;
+    return std::nullopt;
   }
   auto p = prepare(command, o);
   if (!p)
-    return exit_usage;
+    return std::nullopt;
   runtime_options ro;
   ro.workers = 1;
   if (auto err = enable_network(ro, p->net)) {
     fail(command, err.message());
-    return exit_usage;
+    return std::nullopt;
   }
   runtime rt{ro};
   auto& sys = runtime_access::system(rt);
   join_options jo;
   jo.credentials = p->credentials;
-  jo.name = "health@" + std::to_string(::getpid());
+  jo.name = "observer@" + std::to_string(::getpid());
   jo.role = peer_role::observer;
   jo.timeout = std::chrono::milliseconds{o.timeout_ms};
-  auto joined = join_node(sys, ep->host, ep->port, jo);
-  if (!joined) {
-    fail(command, joined.error().message());
-    return exit_for(joined.error());
+  std::vector<endpoint> targets{*ep};
+  std::vector<node_health> out;
+  std::set<std::string> seen;
+  for (std::size_t t = 0; t < targets.size(); ++t) {
+    auto joined = join_node(sys, targets[t].host, targets[t].port, jo);
+    if (!joined) {
+      fail(command, joined.error().message());
+      code = exit_for(joined.error());
+      return std::nullopt;
+    }
+    if (!seen.insert(joined->info.node).second)
+      continue;
+    auto health = request_health(sys, joined->node, jo.timeout);
+    if (!health) {
+      fail(command, health.error().message());
+      code = exit_for(health.error());
+      return std::nullopt;
+    }
+    out.push_back(std::move(*health));
+    if (members)
+      for (const auto& m : joined->info.members)
+        if (seen.count(m.node) == 0)
+          if (auto mep = parse_endpoint(m.address, "member address"))
+            targets.push_back(*mep);
   }
-  auto health = request_health(sys, joined->node, jo.timeout);
-  if (!health) {
-    fail(command, health.error().message());
-    return exit_for(health.error());
+  code = exit_ok;
+  return out;
+}
+
+} // namespace
+
+int node_health_command(const std::string& address, const node_command_options& o) {
+  int code = exit_ok;
+  auto health = observe("troupe node --health", address, o, false, code);
+  if (health)
+    std::cout << health_json(health->front()).dump(2) << '\n';
+  return code;
+}
+
+int l3_stats_command(const std::string& address, const node_command_options& o) {
+  int code = exit_ok;
+  auto nodes = observe("troupe cache stats", address, o, true, code);
+  if (!nodes)
+    return code;
+  cache::detail::tier_counters total{};
+  std::cout << "L3 (" << nodes->size() << " shards, cluster '" << nodes->front().cluster
+            << "'):\n";
+  for (const auto& h : *nodes) {
+    std::cout << "  " << h.name << ": " << h.l3.entries << " entries, " << h.l3.bytes
+              << " bytes, " << h.l3.hits << " hits, " << h.l3.misses << " misses, "
+              << h.l3.evictions << " evictions\n";
+    total.entries += h.l3.entries;
+    total.bytes += h.l3.bytes;
+    total.hits += h.l3.hits;
+    total.misses += h.l3.misses;
+    total.evictions += h.l3.evictions;
   }
-  std::cout << health_json(*health).dump(2) << '\n';
+  std::cout << "  total: " << total.entries << " entries, " << total.bytes << " bytes, "
+            << total.hits << " hits, " << total.misses << " misses, " << total.evictions
+            << " evictions\n";
   return exit_ok;
 }
 

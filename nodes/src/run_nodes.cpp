@@ -327,11 +327,18 @@ struct run_hold {
   caf::actor watch;
 
   ~run_hold() {
+    end();
+  }
+
+  /// Leaves the L3 group and stops the node processes; idempotent.
+  void end() {
     if (cache)
       cache->set_l3(nullptr);
+    cache = nullptr;
     if (watch)
       caf::anon_send_exit(watch, caf::exit_reason::user_shutdown);
-    joined.clear(); // the connections' anchors go before the processes
+    watch = nullptr;
+    processes.stop();
   }
 };
 
@@ -458,6 +465,10 @@ public:
     // when the last of them goes.
     for (const auto& j : hold->joined)
       out.nodes.push_back(std::shared_ptr<troupe::detail::remote_node>(hold, j.get()));
+    out.stop = [weak = std::weak_ptr<run_hold>{hold}] {
+      if (auto h = weak.lock())
+        h->end();
+    };
     return out;
   }
 

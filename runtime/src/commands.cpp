@@ -555,6 +555,8 @@ int run_command(const config::profile_loader& loader, const run_command_options&
   // The nodes served the run (the reports are written): the worker
   // processes stop and the connections close now, whatever follows.
   ao.nodes.clear();
+  if (joined.stop)
+    joined.stop();
   joined = {};
   add_leading_phases(result);
   progress.finish(); // the bar is gone before logs and the summary

@@ -303,4 +303,13 @@ TEST_CASE("with cache.l3_enabled a node with an empty cache is answered by the o
   CHECK(shard_hits > 0);
   CHECK(cold_hits > 0);
   CHECK(report["run"]["cache"]["l3"]["hits"].get<long>() + cold_hits > 0);
+  // `troupe cache stats --join` shows the L3 side: every shard of the cluster.
+  child_process stats{{troupe_binary(), "cache", "stats", "--cache-dir",
+                       (dir.path / "run-2").string(), "--join", a.address(), "--token", token}};
+  REQUIRE(stats.reap(30s) == 0);
+  auto text = stats.out();
+  INFO(text);
+  CHECK(text.find("L3 (3 shards") != std::string::npos);
+  CHECK(text.find("  total: ") != std::string::npos);
+  CHECK(text.find(c.address()) != std::string::npos);
 }

@@ -55,4 +55,10 @@ int node_command(const config::profile_loader& loader, const node_command_option
 /// prints its health as JSON on stdout; returns the exit code.
 int node_health_command(const std::string& address, const node_command_options& options);
 
+/// `troupe cache stats --join HOST:PORT`: joins that node as an observer
+/// and prints the L3 shard of it and of every member it names (entries,
+/// bytes, hits, misses, evictions) and their totals; returns the exit code
+/// (2 refused, 69 unreachable).
+int l3_stats_command(const std::string& address, const node_command_options& options);
+
 } // namespace troupe::nodes

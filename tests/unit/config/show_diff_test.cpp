@@ -47,7 +47,11 @@ TEST_CASE("show renders every key, resolved, with units") {
            "  gitignore: true\n"
            "  init_reexports: false\n"
            "  exclude: []\n"
-           "  # generate: not set (the command decides)\n");
+           "  # generate: not set (the command decides)\n"
+           "nodes:\n"
+           "  heartbeat_interval: 250ms\n"
+           "  connection_timeout: 1250ms\n"
+           "  join: []\n");
 }
 
 TEST_CASE("analysis lists are checked item by item") {

@@ -5,6 +5,7 @@
 // run_command_options::nodes. Internal: never installed.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,6 +31,9 @@ struct run_nodes {
   bool nodes_are_workers = false;
   /// Lines for the log: what was joined or started.
   std::vector<std::string> notes;
+  /// Ends the run's use of the nodes now (stops the node processes, leaves
+  /// the L3 group), even while copies of `nodes` are still held elsewhere.
+  std::function<void()> stop;
 };
 
 /// The nodes component's side of a run.
