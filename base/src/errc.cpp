@@ -17,6 +17,7 @@ std::string_view to_string(errc code) noexcept {
     case errc::invalid_graph: return "invalid_graph";
     case errc::runtime_failure: return "runtime_failure";
     case errc::peer_refused: return "peer_refused";
+    case errc::unwritable_output: return "unwritable_output";
   }
   return "unknown";
 }

@@ -29,7 +29,7 @@ constexpr std::uint32_t split_min_lines = 30;
 
 } // namespace
 
-std::string run_refactor_suggestions(const corpus& c, corpus_results& results,
+error run_refactor_suggestions(const corpus& c, corpus_results& results,
                                      const corpus_context&) {
   auto& items = results.suggestions.items;
   items.clear();
@@ -83,7 +83,7 @@ std::string run_refactor_suggestions(const corpus& c, corpus_results& results,
   return {};
 }
 
-std::string run_quality_score(const corpus& c, corpus_results& results, const corpus_context&) {
+error run_quality_score(const corpus& c, corpus_results& results, const corpus_context&) {
   auto& out = results.scores;
   out = scores_result{};
   std::vector<std::uint32_t> findings(c.files.size(), 0);

@@ -93,7 +93,7 @@ std::size_t lookup(const file_index& ix, std::string_view path, std::string& scr
 
 } // namespace
 
-std::string run_call_graph(const corpus& c, corpus_results& results, const corpus_context&) {
+error run_call_graph(const corpus& c, corpus_results& results, const corpus_context&) {
   auto& out = results.call_graph;
   out = call_graph_result{};
   std::vector<file_index> indexes(c.files.size());
@@ -176,7 +176,7 @@ std::string run_call_graph(const corpus& c, corpus_results& results, const corpu
   return {};
 }
 
-std::string run_dead_code(const corpus& c, corpus_results& results, const corpus_context&) {
+error run_dead_code(const corpus& c, corpus_results& results, const corpus_context&) {
   auto& out = results.dead_code;
   out = dead_code_result{};
   std::vector<std::vector<char>> called(c.files.size());

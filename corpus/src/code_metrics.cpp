@@ -40,7 +40,7 @@ bool private_module(std::string_view module) {
 
 } // namespace
 
-std::string run_duplicates(const corpus& c, corpus_results& results, const corpus_context&) {
+error run_duplicates(const corpus& c, corpus_results& results, const corpus_context&) {
   std::unordered_map<std::uint64_t, std::vector<function_ref>> by_hash;
   for (std::size_t fi = 0; fi < c.files.size(); ++fi) {
     const auto& f = c.files[fi];
@@ -71,7 +71,7 @@ std::string run_duplicates(const corpus& c, corpus_results& results, const corpu
   return {};
 }
 
-std::string run_hotspots(const corpus& c, corpus_results& results, const corpus_context& ctx) {
+error run_hotspots(const corpus& c, corpus_results& results, const corpus_context& ctx) {
   auto& out = results.hotspots;
   out = hotspots_result{};
   out.max_score.assign(c.files.size(), 0.0);
@@ -103,7 +103,7 @@ std::string run_hotspots(const corpus& c, corpus_results& results, const corpus_
   return {};
 }
 
-std::string run_api_surface(const corpus& c, corpus_results& results, const corpus_context&) {
+error run_api_surface(const corpus& c, corpus_results& results, const corpus_context&) {
   auto& modules = results.api_surface.modules;
   modules.clear();
   for (std::size_t fi = 0; fi < c.files.size(); ++fi) {
@@ -147,7 +147,7 @@ std::string run_api_surface(const corpus& c, corpus_results& results, const corp
   return {};
 }
 
-std::string run_type_coverage(const corpus& c, corpus_results& results, const corpus_context&) {
+error run_type_coverage(const corpus& c, corpus_results& results, const corpus_context&) {
   auto& out = results.type_coverage;
   out = type_coverage_result{};
   out.per_file.resize(c.files.size());

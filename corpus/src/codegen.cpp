@@ -235,7 +235,7 @@ std::string flat_name(std::string_view module) {
 
 } // namespace
 
-std::string run_codegen_tests(const corpus& c, corpus_results& results,
+error run_codegen_tests(const corpus& c, corpus_results& results,
                               const corpus_context& ctx) {
   auto& out = results.generated_tests;
   out = codegen_result{};
@@ -286,13 +286,15 @@ std::string run_codegen_tests(const corpus& c, corpus_results& results,
     g.items = count;
     if (!ctx.out_dir.empty())
       if (auto err = write_text(fs::path{ctx.out_dir} / g.path, text); !err.empty())
-        return err;
+        return {errc::unwritable_output, err};
     out.files.push_back(std::move(g));
   }
-  return manifest.finish();
+  if (auto err = manifest.finish(); !err.empty())
+    return {errc::unwritable_output, err};
+  return {};
 }
 
-std::string run_codegen_docs(const corpus& c, corpus_results& results, const corpus_context& ctx) {
+error run_codegen_docs(const corpus& c, corpus_results& results, const corpus_context& ctx) {
   auto& out = results.generated_docs;
   out = codegen_result{};
   if (!ctx.generate_docs) {
@@ -380,10 +382,12 @@ std::string run_codegen_docs(const corpus& c, corpus_results& results, const cor
     auto text = tmpl.render(view);
     if (!ctx.out_dir.empty())
       if (auto err = write_text(fs::path{ctx.out_dir} / g.path, text); !err.empty())
-        return err;
+        return {errc::unwritable_output, err};
     out.files.push_back(std::move(g));
   }
-  return manifest.finish();
+  if (auto err = manifest.finish(); !err.empty())
+    return {errc::unwritable_output, err};
+  return {};
 }
 
 } // namespace troupe::corpus

@@ -74,7 +74,7 @@ double annotation_counts::coverage() const noexcept {
 
 namespace {
 
-using run_fn = std::string (*)(const corpus&, corpus_results&, const corpus_context&);
+using run_fn = error (*)(const corpus&, corpus_results&, const corpus_context&);
 
 /// A corpus agent whose work is one of the functions of agents.hpp.
 class function_agent final : public corpus_agent {
@@ -85,8 +85,8 @@ public:
   const actors::agent_descriptor& descriptor() const noexcept override {
     return descriptor_;
   }
-  std::string run(const corpus& input, corpus_results& results,
-                  const corpus_context& context) const override {
+  error run(const corpus& input, corpus_results& results,
+            const corpus_context& context) const override {
     return fn_(input, results, context);
   }
 

@@ -32,7 +32,7 @@ bool parse_index_url(const std::string& url, std::string& host, std::uint16_t& p
   return true;
 }
 
-std::string run_deps_lookup(const corpus& c, corpus_results& results, const corpus_context& ctx) {
+error run_deps_lookup(const corpus& c, corpus_results& results, const corpus_context& ctx) {
   (void) c;
   auto& out = results.deps;
   out = deps_result{};
@@ -55,7 +55,7 @@ std::string run_deps_lookup(const corpus& c, corpus_results& results, const corp
   if (!parse_index_url(ctx.index_url, host, port)) {
     out.status = "failed";
     out.reason = "package index URL '" + ctx.index_url + "' is not of the form http://HOST:PORT";
-    return out.reason;
+    return {errc::invalid_config, out.reason};
   }
   auto opts = net::http_client_options::from(ctx.network, host, port);
   opts.max_retries = ctx.max_retries;
@@ -109,7 +109,7 @@ std::string run_deps_lookup(const corpus& c, corpus_results& results, const corp
     out.reason = std::to_string(errors) + " of " + std::to_string(out.items.size())
                  + " lookups failed after retries against " + ctx.index_url + " (first: "
                  + first_error + ")";
-    return out.reason;
+    return {out.unreachable ? errc::peer_unreachable : errc::agent_failed, out.reason};
   }
   return {};
 }

@@ -79,7 +79,7 @@ std::size_t resolve_import(const corpus& c, std::size_t from, const std::string&
   return i;
 }
 
-std::string run_import_graph(const corpus& c, corpus_results& results, const corpus_context&) {
+error run_import_graph(const corpus& c, corpus_results& results, const corpus_context&) {
   auto& out = results.import_graph;
   out = import_graph_result{};
   auto n = c.files.size();
@@ -131,7 +131,7 @@ std::string run_import_graph(const corpus& c, corpus_results& results, const cor
   return {};
 }
 
-std::string run_import_cycles(const corpus& c, corpus_results& results, const corpus_context&) {
+error run_import_cycles(const corpus& c, corpus_results& results, const corpus_context&) {
   const auto& graph = results.import_graph;
   auto n = c.files.size();
   std::vector<std::vector<std::size_t>> adjacent(n);

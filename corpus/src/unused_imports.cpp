@@ -57,7 +57,7 @@ struct candidate {
 
 } // namespace
 
-std::string run_unused_imports(const corpus& c, corpus_results& results,
+error run_unused_imports(const corpus& c, corpus_results& results,
                                const corpus_context& ctx) {
   auto& out = results.unused_imports;
   out = unused_imports_result{};

@@ -46,8 +46,8 @@ public:
     auto why = agent_->run(locals->out.corpus, locals->out.corpus_results,
                            locals->options.corpus_context);
     report.seconds = seconds_since(started);
-    if (!why.empty())
-      return make_caf_error(errc::agent_failed, id + ": " + why);
+    if (why)
+      return make_caf_error(errc::agent_failed, id + ": " + why.message());
     return {};
   }
 

@@ -115,10 +115,10 @@ int main(int argc, char** argv) {
   ctx.pooled_lookups = mode == "pooled";
   ctx.network = network;
   auto err = troupe::corpus::run_import_graph(c, results, ctx);
-  if (err.empty())
+  if (!err)
     err = troupe::corpus::run_deps_lookup(c, results, ctx);
-  if (!err.empty()) {
-    std::fprintf(stderr, "troupe_deps_bench: %s\n", err.c_str());
+  if (err) {
+    std::fprintf(stderr, "troupe_deps_bench: %s\n", err.message().c_str());
     return 1;
   }
   std::size_t found = 0;

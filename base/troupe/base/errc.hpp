@@ -37,6 +37,8 @@ enum class errc : std::uint8_t {
   /// A peer and this process do not belong together: their cluster ids,
   /// protocol versions or tokens differ; the text names which (exit 2).
   peer_refused,
+  /// An output (a generated file, a report) could not be written.
+  unwritable_output,
 };
 
 /// The stable name of an error code, as shown in logs and reports.

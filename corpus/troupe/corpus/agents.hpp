@@ -11,20 +11,20 @@
 
 namespace troupe::corpus {
 
-std::string run_import_graph(const corpus&, corpus_results&, const corpus_context&);
-std::string run_import_cycles(const corpus&, corpus_results&, const corpus_context&);
-std::string run_unused_imports(const corpus&, corpus_results&, const corpus_context&);
-std::string run_call_graph(const corpus&, corpus_results&, const corpus_context&);
-std::string run_dead_code(const corpus&, corpus_results&, const corpus_context&);
-std::string run_duplicates(const corpus&, corpus_results&, const corpus_context&);
-std::string run_hotspots(const corpus&, corpus_results&, const corpus_context&);
-std::string run_api_surface(const corpus&, corpus_results&, const corpus_context&);
-std::string run_type_coverage(const corpus&, corpus_results&, const corpus_context&);
-std::string run_deps_lookup(const corpus&, corpus_results&, const corpus_context&);
-std::string run_codegen_tests(const corpus&, corpus_results&, const corpus_context&);
-std::string run_codegen_docs(const corpus&, corpus_results&, const corpus_context&);
-std::string run_refactor_suggestions(const corpus&, corpus_results&, const corpus_context&);
-std::string run_quality_score(const corpus&, corpus_results&, const corpus_context&);
+error run_import_graph(const corpus&, corpus_results&, const corpus_context&);
+error run_import_cycles(const corpus&, corpus_results&, const corpus_context&);
+error run_unused_imports(const corpus&, corpus_results&, const corpus_context&);
+error run_call_graph(const corpus&, corpus_results&, const corpus_context&);
+error run_dead_code(const corpus&, corpus_results&, const corpus_context&);
+error run_duplicates(const corpus&, corpus_results&, const corpus_context&);
+error run_hotspots(const corpus&, corpus_results&, const corpus_context&);
+error run_api_surface(const corpus&, corpus_results&, const corpus_context&);
+error run_type_coverage(const corpus&, corpus_results&, const corpus_context&);
+error run_deps_lookup(const corpus&, corpus_results&, const corpus_context&);
+error run_codegen_tests(const corpus&, corpus_results&, const corpus_context&);
+error run_codegen_docs(const corpus&, corpus_results&, const corpus_context&);
+error run_refactor_suggestions(const corpus&, corpus_results&, const corpus_context&);
+error run_quality_score(const corpus&, corpus_results&, const corpus_context&);
 
 /// Splits a package index URL `http://HOST:PORT` (a trailing `/` allowed);
 /// false when it is not of that form. Only plain HTTP is supported.

@@ -14,7 +14,7 @@
 //   troupe::corpus::corpus_results r;
 //   troupe::corpus::corpus_context ctx;         // output folder, index, ...
 //   for (const auto& a : troupe::corpus::builtin_corpus_agents())
-//     if (auto err = a->run(c, r, ctx); !err.empty()) report(a, err);
+//     if (auto err = a->run(c, r, ctx)) report(a, err.message());
 //
 // Thread-safety: the agents of one run may run concurrently on different
 // threads as long as each one starts after every agent it depends on has
@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "troupe/actors/agent_descriptor.hpp"
+#include "troupe/base/error.hpp"
 #include "troupe/actors/complexity.hpp"
 #include "troupe/actors/docstrings.hpp"
 #include "troupe/actors/imports.hpp"
@@ -421,10 +422,10 @@ public:
   virtual ~corpus_agent() = default;
   /// Id, version, group and edges (as in the agent registry).
   virtual const actors::agent_descriptor& descriptor() const noexcept = 0;
-  /// Computes the agent's member of `results`; returns an empty string on
-  /// success, else why it failed. Throwing counts as a failure too.
-  virtual std::string run(const corpus& input, corpus_results& results,
-                          const corpus_context& context) const = 0;
+  /// Computes the agent's member of `results`; returns why it failed (no
+  /// error on success). Throwing counts as a failure too.
+  virtual error run(const corpus& input, corpus_results& results,
+                    const corpus_context& context) const = 0;
 };
 
 /// The built-in corpus agents of DESIGN.md (all but `report`, which the run
