@@ -1,5 +1,6 @@
 // The troupe command line: parses arguments, then calls the command functions
 // of troupe/runtime/commands.hpp and troupe/scenarios/bench_command.hpp.
+#include <csignal>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -23,6 +24,9 @@ std::vector<std::string> builtin_profile_dirs() {
 } // namespace
 
 int main(int argc, char** argv) {
+  // A closed pipe at standard output (`--json - | head`) is a write error
+  // reported with exit code 74, not a silent death by SIGPIPE.
+  std::signal(SIGPIPE, SIG_IGN);
   CLI::App app{"troupe: an actor-model framework that analyses code bases with 23 agents"};
   app.require_subcommand(1);
   app.set_version_flag("--version", TROUPE_VERSION);
@@ -40,7 +44,8 @@ int main(int argc, char** argv) {
   run->add_option("--workers", run_opts.workers, "worker actors (default: profile)")
     ->check(CLI::Range(1u, 1024u));
   run->add_option("--out", run_opts.out_dir, "output directory")->capture_default_str();
-  run->add_option("--json", run_opts.json_file, "report.json path (default: OUT/report.json)");
+  run->add_option("--json", run_opts.json_file,
+                  "report.json path, - for standard output (default: OUT/report.json)");
   run->add_option("--trace", run_opts.trace_file,
                   "write a Chrome trace-event JSON of the run (default: $TROUPE_TRACE)");
   run->add_flag("--quiet,-q", run_opts.quiet, "print nothing on success");

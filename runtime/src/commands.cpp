@@ -22,7 +22,7 @@
 #include "troupe/config/settings_diff.hpp"
 #include "troupe/config/settings_yaml.hpp"
 #include "troupe/corpus/corpus.hpp"
-#include "internal/atomic_file.hpp"
+#include "internal/report_set.hpp"
 #include "internal/report_sections.hpp"
 #include "internal/run_memo.hpp"
 #include "troupe/cache/tiered_cache.hpp"
@@ -107,55 +107,125 @@ std::string content_summary(const analysis_result& r) {
   return out;
 }
 
-void print_summary(const analysis_result& r, const std::string& report_path,
+void print_summary(std::FILE* to, const analysis_result& r, const std::string& report_path,
                    double report_write_s) {
-  std::printf("troupe run: %s%s\n", r.tree.root.c_str(),
+  std::fprintf(to, "troupe run: %s%s\n", r.tree.root.c_str(),
               r.graph.cancelled ? "  (INCOMPLETE: interrupted)" : "");
-  std::fputs(content_summary(r).c_str(), stdout);
-  std::printf("  tasks     %zu done, %zu failed, %zu skipped, %zu cancelled\n",
+  std::fputs(content_summary(r).c_str(), to);
+  std::fprintf(to, "  tasks     %zu done, %zu failed, %zu skipped, %zu cancelled\n",
               r.graph.count(task_status::done), r.graph.count(task_status::failed),
               r.graph.count(task_status::skipped), r.graph.count(task_status::cancelled));
-  std::printf("  time      %.2f s wall with %u workers, %.1f MiB/s, peak RSS %s\n",
+  std::fprintf(to, "  time      %.2f s wall with %u workers, %.1f MiB/s, peak RSS %s\n",
               r.wall_seconds, r.workers, r.bytes / double(1 << 20) / r.wall_seconds,
               human_bytes(r.peak_rss_bytes).c_str());
   if (r.cached)
-    std::printf("  cache     %zu of %zu records from the cache, %llu corrupt\n", r.cache_hits(),
+    std::fprintf(to, "  cache     %zu of %zu records from the cache, %llu corrupt\n", r.cache_hits(),
                 r.count(file_state::parsed), static_cast<unsigned long long>(r.corrupt_records));
   std::string phases;
   for (const auto& [name, seconds] : r.phases)
     phases += name + " " + std::to_string(seconds).substr(0, 5) + " s, ";
-  std::printf("  phases    %sreport %.3f s\n", phases.c_str(), report_write_s);
-  std::printf("  schedule  makespan %.3f s, lower bound %.3f s (critical path %.3f s, "
+  std::fprintf(to, "  phases    %sreport %.3f s\n", phases.c_str(), report_write_s);
+  std::fprintf(to, "  schedule  makespan %.3f s, lower bound %.3f s (critical path %.3f s, "
               "work %.3f s / %u workers): %.3fx; %zu tasks, shards of %llu KiB\n",
               r.schedule.makespan, r.schedule.lower_bound, r.schedule.critical_path,
               r.schedule.busy_seconds, r.workers, r.schedule.ratio, r.graph.tasks.size(),
               static_cast<unsigned long long>(r.schedule.shard_bytes >> 10));
-  std::printf("  report    %s\n", report_path.c_str());
+  std::fprintf(to, "  report    %s\n", report_path.c_str());
+}
+
+/// The outputs of `troupe run`, resolved and checked before any work.
+struct run_outputs {
+  detail::output_target markdown, html, json, trace;
+  bool with_trace = false;
+  /// Where the summary goes: stderr when a report takes standard output.
+  std::FILE* summary = stdout;
+};
+
+/// Checks that the output folder and every output can be written (creating
+/// missing folders); "" or what cannot be written.
+std::string check_outputs(const run_command_options& options, const std::string& report_path,
+                          const std::string& trace_path, run_outputs& out) {
+  if (options.out_dir.empty() || options.out_dir == "-")
+    return "--out needs a folder";
+  std::error_code ec;
+  if (fs::exists(options.out_dir, ec) && !fs::is_directory(options.out_dir, ec))
+    return "--out " + options.out_dir + ": exists and is not a folder";
+  auto out_dir = fs::path{options.out_dir};
+  auto check = [](const std::string& option, const std::string& path,
+                  detail::output_target& target) -> std::string {
+    auto err = detail::resolve_output(path, target);
+    return err.empty() ? err : option + " " + path + ": " + err;
+  };
+  if (auto err = check("--out", (out_dir / "report.md").string(), out.markdown); !err.empty())
+    return err;
+  if (auto err = check("--out", (out_dir / "report.html").string(), out.html); !err.empty())
+    return err;
+  if (auto err = check("--json", report_path, out.json); !err.empty())
+    return err;
+  out.with_trace = !trace_path.empty();
+  if (out.with_trace)
+    if (auto err = check("--trace", trace_path, out.trace); !err.empty())
+      return err;
+  using kind = detail::output_target::kind;
+  if (out.with_trace && out.json.type == kind::standard_output
+      && out.trace.type == kind::standard_output)
+    return "--json and --trace cannot both write to standard output";
+  if (out.json.type == kind::standard_output
+      || (out.with_trace && out.trace.type == kind::standard_output))
+    out.summary = stderr;
+  return {};
+}
+
+/// Writes the run's outputs as one set (see detail::write_output_set),
+/// then lets the next run at the output folder in (the caller took the
+/// lock); "" or why they were not written.
+std::string write_outputs(detail::output_lock& lock, const run_outputs& outputs,
+                          std::function<void(std::ostream&)> markdown,
+                          std::function<void(std::ostream&)> html,
+                          std::function<void(std::ostream&)> json,
+                          std::function<void(std::ostream&)> trace = {}) {
+  std::vector<detail::output_item> items;
+  items.push_back({outputs.markdown, std::move(markdown)});
+  items.push_back({outputs.html, std::move(html)});
+  items.push_back({outputs.json, std::move(json)});
+  if (outputs.with_trace && trace)
+    items.push_back({outputs.trace, std::move(trace)});
+  auto err = detail::write_output_set(std::move(items));
+  lock.release();
+  return err;
 }
 
 /// Writes report.md, report.html and report.json from a fresh head and
 /// stored (or just rendered) input-derived parts.
-bool write_reports(const fs::path& out_dir, const std::string& report_path,
-                   const detail::report_head& head, const detail::run_memo& parts) {
-  return detail::write_file_atomically((out_dir / "report.md").string(),
-                               [&](std::ostream& out) {
-                                 detail::write_markdown_head(out, head);
-                                 out << parts.markdown_body;
-                               })
-         && detail::write_file_atomically((out_dir / "report.html").string(),
-                                  [&](std::ostream& out) {
-                                    detail::write_html_head(out, head);
-                                    out << parts.html_body;
-                                  })
-         && detail::write_file_atomically(report_path, [&](std::ostream& out) {
-              detail::write_report_json(out, head.run, head.agents, parts.content);
-            });
+std::string write_reports(detail::output_lock& lock, const run_outputs& outputs,
+                          const detail::report_head& head, const detail::run_memo& parts,
+                          std::function<void(std::ostream&)> trace = {}) {
+  return write_outputs(
+    lock, outputs,
+    [&](std::ostream& out) {
+      detail::write_markdown_head(out, head);
+      out << parts.markdown_body;
+    },
+    [&](std::ostream& out) {
+      detail::write_html_head(out, head);
+      out << parts.html_body;
+    },
+    [&](std::ostream& out) { detail::write_report_json(out, head.run, head.agents, parts.content); },
+    std::move(trace));
+}
+
+/// The message and exit code of a run whose outputs could not be written.
+int output_failed(const std::string& error) {
+  std::cerr << "troupe: error: " << error
+            << "; the run completed but its reports were not written (none was replaced)\n";
+  return exit_output_failed;
 }
 
 /// Answers a run from its memo: nothing is dispatched; the reports get a
 /// fresh head (this run's timings and cache use) and the stored rest.
 int serve_run_memo(runtime& rt, const analysis_options& ao, const run_command_options& options,
-                   const detail::run_memo_lookup& lookup, const std::string& report_path,
+                   const detail::run_memo_lookup& lookup, detail::output_lock& lock,
+                   const run_outputs& outputs, const std::string& report_path,
                    std::chrono::steady_clock::time_point starting, double start_s,
                    double lookup_s) {
   const auto& memo = *lookup.memo;
@@ -193,18 +263,20 @@ int serve_run_memo(runtime& rt, const analysis_options& ao, const run_command_op
   head.files_with_syntax_errors = facts.value("files_with_syntax_errors", std::size_t{0});
   head.cache = "every input unchanged since a stored run: reports from the run memo";
   auto writing = std::chrono::steady_clock::now();
-  if (!write_reports(options.out_dir, report_path, head, memo))
-    return exit_usage;
+  ao.corpus_context.before_writing(); // the output folder's lock
+  if (auto err = write_reports(lock, outputs, head, memo); !err.empty())
+    return finish_command(rt, options, output_failed(err));
   if (!options.quiet) {
-    std::printf("troupe run: %s\n", r.tree.root.c_str());
-    std::fputs(facts.value("summary", std::string{}).c_str(), stdout);
-    std::printf("  cache     every input unchanged since a stored run: no task dispatched, "
-                "reports from the run memo\n");
-    std::printf("  time      %.2f s wall, peak RSS %s; start %.3f s, run memo %.3f s, "
-                "report %.3f s\n",
-                r.wall_seconds, human_bytes(r.peak_rss_bytes).c_str(), start_s, lookup_s,
-                seconds_since(writing));
-    std::printf("  report    %s\n", report_path.c_str());
+    auto* to = outputs.summary;
+    std::fprintf(to, "troupe run: %s\n", r.tree.root.c_str());
+    std::fputs(facts.value("summary", std::string{}).c_str(), to);
+    std::fprintf(to, "  cache     every input unchanged since a stored run: no task dispatched, "
+                     "reports from the run memo\n");
+    std::fprintf(to, "  time      %.2f s wall, peak RSS %s; start %.3f s, run memo %.3f s, "
+                     "report %.3f s\n",
+                 r.wall_seconds, human_bytes(r.peak_rss_bytes).c_str(), start_s, lookup_s,
+                 seconds_since(writing));
+    std::fprintf(to, "  report    %s\n", report_path.c_str());
   }
   return finish_command(rt, options, exit_ok);
 }
@@ -253,6 +325,18 @@ int run_command(const config::profile_loader& loader, const run_command_options&
     std::cerr << "troupe: error: " << ao.root << ": no such directory\n";
     return exit_usage;
   }
+  auto trace_path = options.trace_file;
+  if (const char* env = std::getenv("TROUPE_TRACE"); trace_path.empty() && env)
+    trace_path = env;
+  auto report_path =
+    options.json_file.empty() ? (fs::path{options.out_dir} / "report.json").string()
+                              : options.json_file;
+  // Whatever cannot be written is refused before any work starts.
+  run_outputs outputs;
+  if (auto err = check_outputs(options, report_path, trace_path, outputs); !err.empty()) {
+    std::cerr << "troupe: error: " << err << '\n';
+    return exit_usage;
+  }
   // Signals are blocked before the runtime starts any thread, so only the
   // watcher sees them and the run can stop cleanly.
   runtime* active = nullptr;
@@ -268,9 +352,6 @@ int run_command(const config::profile_loader& loader, const run_command_options&
     ao.corpus_context.index_url = env;
   ao.corpus_context.network = ao.settings.network;
   ao.corpus_context.max_retries = ao.settings.agents.max_retries;
-  auto trace_path = options.trace_file;
-  if (const char* env = std::getenv("TROUPE_TRACE"); trace_path.empty() && env)
-    trace_path = env;
   runtime_options ro;
   ro.workers = ao.settings.parallel.workers;
   ro.queue_size = ao.settings.parallel.queue_size;
@@ -299,6 +380,16 @@ int run_command(const config::profile_loader& loader, const run_command_options&
   auto start_s = seconds_since(starting);
   active = &rt;
   auto log = rt.logger("troupe.run");
+  // Runs writing one output folder take turns from the first file they
+  // write there (generated code) until their reports are in place.
+  detail::output_lock lock{options.out_dir};
+  ao.corpus_context.before_writing = [&lock, &log, &options, &watch] {
+    if (auto err = lock.acquire(
+          [&] { log->info("waiting for another troupe run writing to {}", options.out_dir); },
+          [&] { return watch.last_signal() != 0; });
+        !err.empty())
+      log->warn("output folder not locked: {}", err);
+  };
   ao.cache = rt.cache();
   if (!ro.cache_dir.empty())
     ao.history_file = (fs::path{ro.cache_dir} / "run-history.json").string();
@@ -317,9 +408,6 @@ int run_command(const config::profile_loader& loader, const run_command_options&
     if (!trace_path.empty())
       trace_labels = trace_labels_of(g);
   };
-  auto report_path =
-    options.json_file.empty() ? (fs::path{options.out_dir} / "report.json").string()
-                              : options.json_file;
   // lookup_s: the wall time the memo lookup added after the runtime started.
   detail::run_memo_lookup memo;
   double lookup_s = 0;
@@ -330,7 +418,8 @@ int run_command(const config::profile_loader& loader, const run_command_options&
     if (!memo.inputs.not_used.empty())
       log->debug("run memo not used: {}", memo.inputs.not_used);
     if (memo.memo)
-      return serve_run_memo(rt, ao, options, memo, report_path, starting, start_s, lookup_s);
+      return serve_run_memo(rt, ao, options, memo, lock, outputs, report_path, starting, start_s,
+                            lookup_s);
     if (memo.inputs.walked) {
       ao.walked_tree = std::move(memo.inputs.tree); // not walked twice
       ao.content_digests = std::move(memo.inputs.digests); // nor read twice, where cached
@@ -365,42 +454,38 @@ int run_command(const config::profile_loader& loader, const run_command_options&
     if (t.status == task_status::failed)
       log->error("task failed after {} attempts: {}", t.attempts, t.error);
   auto writing = std::chrono::steady_clock::now();
-  auto out_dir = fs::path{options.out_dir};
+  ao.corpus_context.before_writing(); // the lock, if codegen did not take it
+  auto trace = [&](std::ostream& out) { write_chrome_trace(out, trace_labels, result.graph); };
   // With a cache, the input-derived parts of the reports are rendered once,
   // written, and stored as the run memo; without, the reports are streamed.
   std::optional<detail::run_memo> parts;
   if (memo.parts)
     parts = detail::make_run_memo(result, ao, content_summary(result));
+  std::string write_error;
   if (parts) {
     result.report_seconds = seconds_since(writing);
     auto head = detail::make_report_head(result, ao);
     parts->agents = head.agents.dump();
-    if (!write_reports(out_dir, report_path, head, *parts))
-      return exit_usage;
+    write_error = write_reports(lock, outputs, head, *parts, trace);
+    // Stored even when the reports could not be written: the next run with
+    // the same inputs writes them without analysing again.
     if (auto err = detail::store_run_memo(*ao.cache, memo, std::move(*parts)); !err.empty())
       log->warn("run memo not stored: {}", err);
   } else {
-    if (!detail::write_file_atomically((out_dir / "report.md").string(), [&](std::ostream& out) {
-          write_report_markdown(out, result, ao);
-        })
-        || !detail::write_file_atomically((out_dir / "report.html").string(), [&](std::ostream& out) {
-             write_report_html(out, result, ao);
-           }))
-      return exit_usage;
-    result.report_seconds = seconds_since(writing);
-    if (!detail::write_file_atomically(report_path, [&](std::ostream& out) {
-          write_report_json(out, result, ao);
-        }))
-      return exit_usage;
+    write_error = write_outputs(
+      lock, outputs, [&](std::ostream& out) { write_report_markdown(out, result, ao); },
+      [&](std::ostream& out) { write_report_html(out, result, ao); },
+      [&](std::ostream& out) {
+        result.report_seconds = seconds_since(writing);
+        write_report_json(out, result, ao);
+      },
+      trace);
   }
+  if (!write_error.empty())
+    return finish_command(rt, options, output_failed(write_error));
   auto report_write_s = seconds_since(writing);
-  if (!trace_path.empty()
-      && !detail::write_file_atomically(trace_path, [&](std::ostream& out) {
-           write_chrome_trace(out, trace_labels, result.graph);
-         }))
-    return exit_usage;
   if (!options.quiet)
-    print_summary(result, report_path, report_write_s);
+    print_summary(outputs.summary, result, outputs.json.shown, report_write_s);
   if (result.graph.cancelled || watch.last_signal() != 0)
     return finish_command(rt, options, exit_interrupted);
   return finish_command(rt, options,

@@ -1,0 +1,62 @@
+// File: writing the reports of one run so that they appear together or not
+// at all, and the lock that keeps runs sharing an output folder apart.
+// Internal.
+#pragma once
+
+#include <functional>
+#include <mutex>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "internal/atomic_file.hpp"
+
+namespace troupe::detail {
+
+/// One output of a set: where it goes and how it is rendered.
+struct output_item {
+  output_target target;
+  std::function<void(std::ostream&)> render;
+};
+
+/// Writes every item so that the set appears together or not at all:
+/// each regular file into a temporary file of this process first, then
+/// the streams (devices, FIFOs, standard output) through, and only when
+/// everything was written are the files swapped in, one rename each; a
+/// swap that fails puts back the files swapped before it. Returns "" or
+/// the first error, naming the file; no file is replaced then and no
+/// temporary file is left behind (what went to a stream stays written).
+std::string write_output_set(std::vector<output_item> items);
+
+/// An exclusive lock on an output folder (`.troupe.lock` there, flock(2)):
+/// a run holds it from the first file it writes there (generated code,
+/// then the reports) until its reports are in place, so two runs writing
+/// one folder take turns and a reader holding a shared lock on the file
+/// sees the outputs of one run. The kernel releases it when the process
+/// ends, however it ends. Thread-safe.
+class output_lock {
+public:
+  /// A lock on `folder`, not taken yet.
+  explicit output_lock(std::string folder);
+  ~output_lock();
+  output_lock(const output_lock&) = delete;
+  output_lock& operator=(const output_lock&) = delete;
+
+  /// Takes the lock, waiting while another process holds it (`on_wait` is
+  /// called once before waiting, `stop` polled while waiting); a second
+  /// call returns at once. Returns "" or why the folder was not locked
+  /// (the caller then writes unlocked: each file is still replaced whole).
+  std::string acquire(const std::function<void()>& on_wait = {},
+                      const std::function<bool()>& stop = {});
+
+  /// Lets the next run in.
+  void release();
+
+private:
+  std::string folder_;
+  std::mutex mtx_;
+  int fd_ = -1;
+  bool held_ = false;
+};
+
+} // namespace troupe::detail
