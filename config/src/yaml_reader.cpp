@@ -236,9 +236,16 @@ std::string describe(const yaml_node& node) {
   switch (node.type) {
     case yaml_node::kind::null:
       return "no value";
-    case yaml_node::kind::scalar:
-      return node.quoted ? "the string \"" + node.text + "\""
-                         : "'" + node.text + "'";
+    case yaml_node::kind::scalar: {
+      // Long values are cut: an error quotes a value, not a file.
+      constexpr std::size_t shown = 60;
+      auto cut = shown;
+      while (cut > 0 && cut < node.text.size()
+             && (static_cast<unsigned char>(node.text[cut]) & 0xC0) == 0x80)
+        --cut; // not inside a UTF-8 sequence
+      auto text = node.text.size() <= shown ? node.text : node.text.substr(0, cut) + "...";
+      return node.quoted ? "the string \"" + text + "\"" : "'" + text + "'";
+    }
     case yaml_node::kind::sequence:
       return "a sequence";
     case yaml_node::kind::mapping:
