@@ -172,6 +172,8 @@ const char* to_string(file_state state) noexcept {
     case file_state::binary: return "binary";
     case file_state::not_utf8: return "not_utf8";
     case file_state::too_large: return "too_large";
+    case file_state::bad_name: return "bad_name";
+    case file_state::over_budget: return "over_budget";
     case file_state::pending: return "pending";
   }
   return "unknown";

@@ -88,9 +88,11 @@ std::string content_summary(const analysis_result& r) {
                     r.files.size(), r.count(file_state::parsed), r.files_with_syntax_errors(),
                     human_bytes(r.bytes).c_str()));
   add(std::snprintf(line, sizeof line,
-                    "  skipped   %zu unreadable, %zu binary, %zu not UTF-8, %zu too large\n",
+                    "  skipped   %zu unreadable, %zu binary, %zu not UTF-8, %zu too large, "
+                    "%zu with a name not UTF-8, %zu over the parse budget\n",
                     r.count(file_state::unreadable), r.count(file_state::binary),
-                    r.count(file_state::not_utf8), r.count(file_state::too_large)));
+                    r.count(file_state::not_utf8), r.count(file_state::too_large),
+                    r.count(file_state::bad_name), r.count(file_state::over_budget)));
   add(std::snprintf(line, sizeof line, "  symbols   %zu functions, %zu classes\n", functions,
                     classes));
   if (!r.corpus_tasks.empty()) {
@@ -465,7 +467,7 @@ int run_command(const config::profile_loader& loader, const run_command_options&
   if (parts) {
     result.report_seconds = seconds_since(writing);
     auto head = detail::make_report_head(result, ao);
-    parts->agents = head.agents.dump();
+    parts->agents = detail::json_text(head.agents);
     write_error = write_reports(lock, outputs, head, *parts, trace);
     // Stored even when the reports could not be written: the next run with
     // the same inputs writes them without analysing again.

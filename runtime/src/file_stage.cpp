@@ -67,6 +67,13 @@ file_analysis analyse_file(const std::string& root, const source_file& file,
   file_analysis out;
   out.path = file.path;
   out.bytes = file.bytes;
+  if (file.name_not_utf8) {
+    // Never read: its report entry (and every report) stays UTF-8.
+    out.state = file_state::bad_name;
+    out.detail = "the file name is not UTF-8; its path shows each such byte as \\xHH and a "
+                 "backslash as \\\\";
+    return out;
+  }
   if (file.bytes > max_bytes) {
     out.state = file_state::too_large;
     out.detail = std::to_string(file.bytes) + " bytes, limit " + std::to_string(max_bytes);

@@ -7,6 +7,7 @@
 
 #include "troupe/actors/agent_registry.hpp"
 #include "troupe/actors/json_writer.hpp"
+#include "troupe/actors/utf8_text.hpp"
 #include "troupe/config/errc.hpp"
 #include "troupe/corpus/corpus.hpp"
 
@@ -206,7 +207,11 @@ std::string text_of(const json& value) {
   }
   if (value.is_null())
     return {};
-  return value.dump();
+  return json_text(value);
+}
+
+std::string json_text(const nlohmann::json& value) {
+  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::vector<std::pair<std::string, std::string>> run_rows(const report_head& head) {
@@ -229,8 +234,8 @@ const std::vector<std::string>& agent_columns() {
 }
 
 json run_section(const analysis_result& r, const analysis_options& options) {
-  json run{{"root", r.tree.root},
-           {"profile", options.settings.profile},
+  json run{{"root", actors::escape_non_utf8(r.tree.root)},
+           {"profile", actors::escape_non_utf8(options.settings.profile)},
            {"workers", r.workers},
            {"nodes", json::array({"local"})},
            {"wall_seconds", r.wall_seconds},
@@ -242,7 +247,9 @@ json run_section(const analysis_result& r, const analysis_options& options) {
             {{"unreadable", r.count(file_state::unreadable)},
              {"binary", r.count(file_state::binary)},
              {"not_utf8", r.count(file_state::not_utf8)},
-             {"too_large", r.count(file_state::too_large)}}},
+             {"too_large", r.count(file_state::too_large)},
+             {"bad_name", r.count(file_state::bad_name)},
+             {"over_budget", r.count(file_state::over_budget)}}},
            {"files_with_syntax_errors", r.files_with_syntax_errors()},
            {"cache", cache_json(r)}};
   for (const auto& [name, seconds] : r.phases)
@@ -300,7 +307,7 @@ void write_report_json(std::ostream& out, const nlohmann::json& run, const nlohm
                        std::string_view content) {
   {
     actors::json_writer w{out};
-    w.begin_object().raw("run", run.dump()).raw("agents", agents.dump()).members(content);
+    w.begin_object().raw("run", json_text(run)).raw("agents", json_text(agents)).members(content);
     w.end_object();
   }
   out.put('\n');
@@ -313,8 +320,8 @@ void write_report_json(std::ostream& out, const analysis_result& r,
   {
     actors::json_writer w{out};
     w.begin_object()
-      .raw("run", detail::run_section(r, options).dump())
-      .raw("agents", detail::agents_section(r, options).dump());
+      .raw("run", detail::json_text(detail::run_section(r, options)))
+      .raw("agents", detail::json_text(detail::agents_section(r, options)));
     detail::write_report_content(w, r, options);
     w.end_object();
   }

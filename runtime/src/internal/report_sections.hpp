@@ -70,6 +70,10 @@ const std::vector<std::string>& agent_columns();
 /// significant digits, null as nothing.
 std::string text_of(const nlohmann::json& value);
 
+/// `value` as compact JSON text that is always UTF-8: bytes that are not
+/// (say, from a file name) become U+FFFD instead of an exception.
+std::string json_text(const nlohmann::json& value);
+
 void write_markdown_head(std::ostream& out, const report_head& head);
 void write_markdown_body(std::ostream& out, const analysis_result& r);
 void write_html_head(std::ostream& out, const report_head& head);
