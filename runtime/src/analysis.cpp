@@ -249,7 +249,7 @@ bool run_analysis(runtime& rt, const analysis_options& options, analysis_result&
   task_graph graph;
   std::vector<std::size_t> group1;
   auto max_bytes = options.max_file_bytes;
-  const detail::stage_agents stage{options.file_agents};
+  const detail::stage_agents stage{options.file_agents, detail::file_budget_of(options)};
   for (auto& shard : make_shards(out.tree.files, out.schedule.shard_bytes)) {
     std::uint64_t bytes = 0;
     for (auto i : shard)
@@ -271,13 +271,14 @@ bool run_analysis(runtime& rt, const analysis_options& options, analysis_result&
       {std::move(name), "group1", static_cast<double>(bytes) / rate, {},
        [files, corpus_files, sources, shard, root, max_bytes, cache, agents, digests,
         keep_records, slots](const task_context& ctx) {
+         detail::file_task task{std::chrono::steady_clock::now(), ctx.cancelled};
          for (auto i : shard) {
            if (ctx.cancelled->load(std::memory_order_relaxed))
              return make_error(errc::cancelled, "analysis cancelled");
            auto& f = (*files)[i];
            try {
              f = detail::analyse_file(root, (*sources)[i], max_bytes, cache, *agents,
-                                      digests ? &(*digests)[i] : nullptr);
+                                      digests ? &(*digests)[i] : nullptr, task);
            } catch (const detail::agent_error& e) {
              // The task fails (and is retried) naming agent and file.
              return make_error(errc::agent_failed,

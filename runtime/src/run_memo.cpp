@@ -313,6 +313,9 @@ std::optional<run_memo> make_run_memo(const analysis_result& r, const analysis_o
   for (const auto& f : r.files)
     if (f.state == file_state::parsed && !f.from_cache())
       return std::nullopt;
+  // A file over its parse budget may parse in a run with another budget.
+  if (r.count(file_state::over_budget) > 0)
+    return std::nullopt;
   run_memo memo;
   memo.content = render([&](std::ostream& out) {
     actors::json_writer w{out};

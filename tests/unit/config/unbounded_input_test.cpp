@@ -91,3 +91,16 @@ TEST_CASE("a parent profile with a bad value still gets its precise error") {
   CHECK(e.key_path == "cache.ttl");
   CHECK(e.line == 2);
 }
+
+TEST_CASE("a file's parse budget must end before its task's time does") {
+  auto result = profile_loader{}.load_string("agents:\n  task_timeout: 5s\n  file_timeout: 5s\n",
+                                             "budget.yaml");
+  auto e = only_error(result);
+  CHECK(e.key_path == "agents.file_timeout");
+  CHECK(e.line == 3);
+  CHECK_THAT(e.message, Catch::Contains("must be less than agents.task_timeout (5s)"));
+  auto ok = profile_loader{}.load_string("agents:\n  file_timeout: 2s\n  file_memory: 64MiB\n");
+  REQUIRE(ok.ok());
+  CHECK(ok.value->agents.file_timeout == std::chrono::seconds(2));
+  CHECK(ok.value->agents.file_memory == (64ull << 20));
+}
