@@ -16,6 +16,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include "troupe_process.hpp"
 
 using namespace troupe::test;
@@ -79,17 +83,35 @@ TEST_CASE("simultaneous runs on one cache folder and one output folder",
 
   auto cache = tmp.path / "cache";
   auto out = tmp.path / "out";
-  // A reader that keeps reading report.json while the runs write it.
+  // A reader that keeps reading report.json while the runs write it, and,
+  // under a shared lock on the folder, checks that report.md is of the same
+  // run (its head shows the run's peak RSS, which report.json holds too).
   std::atomic<bool> stop{false};
-  std::atomic<int> reads{0}, torn{0};
+  std::atomic<int> reads{0}, torn{0}, locked_reads{0}, mixed{0};
   std::thread reader{[&] {
     while (!stop) {
-      std::ifstream in{out / "report.json"};
-      if (in) {
-        auto j = json::parse(in, nullptr, false);
-        ++reads;
-        torn += j.is_discarded() ? 1 : 0;
+      {
+        std::ifstream in{out / "report.json"};
+        if (in) {
+          auto j = json::parse(in, nullptr, false);
+          ++reads;
+          torn += j.is_discarded() ? 1 : 0;
+        }
       }
+      int fd = ::open((out / ".troupe.lock").c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd >= 0 && ::flock(fd, LOCK_SH) == 0) {
+        std::ifstream in{out / "report.json"};
+        auto j = json::parse(in, nullptr, false);
+        auto md = slurp(out / "report.md");
+        if (!j.is_discarded() && !md.empty()) {
+          ++locked_reads;
+          auto rss = "| peak RSS bytes | " + std::to_string(j["run"]["peak_rss_bytes"].get<long>())
+                     + " |";
+          mixed += md.find(rss) == std::string::npos ? 1 : 0;
+        }
+      }
+      if (fd >= 0)
+        ::close(fd); // releases the shared lock
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
   }};
@@ -121,9 +143,11 @@ TEST_CASE("simultaneous runs on one cache folder and one output folder",
   }
   stop = true;
   reader.join();
-  INFO(reads << " reads by the reader");
+  INFO(reads << " reads by the reader, " << locked_reads << " under the folder's lock");
   CHECK(reads > 0);
   CHECK(torn == 0);
+  CHECK(locked_reads > 0);
+  CHECK(mixed == 0);
   // The shared cache stayed sound: a last run is answered from it.
   auto last = run({troupe_binary(), "run", tree.string(), "--cache-dir", cache.string(),
                    "--out", (tmp.path / "last").string(), "--no-run-memo"});
