@@ -99,6 +99,10 @@ TEST_CASE("a file's parse budget must end before its task's time does") {
   CHECK(e.key_path == "agents.file_timeout");
   CHECK(e.line == 3);
   CHECK_THAT(e.message, Catch::Contains("must be less than agents.task_timeout (5s)"));
+  auto defaulted = only_error(profile_loader{}.load_string("agents:\n  task_timeout: 4s\n"));
+  CHECK(defaulted.line == 2);
+  CHECK_THAT(defaulted.message, Catch::Contains("(10s, the default) must be less than")
+                                  && Catch::Contains("set agents.file_timeout lower"));
   auto ok = profile_loader{}.load_string("agents:\n  file_timeout: 2s\n  file_memory: 64MiB\n");
   REQUIRE(ok.ok());
   CHECK(ok.value->agents.file_timeout == std::chrono::seconds(2));
