@@ -52,6 +52,7 @@ struct Import {
   fromImport @5 :Bool;
   conditional @6 :Bool;
   inFunction @7 :Bool;
+  noqa @8 :Text;
 }
 
 struct ImportsRecord {

@@ -29,8 +29,8 @@ struct reference_grammar {
     global_statement, nonlocal_statement, assignment, augmented_assignment, list, tuple, string,
     string_start, string_content, interpolation, concatenated_string, type, integer, float_,
     true_, false_, none, function_definition, class_definition, comment, argument_list,
-    binary_operator;
-  TSFieldId name, function, attribute_field, object, left, right, type_field, parameters_field,
+    binary_operator, subscript;
+  TSFieldId value, name, function, attribute_field, object, left, right, type_field, parameters_field,
     return_type, arguments;
 };
 
@@ -68,6 +68,8 @@ const reference_grammar& ids() {
     r.list = symbol_of(l, "list");
     r.tuple = symbol_of(l, "tuple");
     r.string = symbol_of(l, "string");
+    r.subscript = symbol_of(l, "subscript");
+    r.value = field_of(l, "value");
     r.string_start = symbol_of(l, "string_start");
     r.string_content = symbol_of(l, "string_content");
     r.interpolation = symbol_of(l, "interpolation");
@@ -221,6 +223,8 @@ private:
   struct frame {
     TSSymbol symbol;
     enum : std::uint8_t { plain, function, import, literal } kind;
+    /// A subscript of a typing form (`Union[...]`): strings in it name types.
+    bool typing = false;
   };
 
   struct open_function {
@@ -241,6 +245,9 @@ private:
   void on_all_assignment(TSNode node);
   void collect_strings(TSNode sequence);
   void scan_annotation(TSNode string);
+  void scan_names(std::string_view text);
+  void scan_type_comment(TSNode comment);
+  bool typing_subscript(TSNode node) const;
   void feed(std::uint64_t token) {
     for (auto& f : functions_) {
       f.hash = (f.hash ^ token) * 0x100000001b3ull;
@@ -263,6 +270,9 @@ private:
   std::unordered_set<std::string> annotation_names_;
   std::uint32_t in_import_ = 0;
   std::uint32_t in_literal_ = 0;
+  /// Open `type` nodes (annotations): a string anywhere below one is a
+  /// string annotation, `Optional["Repo"]` as much as `"Repo"`.
+  std::uint32_t in_type_ = 0;
 };
 
 std::size_t reference_walker::claim_function(std::uint32_t line) {
@@ -370,15 +380,26 @@ void reference_walker::enter(TSNode node, TSFieldId field) {
     on_call(node);
   } else if ((symbol == g.assignment || symbol == g.augmented_assignment) && functions_.empty()) {
     on_all_assignment(node);
-  } else if (symbol == g.string && !frames_.empty() && frames_.back().symbol == g.type) {
+  } else if (symbol == g.string && in_type_ > 0) {
     scan_annotation(node);
+  } else if (symbol == g.comment) {
+    scan_type_comment(node);
+  } else if (symbol == g.subscript && typing_subscript(node)) {
+    f.typing = true;
+    ++in_type_;
   }
+  if (symbol == g.type)
+    ++in_type_;
   frames_.push_back(f);
 }
 
 void reference_walker::leave() {
   auto f = frames_.back();
   frames_.pop_back();
+  if (f.symbol == ids().type)
+    --in_type_;
+  if (f.typing)
+    --in_type_;
   switch (f.kind) {
     case frame::function: {
       auto& open = functions_.back();
@@ -441,6 +462,27 @@ void reference_walker::on_call(TSNode node) {
     if (open.calls.insert(callee).second)
       out_.functions[open.index].calls.push_back(callee);
   }
+  // typing.cast("T", x) and TypeVar("T", "A", bound="B"): pyflakes reads
+  // the type arguments as annotations.
+  auto last = std::string_view{callee}.substr(callee.rfind('.') + 1);
+  if (last == "cast" || last == "TypeVar") {
+    auto args = ts_node_child_by_field_id(node, g.arguments);
+    auto count = ts_node_is_null(args) ? 0u : ts_node_named_child_count(args);
+    for (std::uint32_t i = 0; i < count; ++i) {
+      auto arg = ts_node_named_child(args, i);
+      bool keyword = ts_node_symbol(arg) == g.keyword_argument;
+      if (keyword) {
+        if (last != "TypeVar"
+            || node_text(ts_node_child_by_field_id(arg, g.name), utf8_) != "bound")
+          continue;
+        arg = ts_node_child_by_field_id(arg, g.value);
+      } else if ((last == "cast") != (i == 0)) {
+        continue; // cast's type is its first argument, TypeVar's name is not a type
+      }
+      if (!ts_node_is_null(arg) && ts_node_symbol(arg) == g.string)
+        scan_annotation(arg);
+    }
+  }
   // `__all__.extend([...])`, `__all__.append("x")` at module level.
   if (functions_.empty() && (callee == "__all__.extend" || callee == "__all__.append")) {
     auto args = ts_node_child_by_field_id(node, g.arguments);
@@ -492,6 +534,51 @@ void reference_walker::scan_annotation(TSNode string) {
   std::string value;
   if (!plain_string_value(string, utf8_, value))
     return;
+  scan_names(value);
+}
+
+// pyflakes 2.5 reads `# type: ...` comments (not `# type: ignore`) as
+// annotations: the names in them are used.
+void reference_walker::scan_type_comment(TSNode comment) {
+  auto text = node_text(comment, utf8_);
+  std::size_t i = 1;
+  while (i < text.size() && (text[i] == ' ' || text[i] == '\t'))
+    ++i;
+  if (text.compare(i, 5, "type:") != 0)
+    return;
+  i += 5;
+  while (i < text.size() && (text[i] == ' ' || text[i] == '\t'))
+    ++i;
+  auto rest = text.substr(i);
+  if (rest.compare(0, 6, "ignore") == 0
+      && (rest.size() == 6 || !is_identifier_char(rest[6])))
+    return;
+  scan_names(std::string{rest});
+}
+
+// pyflakes reads the subscript of a typing form as an annotation
+// (`Union["Tree", "Blob"]` outside an annotation too); Literal's strings
+// are values, and Annotated's extras metadata.
+bool reference_walker::typing_subscript(TSNode node) const {
+  static const std::unordered_set<std::string_view> forms{
+    "Union", "Optional", "List", "Dict", "Set", "FrozenSet", "Tuple", "Type", "Callable",
+    "Sequence", "MutableSequence", "Mapping", "MutableMapping", "Iterable", "Iterator",
+    "Generator", "AsyncIterable", "AsyncIterator", "AsyncGenerator", "Awaitable", "Coroutine",
+    "ClassVar", "Final", "DefaultDict", "OrderedDict", "Counter", "ChainMap", "Deque",
+    "Collection", "Container", "AbstractSet", "MutableSet", "Reversible", "TypeGuard",
+    "Required", "NotRequired", "Generic", "Protocol", "ContextManager", "AsyncContextManager",
+    "IO", "KeysView", "ValuesView", "ItemsView"};
+  auto value = ts_node_child_by_field_id(node, ids().value);
+  if (ts_node_is_null(value))
+    return false;
+  auto text = node_text(value, utf8_);
+  auto dot = text.rfind('.');
+  if (dot != std::string_view::npos)
+    text.remove_prefix(dot + 1);
+  return forms.count(text) > 0;
+}
+
+void reference_walker::scan_names(std::string_view value) {
   std::size_t i = 0;
   while (i < value.size()) {
     if (!is_identifier_char(value[i]) || (value[i] >= '0' && value[i] <= '9')) {
@@ -502,7 +589,7 @@ void reference_walker::scan_annotation(TSNode string) {
     while (i < value.size() && is_identifier_char(value[i]))
       ++i;
     if (start == 0 || value[start - 1] != '.')
-      annotation_names_.insert(value.substr(start, i - start));
+      annotation_names_.insert(std::string{value.substr(start, i - start)});
   }
 }
 

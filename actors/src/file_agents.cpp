@@ -48,11 +48,12 @@ private:
 
 template <class Record>
 std::shared_ptr<const file_agent>
-make_agent(const char* id, const char* summary,
+make_agent(const char* id, std::uint32_t version, const char* summary,
            typename metric_agent<Record>::extract_fn extract) {
   // Bump a version whenever the extractor or the record schema changes what
-  // the agent outputs for the same file: it is part of every cache key.
-  agent_descriptor descriptor{id, 1, agent_scope::per_file, {}, summary};
+  // the agent outputs for the same file: it is part of every cache key (and
+  // actors::builtin_descriptors() says the same).
+  agent_descriptor descriptor{id, version, agent_scope::per_item, {}, summary};
   return std::make_shared<const metric_agent<Record>>(std::move(descriptor), extract);
 }
 
@@ -61,28 +62,28 @@ make_agent(const char* id, const char* summary,
 std::vector<std::shared_ptr<const file_agent>> builtin_file_agents() {
   // Summaries as in DESIGN.md, "The 23 agents".
   return {
-    make_agent<size_metrics>("size", "lines: total, code, comment, blank, docstring",
+    make_agent<size_metrics>("size", 1, "lines: total, code, comment, blank, docstring",
                              &extract_size_metrics),
-    make_agent<file_complexity>("complexity",
+    make_agent<file_complexity>("complexity", 1,
                                 "McCabe complexity per function, as the PyCQA mccabe "
                                 "checker (flake8's) defines it",
                                 &extract_complexity),
-    make_agent<file_imports>("imports",
+    make_agent<file_imports>("imports", 2,
                              "imports: module, names, aliases, line, relative level, "
                              "conditional or not",
                              &extract_imports),
-    make_agent<file_docstrings>("docstrings",
+    make_agent<file_docstrings>("docstrings", 1,
                                 "docstring present for module/classes/functions; coverage",
                                 &extract_docstrings),
-    make_agent<file_todos>("todos", "TODO/FIXME/XXX/HACK comments with line and text",
+    make_agent<file_todos>("todos", 1, "TODO/FIXME/XXX/HACK comments with line and text",
                            &extract_todos),
-    make_agent<file_security>("security",
+    make_agent<file_security>("security", 2,
                               "risky calls: eval, exec, pickle/marshal loads, yaml.load "
                               "without a safe loader, subprocess with shell=True, "
                               "os.system/popen, tempfile.mktemp, md5/sha1, hard-coded "
                               "secrets (bandit's rules of the same names)",
                               &extract_security),
-    make_agent<file_naming>("naming",
+    make_agent<file_naming>("naming", 1,
                             "PEP 8 naming violations (classes, functions, arguments, "
                             "constants), as pep8-naming reports them",
                             &extract_naming),

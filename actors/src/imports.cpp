@@ -2,6 +2,7 @@
 #include "troupe/actors/imports.hpp"
 
 #include "metrics_grammar.hpp"
+#include "troupe/actors/noqa.hpp"
 #include "python_grammar.hpp"
 
 namespace troupe::actors {
@@ -168,6 +169,45 @@ file_imports extract_imports(const syntax_tree& tree, std::string_view utf8) {
   auto root = tree.root();
   import_walker walker{utf8, root};
   walker.run(root, out);
+  auto marks = find_noqa(utf8);
+  if (marks.file) {
+    for (auto& r : out.imports)
+      r.noqa = "# noqa";
+  } else if (marks.inline_comment && !out.imports.empty()) {
+    std::vector<std::size_t> starts{0};
+    for (std::size_t i = 0; i < utf8.size(); ++i)
+      if (utf8[i] == '\n')
+        starts.push_back(i + 1);
+    for (auto& r : out.imports) {
+      if (r.line == 0 || r.line > starts.size())
+        continue;
+      auto from = starts[r.line - 1];
+      auto to = from;
+      // The statement's physical line and those a backslash continues.
+      for (;;) {
+        auto nl = utf8.find('\n', to);
+        to = nl == std::string_view::npos ? utf8.size() : nl;
+        auto end = to;
+        if (end > from && utf8[end - 1] == '\r')
+          --end;
+        if (nl == std::string_view::npos || end == from || utf8[end - 1] != '\\')
+          break;
+        to = nl + 1;
+      }
+      auto run = utf8.substr(from, to - from);
+      for (std::size_t at = run.find('#'); at != std::string_view::npos; at = run.find('#', at + 1)) {
+        auto word = run.substr(at, 6);
+        std::string lower{word};
+        for (auto& c : lower)
+          c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+        if (lower == "# noqa") {
+          auto nl = run.find('\n', at);
+          r.noqa.assign(run.substr(at, nl == std::string_view::npos ? nl : nl - at));
+          break;
+        }
+      }
+    }
+  }
   return out;
 }
 

@@ -157,6 +157,8 @@ std::string encode_record(const file_imports& record) {
     b.setFromImport(r.from_import);
     b.setConditional(r.conditional);
     b.setInFunction(r.in_function);
+    if (!r.noqa.empty())
+      b.setNoqa(r.noqa);
   }
   return message_bytes(message);
 }
@@ -179,6 +181,7 @@ bool decode_record(std::string_view bytes, file_imports& out) {
       r.from_import = i.getFromImport();
       r.conditional = i.getConditional();
       r.in_function = i.getInFunction();
+      r.noqa = text(i.getNoqa());
       out.imports.push_back(std::move(r));
     }
     return true;

@@ -20,4 +20,16 @@ bool decode_docstrings(std::string_view bytes, file_docstrings& out) {
   return detail::decode_record(bytes, out);
 }
 
+bool decode_todos(std::string_view bytes, file_todos& out) {
+  return detail::decode_record(bytes, out);
+}
+
+bool decode_security(std::string_view bytes, file_security& out) {
+  return detail::decode_record(bytes, out);
+}
+
+bool decode_naming(std::string_view bytes, file_naming& out) {
+  return detail::decode_record(bytes, out);
+}
+
 } // namespace troupe::actors

@@ -5,6 +5,7 @@
 #include "troupe/actors/security.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <iterator>
 #include <unordered_map>
 #include <utility>
@@ -220,6 +221,10 @@ private:
   std::unordered_map<std::string, std::string> aliases_;
   bool yaml_imported_ = false;
   detail::row_set nosec_;
+  // Rows whose `# nosec` names tests (`# nosec B602, B607` or test names,
+  // as bandit 1.7.5 reads them): only those tests are silenced there, and
+  // the row's subtree is walked.
+  std::vector<std::pair<std::uint32_t, std::vector<std::string>>> nosec_tests_;
   // Where an identifier a rule can hinge on stands: a call's possible last
   // name, an alias of one, a password-like name. An expression without one
   // holds nothing to report and is not walked.
@@ -258,6 +263,64 @@ void security_walker::walk(TSNode root) {
 // bandit's nosec lines: the start line of every COMMENT token holding
 // "#nosec" and of every token holding "# nosec" (its `and`/`or` precedence
 // lets strings count too); f-strings are one token in Python 3.11.
+// A comment naming tests after `nosec` (bandit 1.7.5's
+// `#\s*nosec:?\s*(?P<tests>[^#]+)?`, each test a `B123` id or a test name
+// such as `hardcoded_password_string`) silences only those tests; words
+// that are neither (a reason in prose) leave it a bare nosec.
+std::vector<std::string> nosec_test_names(std::string_view comment) {
+  std::vector<std::string> tests;
+  auto at = comment.find("nosec");
+  if (at == std::string_view::npos)
+    return tests;
+  auto rest = comment.substr(at + 5);
+  if (auto hash = rest.find('#'); hash != std::string_view::npos)
+    rest = rest.substr(0, hash);
+  std::size_t i = 0;
+  while (i < rest.size()) {
+    while (i < rest.size() && !std::isalnum(static_cast<unsigned char>(rest[i])) && rest[i] != '_')
+      ++i;
+    auto j = i;
+    while (j < rest.size() && (std::isalnum(static_cast<unsigned char>(rest[j])) || rest[j] == '_'))
+      ++j;
+    auto word = rest.substr(i, j - i);
+    bool id = word.size() > 1 && (word[0] == 'B' || word[0] == 'b')
+              && std::all_of(word.begin() + 1, word.end(),
+                             [](char c) { return c >= '0' && c <= '9'; });
+    bool name = word.find('_') != std::string_view::npos
+                && std::all_of(word.begin(), word.end(), [](char c) {
+                     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+                   });
+    if (id) {
+      std::string upper{word};
+      upper[0] = 'B';
+      tests.push_back(std::move(upper));
+    } else if (name) {
+      tests.emplace_back(word);
+    }
+    i = j;
+  }
+  return tests;
+}
+
+/// bandit's plugin name of a test id (what a `# nosec NAME` may say).
+std::string_view bandit_test_name(std::string_view rule) noexcept {
+  static constexpr std::pair<std::string_view, std::string_view> names[] = {
+    {"B102", "exec_used"},
+    {"B105", "hardcoded_password_string"},
+    {"B106", "hardcoded_password_funcarg"},
+    {"B107", "hardcoded_password_default"},
+    {"B324", "hashlib_new_insecure_functions"},
+    {"B506", "yaml_load"},
+    {"B602", "subprocess_popen_with_shell_equals_true"},
+    {"B605", "start_process_with_a_shell"},
+  };
+  for (const auto& [id, name] : names)
+    if (id == rule)
+      return name;
+  // B301-B307 are calls of bandit's blacklist test.
+  return rule.size() == 4 && rule.compare(0, 2, "B3") == 0 ? "blacklist" : "";
+}
+
 void security_walker::find_nosec(TSNode root) {
   detail::walk_tree(
     root,
@@ -266,8 +329,12 @@ void security_walker::find_nosec(TSNode root) {
       if (symbol == g_.comment) {
         auto t = text(node);
         if (t.find("#nosec") != std::string_view::npos
-            || t.find("# nosec") != std::string_view::npos)
-          nosec_.push_back(row(node));
+            || t.find("# nosec") != std::string_view::npos) {
+          if (auto tests = nosec_test_names(t); !tests.empty())
+            nosec_tests_.emplace_back(row(node), std::move(tests));
+          else
+            nosec_.push_back(row(node));
+        }
         return false;
       }
       if (symbol == g_.string) {
@@ -523,6 +590,11 @@ void security_walker::report(std::string_view rule, std::uint32_t line_row, std:
   // visiting a node on one.
   if (nosec(line_row) || nosec(context_row_))
     return;
+  for (const auto& [nosec_row, tests] : nosec_tests_)
+    if (nosec_row == line_row || nosec_row == context_row_)
+      for (const auto& t : tests)
+        if (t == rule || t == bandit_test_name(rule))
+          return;
   out_->findings.push_back(
     {std::string{rule}, line_row + 1, std::move(name), severity, confidence});
 }

@@ -11,6 +11,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "cache_log.hpp"
+
 #include "l2_files.hpp"
 #include "l2_record.hpp"
 
@@ -87,8 +89,8 @@ const char* l2_store::read_file(const cache_key& key, Alloc&& alloc, l2_payload_
         && now.st_dev == st.st_dev)
       ::unlink(path.c_str());
     ::close(fd);
-    spdlog::warn("cache: corrupt record {} ({}), treated as a miss", path,
-                 bad);
+    (options_.log ? options_.log : default_logger())
+      ->warn("corrupt record {} ({}), treated as a miss", path, bad);
     std::lock_guard<std::mutex> guard{mtx_};
     ++stats_.corrupt;
     ++stats_.misses;

@@ -7,6 +7,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "cache_log.hpp"
+
 #include "troupe/cache/l1_store.hpp"
 #include "troupe/cache/l2_store.hpp"
 #include "troupe/cache/l3_tier.hpp"
@@ -32,7 +34,7 @@ std::chrono::nanoseconds to_ns(std::chrono::steady_clock::duration d) {
 tiered_cache::tiered_cache(std::shared_ptr<l1_store> l1,
                            std::shared_ptr<l2_store> l2,
                            std::shared_ptr<l3_tier> l3)
-  : l1_(std::move(l1)), l2_(std::move(l2)), l3_(std::move(l3)) {
+  : l1_(std::move(l1)), l2_(std::move(l2)), l3_(std::move(l3)), log_(detail::default_logger()) {
 }
 
 cache_lookup tiered_cache::get(const key_parts& parts,
@@ -114,8 +116,7 @@ cache_error tiered_cache::put(const cache_key& key, std::string_view agent,
   cache_error result;
   if (l2_) {
     if (l2_writable()) {
-      auto err = l2_->put(key, *value);
-      note_written(cache_tier::l2, size, !err);
+      auto err = write_l2(key, value);
       bool was_writable = true;
       if (err && l2_writable_.compare_exchange_strong(was_writable, false))
         result = std::move(err);
@@ -127,7 +128,7 @@ cache_error tiered_cache::put(const cache_key& key, std::string_view agent,
   if (l3_) {
     auto err = l3_->put(key, value);
     if (err)
-      spdlog::debug("cache: {} put failed: {}", l3_->name(), err.message());
+      log_->debug("{} put failed: {}", l3_->name(), err.message());
     note_written(cache_tier::l3, size, !err);
   }
   std::lock_guard<std::mutex> guard{mtx_};
@@ -218,32 +219,47 @@ group_lookup tiered_cache::get_group(const cache_key& bundle,
       if (probes[i].asked[l2_index])
         probes[i].elapsed[l2_index] = l2_elapsed;
   }
-  bool from_l3 = false;
+  // Then L3, for the whole bundle too: one request to the shard that owns
+  // it (another node's, a network round trip) instead of one per record.
+  bool l3_asked = false;
+  bool l3_served = false;
+  duration l3_elapsed{};
+  std::uint64_t l3_bytes = 0;
   if (l3_ && missing > 0) {
+    l3_asked = true;
+    auto start = clock::now();
+    auto payload = l3_->get(bundle);
+    std::vector<bundle_entry_view> entries;
+    if (payload && check_bundle(*payload) == nullptr)
+      (void) decode_bundle(*payload, entries);
     for (std::size_t i = 0; i < n; ++i) {
       auto& m = out.members[i];
       if (m.value)
         continue;
-      auto start = clock::now();
-      m.value = l3_->get(m.key);
       probes[i].asked[l3_index] = true;
-      probes[i].elapsed[l3_index] = clock::now() - start;
-      if (m.value) {
+      for (const auto& e : entries) {
+        if (e.key != m.key)
+          continue;
+        m.value = make_value(std::string{e.record});
         m.tier = cache_tier::l3;
-        from_l3 = true;
+        l3_bytes += e.record.size();
+        l3_served = true;
         --missing;
         keep_in_l1(m.key, m.value, true);
+        break;
       }
     }
-  }
-  if (from_l3 && missing == 0 && l2_ && l2_writable()) {
-    // Backfill: the bundle gets the records L3 served.
-    std::vector<value_ptr> values;
-    values.reserve(n);
-    for (const auto& m : out.members)
-      values.push_back(m.value);
-    if (auto err = write_bundle(out, values))
-      spdlog::warn("cache: no longer writing to L2: {}", err.message());
+    l3_elapsed = clock::now() - start;
+    for (std::size_t i = 0; i < n; ++i)
+      if (probes[i].asked[l3_index])
+        probes[i].elapsed[l3_index] = l3_elapsed;
+    // Backfill: L2 gets the bundle as the shard holds it.
+    if (l3_served && l2_ && l2_writable() && !out.stored) {
+      auto err = write_l2(bundle, payload);
+      bool was_writable = true;
+      if (err && l2_writable_.compare_exchange_strong(was_writable, false))
+        log_->warn("no longer writing to L2: {}", err.message());
+    }
   }
   std::vector<std::optional<std::vector<std::string>>> why(n);
   for (std::size_t i = 0; i < n; ++i)
@@ -255,6 +271,11 @@ group_lookup tiered_cache::get_group(const cache_key& bundle,
     auto& tier = stats_.tiers[l2_index];
     tier.bytes_read += l2_bytes;
     (l2_served ? tier.hit_latency : tier.miss_latency).record(to_ns(l2_elapsed));
+  }
+  if (l3_asked) {
+    auto& tier = stats_.tiers[l3_index];
+    tier.bytes_read += l3_bytes;
+    (l3_served ? tier.hit_latency : tier.miss_latency).record(to_ns(l3_elapsed));
   }
   for (std::size_t i = 0; i < n; ++i) {
     auto& m = out.members[i];
@@ -271,7 +292,7 @@ group_lookup tiered_cache::get_group(const cache_key& bundle,
         ++tier.hits;
       else
         ++tier.misses;
-      if (t == l2_index)
+      if (t == l2_index || t == l3_index)
         continue; // sampled once per bundle above
       if (answered) {
         tier.bytes_read += m.value->size();
@@ -314,34 +335,37 @@ cache_error tiered_cache::put_group(const group_lookup& found,
     changed = true;
     auto size = value->size();
     keep_in_l1(m.key, value, false);
-    if (l3_) {
-      auto err = l3_->put(m.key, value);
-      if (err)
-        spdlog::debug("cache: {} put failed: {}", l3_->name(), err.message());
-      note_written(cache_tier::l3, size, !err);
-    }
     std::lock_guard<std::mutex> guard{mtx_};
     auto a = stats_.agents.find(found.agents[i]);
     if (a == stats_.agents.end())
       a = stats_.agents.emplace(found.agents[i], agent_stats{}).first;
     a->second.bytes_written += size;
   }
-  if (!changed || !l2_)
+  if (!changed || (!l2_ && !l3_))
+    return {};
+  auto payload = make_value(bundle_payload(found, values));
+  if (l3_) {
+    auto err = l3_->put(found.bundle, payload);
+    if (err)
+      log_->debug("{} put failed: {}", l3_->name(), err.message());
+    note_written(cache_tier::l3, payload->size(), !err);
+  }
+  if (!l2_)
     return {};
   if (!l2_writable()) {
     std::lock_guard<std::mutex> guard{mtx_};
     ++stats_.l2_puts_skipped;
     return {};
   }
-  auto err = write_bundle(found, values);
+  auto err = write_l2(found.bundle, std::move(payload));
   bool was_writable = true;
   if (err && l2_writable_.compare_exchange_strong(was_writable, false))
     return err;
   return {};
 }
 
-cache_error tiered_cache::write_bundle(const group_lookup& found,
-                                       const std::vector<value_ptr>& values) {
+std::string tiered_cache::bundle_payload(const group_lookup& found,
+                                         const std::vector<value_ptr>& values) {
   std::vector<bundle_entry> entries;
   auto n = std::min(values.size(), found.members.size());
   entries.reserve(n);
@@ -357,10 +381,43 @@ cache_error tiered_cache::write_bundle(const group_lookup& found,
         if (std::find(found.agents.begin(), found.agents.end(), e.agent) == found.agents.end())
           entries.push_back({e.key, e.agent, e.record});
   }
-  auto payload = encode_bundle(entries);
-  auto err = l2_->put(found.bundle, payload);
-  note_written(cache_tier::l2, payload.size(), !err);
+  return encode_bundle(entries);
+}
+
+cache_error tiered_cache::write_l2(const cache_key& key, value_ptr payload) {
+  if (l2_writer_) {
+    l2_writer_(key, std::move(payload));
+    return {};
+  }
+  auto err = l2_->put(key, *payload);
+  note_written(cache_tier::l2, payload->size(), !err);
   return err;
+}
+
+void tiered_cache::set_logger(std::shared_ptr<spdlog::logger> log) {
+  if (log)
+    log_ = std::move(log);
+}
+
+void tiered_cache::set_l2_writer(l2_writer writer) {
+  l2_writer_ = std::move(writer);
+}
+
+void tiered_cache::note_l2_write(std::size_t bytes, const cache_error& err) {
+  note_written(cache_tier::l2, bytes, !err);
+  bool was_writable = true;
+  if (err && l2_writable_.compare_exchange_strong(was_writable, false)) {
+    std::lock_guard<std::mutex> guard{mtx_};
+    l2_error_ = err;
+  }
+}
+
+cache_error tiered_cache::take_l2_error() {
+  std::lock_guard<std::mutex> guard{mtx_};
+  if (l2_error_taken_ || !l2_error_)
+    return {};
+  l2_error_taken_ = true;
+  return l2_error_;
 }
 
 tiered_stats tiered_cache::stats() const {
@@ -390,13 +447,11 @@ bool tiered_cache::attach(const cache_lookup& found, decoded_ptr decoded, std::u
 
 void tiered_cache::backfill(cache_tier found_in, const cache_key& key,
                             const value_ptr& value) {
-  auto size = value->size();
   if (found_in == cache_tier::l3 && l2_ && l2_writable()) {
-    auto err = l2_->put(key, *value);
-    note_written(cache_tier::l2, size, !err);
+    auto err = write_l2(key, value);
     bool was_writable = true;
     if (err && l2_writable_.compare_exchange_strong(was_writable, false))
-      spdlog::warn("cache: no longer writing to L2: {}", err.message());
+      log_->warn("no longer writing to L2: {}", err.message());
   }
   keep_in_l1(key, value, true);
 }

@@ -145,6 +145,52 @@ void apply_field(const field& f, const yaml_node& key, const yaml_node& value,
   origins[path] = {report.file(), value.line, value.column, path, {}};
 }
 
+void apply_list(const list_field& f, const yaml_node& key, const yaml_node& value,
+                const std::string& path, settings& target, origin_map& origins,
+                reporter& report) {
+  if (value.type == kind::rejected)
+    return;
+  auto words = f.choices.empty() ? std::vector<std::string_view>{}
+                                 : choice_words(field{f.section, f.key, value_kind::choice, 0, 0,
+                                                      f.choices, nullptr, nullptr});
+  auto expected = std::string{"a list of "}
+                  + (f.choices.empty() ? "strings" : "words from " + std::string{f.choices});
+  if (value.type != kind::sequence) {
+    const auto& where = value.type == kind::null ? key : value;
+    report.at(where, path, "expected " + expected + ", got " + describe(value));
+    return;
+  }
+  std::vector<std::string> items;
+  bool ok = true;
+  for (std::size_t i = 0; i < value.children.size(); ++i) {
+    const auto& item = value.children[i];
+    auto item_path = path + "[" + std::to_string(i) + "]";
+    if (item.type == kind::rejected) {
+      ok = false;
+      continue;
+    }
+    if (item.type != kind::scalar || item.text.empty()) {
+      report.at(item, item_path, "expected " + expected + ", got " + describe(item));
+      ok = false;
+      continue;
+    }
+    if (!words.empty() && std::find(words.begin(), words.end(), item.text) == words.end()) {
+      auto message = "unknown word '" + item.text + "': expected one of "
+                     + std::string{f.choices};
+      if (auto hint = closest(item.text, words); !hint.empty())
+        message += "; did you mean '" + std::string{hint} + "'?";
+      report.at(item, item_path, message);
+      ok = false;
+      continue;
+    }
+    items.push_back(item.text);
+  }
+  if (!ok)
+    return;
+  f.set(target, std::move(items));
+  origins[path] = {report.file(), value.line, value.column, path, {}};
+}
+
 void apply_section(std::string_view section, const yaml_node& key,
                    const yaml_node& value, const std::string& path,
                    settings& target, origin_map& origins, reporter& report) {
@@ -162,6 +208,10 @@ void apply_section(std::string_view section, const yaml_node& key,
                      const std::string& p) {
                    if (auto* f = find_field(section, k.text)) {
                      apply_field(*f, k, v, p, target, origins, report);
+                     return;
+                   }
+                   if (auto* f = find_list_field(section, k.text)) {
+                     apply_list(*f, k, v, p, target, origins, report);
                      return;
                    }
                    auto message = "unknown key '" + k.text + "'; ";

@@ -63,11 +63,13 @@ using ps = parallel_settings;
 using as = agents_settings;
 using ts = tuner_settings;
 using ns = network_settings;
+using an = analysis_settings;
 constexpr auto cache = &settings::cache;
 constexpr auto parallel = &settings::parallel;
 constexpr auto agents = &settings::agents;
 constexpr auto tuner = &settings::tuner;
 constexpr auto network = &settings::network;
+constexpr auto analysis = &settings::analysis;
 using k = value_kind;
 
 } // namespace
@@ -106,6 +108,9 @@ const std::vector<field>& schema() {
     make<network, &ns::max_in_flight>("network", "max_in_flight", k::count, 1,
                                       4096),
     make<network, &ns::timeout>("network", "timeout", k::duration, ms, hour),
+    make<analysis, &an::default_excludes>("analysis", "default_excludes", k::flag, 0, 1),
+    make<analysis, &an::gitignore>("analysis", "gitignore", k::flag, 0, 1),
+    make<analysis, &an::init_reexports>("analysis", "init_reexports", k::flag, 0, 1),
   };
   return table;
 }
@@ -117,10 +122,49 @@ std::string field::path() const {
   return result;
 }
 
+const std::vector<list_field>& list_schema() {
+  static const std::vector<list_field> table{
+    {"analysis", "exclude", {},
+     [](const settings& s) -> const std::vector<std::string>* { return &s.analysis.exclude; },
+     [](settings& s, std::vector<std::string> v) { s.analysis.exclude = std::move(v); }},
+    {"analysis", "generate", "tests|docs",
+     [](const settings& s) -> const std::vector<std::string>* {
+       return s.analysis.generate ? &*s.analysis.generate : nullptr;
+     },
+     [](settings& s, std::vector<std::string> v) { s.analysis.generate = std::move(v); }},
+  };
+  return table;
+}
+
+std::string list_field::path() const {
+  return std::string{section} + "." + std::string{key};
+}
+
+const list_field* find_list_field(std::string_view section, std::string_view key) {
+  for (const auto& f : list_schema())
+    if (f.section == section && f.key == key)
+      return &f;
+  return nullptr;
+}
+
+std::string render_list(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    out += i ? ", \"" : "\"";
+    for (char c : items[i]) {
+      if (c == '"' || c == '\\')
+        out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "]";
+}
+
 const std::vector<std::string_view>& sections() {
   static const std::vector<std::string_view> names{"cache", "parallel",
                                                    "agents", "tuner",
-                                                   "network"};
+                                                   "network", "analysis"};
   return names;
 }
 
@@ -136,6 +180,9 @@ const std::vector<std::string_view>& top_level_keys() {
 std::vector<std::string_view> keys_of(std::string_view section) {
   std::vector<std::string_view> result;
   for (const auto& f : schema())
+    if (f.section == section)
+      result.push_back(f.key);
+  for (const auto& f : list_schema())
     if (f.section == section)
       result.push_back(f.key);
   return result;

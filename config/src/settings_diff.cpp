@@ -17,6 +17,15 @@ std::vector<setting_difference> diff(const settings& a, const settings& b) {
       result.push_back({f.path(), internal::render_value(f, x),
                         internal::render_value(f, y)});
   }
+  for (const auto& f : internal::list_schema()) {
+    const auto* x = f.get(a);
+    const auto* y = f.get(b);
+    auto shown = [](const std::vector<std::string>* items) {
+      return items ? internal::render_list(*items) : std::string{"(not set)"};
+    };
+    if ((x == nullptr) != (y == nullptr) || (x && *x != *y))
+      result.push_back({f.path(), shown(x), shown(y)});
+  }
   return result;
 }
 

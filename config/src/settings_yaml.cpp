@@ -39,6 +39,14 @@ std::string to_yaml(const settings& value) {
       if (f.section == section)
         out += "  " + std::string{f.key} + ": "
                + internal::render_value(f, f.get(value)) + "\n";
+    for (const auto& f : internal::list_schema()) {
+      if (f.section != section)
+        continue;
+      if (const auto* items = f.get(value))
+        out += "  " + std::string{f.key} + ": " + internal::render_list(*items) + "\n";
+      else
+        out += "  # " + std::string{f.key} + ": not set (the command decides)\n";
+    }
   }
   return out;
 }

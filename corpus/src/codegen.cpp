@@ -248,11 +248,16 @@ std::string flat_name(std::string_view module) {
 
 std::string run_codegen_tests(const corpus& c, corpus_results& results,
                               const corpus_context& ctx) {
-  auto tmpl = compile(tests_template);
   auto& out = results.generated_tests;
   out = codegen_result{};
+  if (!ctx.generate_tests) {
+    out.status = "skipped";
+    out.reason = "test generation not asked for (--generate tests, analysis.generate)";
+    return {};
+  }
   if (!ctx.out_dir.empty() && ctx.before_writing)
     ctx.before_writing();
+  auto tmpl = compile(tests_template);
   generation_manifest manifest{ctx.out_dir, ".tests-manifest"};
   input_text inputs{tests_template};
   for (const auto& api : results.api_surface.modules) {
@@ -301,11 +306,16 @@ std::string run_codegen_tests(const corpus& c, corpus_results& results,
 }
 
 std::string run_codegen_docs(const corpus& c, corpus_results& results, const corpus_context& ctx) {
-  auto tmpl = compile(docs_template);
   auto& out = results.generated_docs;
   out = codegen_result{};
+  if (!ctx.generate_docs) {
+    out.status = "skipped";
+    out.reason = "doc generation not asked for (--generate docs, analysis.generate)";
+    return {};
+  }
   if (!ctx.out_dir.empty() && ctx.before_writing)
     ctx.before_writing();
+  auto tmpl = compile(docs_template);
   generation_manifest manifest{ctx.out_dir, ".docs-manifest"};
   input_text inputs{docs_template};
   for (const auto& api : results.api_surface.modules) {

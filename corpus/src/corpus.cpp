@@ -1,9 +1,11 @@
 #include "troupe/corpus/corpus.hpp"
 
+#include <algorithm>
+
 #include <stdexcept>
 #include <utility>
 
-#include "troupe/actors/agent_registry.hpp"
+#include "troupe/actors/agent_descriptor.hpp"
 #include "troupe/corpus/agents.hpp"
 
 namespace troupe::corpus {
@@ -50,11 +52,13 @@ void corpus_file::set_docstrings(const actors::file_docstrings& record) {
   docstrings.total = record.total;
 }
 
-void corpus::index_modules() {
+void corpus::index_modules(const std::string& package) {
   by_module.clear();
   for (std::size_t i = 0; i < files.size(); ++i) {
     auto& f = files[i];
     f.module = module_name(f.path, f.is_package);
+    if (!package.empty())
+      f.module = f.module.empty() ? package : package + "." + f.module;
     auto [it, inserted] = by_module.emplace(f.module, i);
     if (!inserted && f.is_package)
       it->second = i;
@@ -95,7 +99,7 @@ private:
 
 std::vector<std::shared_ptr<const corpus_agent>> builtin_corpus_agents() {
   // Descriptors (versions, edges) come from the one table of the registry.
-  auto registry = actors::builtin_agents();
+  auto descriptors = actors::builtin_descriptors();
   const std::pair<const char*, run_fn> table[] = {
     {"import_graph", &run_import_graph},
     {"import_cycles", &run_import_cycles},
@@ -114,9 +118,10 @@ std::vector<std::shared_ptr<const corpus_agent>> builtin_corpus_agents() {
   };
   std::vector<std::shared_ptr<const corpus_agent>> out;
   for (const auto& [id, fn] : table) {
-    const auto* d = registry.find(id);
-    if (d == nullptr)
-      throw std::logic_error(std::string{"corpus agent not in the registry: "} + id);
+    auto d = std::find_if(descriptors.begin(), descriptors.end(),
+                          [id = id](const actors::agent_descriptor& x) { return x.id == id; });
+    if (d == descriptors.end())
+      throw std::logic_error(std::string{"corpus agent not in the agent table: "} + id);
     out.push_back(std::make_shared<const function_agent>(*d, fn));
   }
   return out;

@@ -10,10 +10,6 @@
 
 namespace troupe::corpus {
 
-namespace {
-
-/// Splits `http://HOST:PORT` (a trailing `/` allowed); false when it is not
-/// of that form. Only plain HTTP is supported.
 bool parse_index_url(const std::string& url, std::string& host, std::uint16_t& port) {
   const std::string scheme = "http://";
   if (url.compare(0, scheme.size(), scheme) != 0)
@@ -35,8 +31,6 @@ bool parse_index_url(const std::string& url, std::string& host, std::uint16_t& p
   }
   return true;
 }
-
-} // namespace
 
 std::string run_deps_lookup(const corpus& c, corpus_results& results, const corpus_context& ctx) {
   (void) c;
@@ -76,6 +70,7 @@ std::string run_deps_lookup(const corpus& c, corpus_results& results, const corp
   out.seconds =
     std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::size_t errors = 0;
+  std::size_t unanswered = 0;
   std::string first_error;
   for (std::size_t i = 0; i < answers.size(); ++i) {
     auto& d = out.items[i];
@@ -100,6 +95,7 @@ std::string run_deps_lookup(const corpus& c, corpus_results& results, const corp
     } else {
       d.status = "error";
       d.error = std::string{net::to_string(a.error)} + ": " + a.reason;
+      ++unanswered;
     }
     if (d.status == "error" && errors++ == 0)
       first_error = d.project + ": " + d.error;
@@ -109,6 +105,7 @@ std::string run_deps_lookup(const corpus& c, corpus_results& results, const corp
   out.connections_reused = stats.connections_reused;
   if (errors > 0) {
     out.status = "failed";
+    out.unreachable = unanswered == errors;
     out.reason = std::to_string(errors) + " of " + std::to_string(out.items.size())
                  + " lookups failed after retries against " + ctx.index_url + " (first: "
                  + first_error + ")";

@@ -3,16 +3,23 @@
 // records. Scopes: a module-level import is used when any code of the file
 // reads its name (or `__all__` lists it); a def-level one when that def or
 // a def nested in it does; imports in class bodies are class members.
-// Deliberate differences from pyflakes 2.5 (tests/tools/compare_corpus.py):
-// star imports are never reported (which names they provide depends on
-// the imported module); names added by `__all__.extend([...])` or
-// `.append(...)` count as exported; in an `__init__.py` without `__all__`
-// unused imports are the package's re-exports and only counted.
+// As flake8 reports F401: a statement whose line carries `# noqa` (bare,
+// or listing F401 or a prefix of it) or a file marked `# flake8: noqa` is
+// not reported; when an aliased `import a as x` is used, a binding of `a`
+// in the same scope (`import a.b`) counts as used too (pyflakes'
+// handleNodeLoad). Deliberate differences from pyflakes 2.5
+// (tests/tools/compare_corpus.py): star imports are never reported (which
+// names they provide depends on the imported module); names added by
+// `__all__.extend([...])` or `.append(...)` count as exported. With
+// corpus_context::init_reexports, unused imports of an `__init__.py`
+// without `__all__` are read as the package's re-exports and only counted.
 #include <algorithm>
 #include <map>
+#include <set>
 #include <tuple>
 #include <utility>
 
+#include "troupe/actors/noqa.hpp"
 #include "troupe/corpus/agents.hpp"
 
 namespace troupe::corpus {
@@ -42,11 +49,16 @@ struct candidate {
   std::string name;    // as pyflakes prints it
   std::string binding; // the name bound in the scope
   std::uint32_t line;
+  /// `import a as x`: the module `a` when it has no dot (pyflakes marks
+  /// the scope's binding of that name used when `x` is).
+  std::string aliased_module;
+  bool noqa = false;
 };
 
 } // namespace
 
-std::string run_unused_imports(const corpus& c, corpus_results& results, const corpus_context&) {
+std::string run_unused_imports(const corpus& c, corpus_results& results,
+                               const corpus_context& ctx) {
   auto& out = results.unused_imports;
   out = unused_imports_result{};
   for (std::size_t fi = 0; fi < c.files.size(); ++fi) {
@@ -76,13 +88,17 @@ std::string run_unused_imports(const corpus& c, corpus_results& results, const c
       auto scope = enclosing_scope(*f.symbols, imp.line, in_class);
       if (in_class)
         continue; // imports in class bodies are public members
+      bool noqa = !imp.noqa.empty() && actors::noqa_silences(imp.noqa, "F401");
       if (!imp.from_import) {
         candidate cand;
         cand.line = imp.line;
+        cand.noqa = noqa;
         if (!imp.alias.empty()) {
           cand.binding = imp.alias;
           auto last_part = imp.module.substr(imp.module.rfind('.') + 1);
           cand.name = last_part == imp.alias ? imp.module : imp.module + " as " + imp.alias;
+          if (last_part != imp.alias && imp.module.find('.') == std::string::npos)
+            cand.aliased_module = imp.module;
         } else {
           cand.binding = imp.module.substr(0, imp.module.find('.'));
           cand.name = imp.module;
@@ -96,6 +112,7 @@ std::string run_unused_imports(const corpus& c, corpus_results& results, const c
           continue;
         candidate cand;
         cand.line = imp.line;
+        cand.noqa = noqa;
         cand.binding = nm.alias.empty() ? nm.name : nm.alias;
         auto full = (!prefix.empty() && prefix.back() == '.') ? prefix + nm.name
                                                               : prefix + "." + nm.name;
@@ -103,11 +120,30 @@ std::string run_unused_imports(const corpus& c, corpus_results& results, const c
         last[{scope, cand.binding}] = cand;
       }
     }
-    bool reexport = f.is_package && !f.symbols->has_all;
+    // A def or class of the module scope after an import rebinds its name:
+    // the import is no longer in scope at the end (pyflakes reports a
+    // redefinition there, never F401).
+    auto rebound_later = [&](const std::string& binding, std::uint32_t line) {
+      for (const auto& fn : f.symbols->functions)
+        if (fn.line > line && fn.name == binding && fn.qualname == fn.name)
+          return true;
+      for (const auto& cl : f.symbols->classes)
+        if (cl.line > line && cl.name == binding && cl.qualname == cl.name)
+          return true;
+      return false;
+    };
+    bool reexport = ctx.init_reexports && f.is_package && !f.symbols->has_all;
+    // An aliased import that is used marks its module's binding used.
+    std::set<std::pair<std::size_t, std::string>> used_through_alias;
+    for (const auto& [key, cand] : last)
+      if (!cand.aliased_module.empty() && used(cand.binding, key.first))
+        used_through_alias.insert({key.first, cand.aliased_module});
     std::vector<unused_import> found;
     for (auto& [key, cand] : last) {
       bool module_scope = key.first == static_cast<std::size_t>(-1);
-      if (used(cand.binding, key.first))
+      if (cand.noqa || used(cand.binding, key.first) || used_through_alias.count(key))
+        continue;
+      if (module_scope && rebound_later(cand.binding, cand.line))
         continue;
       if (reexport && module_scope) {
         ++out.reexports;

@@ -17,7 +17,7 @@ int cache_command(const cache_command_options& options) {
   l2o.max_bytes = UINT64_MAX;
   cache::l2_store store{l2o};
   if (auto err = store.open()) {
-    std::cerr << "troupe cache: error: " << dir << ": " << err.message() << '\n';
+    std::cerr << "troupe: error: " << dir << ": " << err.message() << '\n';
     return exit_usage;
   }
   switch (options.action) {
@@ -42,7 +42,7 @@ int cache_command(const cache_command_options& options) {
     }
     case cache_action::clear:
       if (auto err = store.clear()) {
-        std::cerr << "troupe cache: error: " << err.message() << '\n';
+        std::cerr << "troupe: error: " << err.message() << '\n';
         return exit_usage;
       }
       std::printf("cleared %s\n", dir.c_str());

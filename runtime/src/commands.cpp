@@ -1,5 +1,6 @@
 #include "troupe/runtime/commands.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -15,12 +16,14 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include "troupe/actors/agent_registry.hpp"
+#include "troupe/runtime/agent_registry.hpp"
 #include "troupe/actors/file_agent.hpp"
 #include "troupe/config/settings_diff.hpp"
 #include "troupe/config/settings_yaml.hpp"
+#include "troupe/corpus/agents.hpp"
 #include "troupe/corpus/corpus.hpp"
 #include "internal/report_set.hpp"
 #include "internal/report_sections.hpp"
@@ -28,10 +31,12 @@
 #include "troupe/cache/tiered_cache.hpp"
 #include "troupe/runtime/analysis.hpp"
 #include "troupe/runtime/exit_code.hpp"
+#include "troupe/runtime/findings.hpp"
 #include "troupe/runtime/progress_reporter.hpp"
 #include "troupe/runtime/runtime.hpp"
 #include "troupe/runtime/signal_watch.hpp"
 #include "troupe/runtime/trace_writer.hpp"
+#include "troupe/runtime/version.hpp"
 
 namespace troupe {
 
@@ -95,7 +100,10 @@ std::string content_summary(const analysis_result& r) {
                     r.count(file_state::bad_name), r.count(file_state::over_budget)));
   add(std::snprintf(line, sizeof line, "  symbols   %zu functions, %zu classes\n", functions,
                     classes));
-  if (!r.corpus_tasks.empty()) {
+  bool corpus_ran = std::any_of(r.plan.tasks().begin(), r.plan.tasks().end(), [](const auto& t) {
+    return t.items.empty() && t.agent() != "report";
+  });
+  if (corpus_ran) {
     const auto& c = r.corpus_results;
     add(std::snprintf(line, sizeof line,
                       "  corpus    %zu import edges, %zu cycles, %zu unused imports, %zu dead, "
@@ -172,48 +180,47 @@ std::string check_outputs(const run_command_options& options, const std::string&
   if (out.with_trace && out.json.type == kind::standard_output
       && out.trace.type == kind::standard_output)
     return "--json and --trace cannot both write to standard output";
-  if (out.json.type == kind::standard_output
-      || (out.with_trace && out.trace.type == kind::standard_output))
+  bool to_stdout = out.json.type == kind::standard_output
+                   || (out.with_trace && out.trace.type == kind::standard_output);
+  if (to_stdout && options.format != output_format::summary)
+    return std::string{"--format "} + (options.format == output_format::text ? "text" : "sarif")
+           + " prints the findings on standard output: --json and --trace cannot write there too";
+  if (to_stdout)
     out.summary = stderr;
   return {};
 }
 
-/// Writes the run's outputs as one set (see detail::write_output_set),
-/// then lets the next run at the output folder in (the caller took the
-/// lock); "" or why they were not written.
-std::string write_outputs(detail::output_lock& lock, const run_outputs& outputs,
-                          std::function<void(std::ostream&)> markdown,
-                          std::function<void(std::ostream&)> html,
-                          std::function<void(std::ostream&)> json,
-                          std::function<void(std::ostream&)> trace = {}) {
-  std::vector<detail::output_item> items;
-  items.push_back({outputs.markdown, std::move(markdown)});
-  items.push_back({outputs.html, std::move(html)});
-  items.push_back({outputs.json, std::move(json)});
-  if (outputs.with_trace && trace)
-    items.push_back({outputs.trace, std::move(trace)});
-  auto err = detail::write_output_set(std::move(items));
-  lock.release();
+/// Stages report.md, report.html and report.json (see detail::output_set)
+/// from a fresh head and stored (or just rendered) input-derived parts; ""
+/// or why one could not be written.
+std::string stage_reports(detail::output_set& set, const run_outputs& outputs,
+                          const detail::report_head& head, const detail::run_memo& parts) {
+  auto err = set.stage(outputs.markdown, [&](std::ostream& out) {
+    detail::write_markdown_head(out, head);
+    detail::write_body(out, parts.markdown_body, head.root);
+    detail::write_markdown_tail(out, head);
+  });
+  if (err.empty())
+    err = set.stage(outputs.html, [&](std::ostream& out) {
+      detail::write_html_head(out, head);
+      detail::write_body(out, parts.html_body, head.root);
+      detail::write_html_tail(out, head);
+    });
+  if (err.empty())
+    err = set.stage(outputs.json, [&](std::ostream& out) {
+      detail::write_report_json(out, head.run, head.agents, parts.content);
+    });
   return err;
 }
 
-/// Writes report.md, report.html and report.json from a fresh head and
-/// stored (or just rendered) input-derived parts.
-std::string write_reports(detail::output_lock& lock, const run_outputs& outputs,
-                          const detail::report_head& head, const detail::run_memo& parts,
-                          std::function<void(std::ostream&)> trace = {}) {
-  return write_outputs(
-    lock, outputs,
-    [&](std::ostream& out) {
-      detail::write_markdown_head(out, head);
-      out << parts.markdown_body;
-    },
-    [&](std::ostream& out) {
-      detail::write_html_head(out, head);
-      out << parts.html_body;
-    },
-    [&](std::ostream& out) { detail::write_report_json(out, head.run, head.agents, parts.content); },
-    std::move(trace));
+/// Puts the staged outputs in place together (see detail::output_set), then
+/// lets the next run at the output folder in (the caller took the lock);
+/// "" or why they were not written.
+std::string commit_outputs(detail::output_set& set, detail::output_lock& lock) {
+  auto err = set.commit();
+  set.clear();
+  lock.release();
+  return err;
 }
 
 /// The message and exit code of a run whose outputs could not be written.
@@ -221,6 +228,36 @@ int output_failed(const std::string& error) {
   std::cerr << "troupe: error: " << error
             << "; the run completed but its reports were not written (none was replaced)\n";
   return exit_output_failed;
+}
+
+/// Prints the findings on stdout in the format asked for.
+void print_findings(const run_command_options& options, const std::vector<finding>& findings,
+                    const std::string& root) {
+  if (options.format == output_format::text)
+    write_findings_text(std::cout, findings);
+  else if (options.format == output_format::sarif)
+    write_findings_sarif(std::cout, findings, root, version());
+  std::cout.flush();
+}
+
+/// The exit code of a completed run by `--fail-on` and `--fail-under`.
+int gate_exit_code(const run_command_options& options, const std::vector<finding>& findings,
+                   double score, const std::shared_ptr<spdlog::logger>& log) {
+  if (auto level = parse_severity(options.fail_on)) {
+    std::size_t at_least = 0;
+    for (const auto& f : findings)
+      at_least += f.level >= *level;
+    if (at_least > 0) {
+      log->error("{} finding(s) at or above severity {} (--fail-on)", at_least,
+                 to_string(*level));
+      return exit_findings;
+    }
+  }
+  if (options.fail_under && score < *options.fail_under) {
+    log->error("overall score {:.1f} is below {} (--fail-under)", score, *options.fail_under);
+    return exit_score;
+  }
+  return exit_ok;
 }
 
 /// Answers a run from its memo: nothing is dispatched; the reports get a
@@ -264,11 +301,26 @@ int serve_run_memo(runtime& rt, const analysis_options& ao, const run_command_op
   head.parsed_files = facts.value("parsed_files", std::size_t{0});
   head.files_with_syntax_errors = facts.value("files_with_syntax_errors", std::size_t{0});
   head.cache = "every input unchanged since a stored run: reports from the run memo";
+  std::vector<finding> findings;
+  if (!decode_findings(memo.findings, findings))
+    log->warn("the run memo's findings do not decode; none reported");
+  head.score = facts.value("score", 100.0);
+  auto counts = count_findings(findings);
+  std::copy(std::begin(counts.by_severity), std::end(counts.by_severity), head.findings);
   auto writing = std::chrono::steady_clock::now();
   ao.corpus_context.before_writing(); // the output folder's lock
-  if (auto err = write_reports(lock, outputs, head, memo); !err.empty())
+  detail::output_set set;
+  auto err = stage_reports(set, outputs, head, memo);
+  if (err.empty())
+    err = commit_outputs(set, lock);
+  if (!err.empty()) {
+    set.clear();
+    lock.release();
     return finish_command(rt, options, output_failed(err));
-  if (!options.quiet) {
+  }
+  if (options.format != output_format::summary) {
+    print_findings(options, findings, r.tree.root);
+  } else if (!options.quiet) {
     auto* to = outputs.summary;
     std::fprintf(to, "troupe run: %s\n", r.tree.root.c_str());
     std::fputs(facts.value("summary", std::string{}).c_str(), to);
@@ -280,7 +332,56 @@ int serve_run_memo(runtime& rt, const analysis_options& ao, const run_command_op
                  seconds_since(writing));
     std::fprintf(to, "  report    %s\n", report_path.c_str());
   }
-  return finish_command(rt, options, exit_ok);
+  return finish_command(rt, options,
+                        gate_exit_code(options, findings, facts.value("score", 100.0), log));
+}
+
+/// The run's log sink: stderr, "troupe: LEVEL: message", coloured only on
+/// a terminal and when NO_COLOR is not set.
+std::shared_ptr<spdlog::sinks::sink> make_log_sink() {
+  auto sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
+  const char* no_color = std::getenv("NO_COLOR");
+  bool color = isatty(STDERR_FILENO) && !(no_color && *no_color);
+  sink->set_color_mode(color ? spdlog::color_mode::always : spdlog::color_mode::never);
+  sink->set_pattern(color ? "troupe: %^%l%$: %v" : "troupe: %l: %v");
+  return sink;
+}
+
+/// Checks the options that need no file system before any work starts;
+/// prints what is wrong and returns false.
+bool check_run_options(const run_command_options& options, std::string& index_url) {
+  bool ok = true;
+  auto fail = [&](const std::string& what) {
+    std::cerr << "troupe: error: " << what << '\n';
+    ok = false;
+  };
+  if (!options.fail_on.empty() && !parse_severity(options.fail_on))
+    fail("--fail-on " + options.fail_on + ": expected one of info, low, medium, high");
+  if (options.fail_under && (*options.fail_under < 0 || *options.fail_under > 100))
+    fail("--fail-under " + std::to_string(*options.fail_under)
+         + ": expected a score between 0 and 100");
+  if (options.generate) {
+    const auto& words = *options.generate;
+    for (const auto& word : words)
+      if (word != "tests" && word != "docs" && word != "none")
+        fail("--generate " + word + ": expected tests, docs or none (comma-separated)");
+    if (std::count(words.begin(), words.end(), "none") > 0 && words.size() > 1)
+      fail("--generate: 'none' cannot stand beside another word");
+  }
+  if (spdlog::level::from_str(options.log_level) == spdlog::level::off
+      && options.log_level != "off")
+    fail("--log-level " + options.log_level
+         + ": expected trace, debug, info, warning, error, critical or off");
+  bool from_env = index_url.empty();
+  if (from_env)
+    if (const char* env = std::getenv("TROUPE_INDEX_URL"); env && *env)
+      index_url = env;
+  std::string host;
+  std::uint16_t port = 0;
+  if (!index_url.empty() && !corpus::parse_index_url(index_url, host, port))
+    fail(std::string{from_env ? "TROUPE_INDEX_URL" : "--index"} + " " + index_url
+         + ": not a package index URL of the form http://HOST:PORT");
+  return ok;
 }
 
 } // namespace
@@ -314,6 +415,9 @@ load_profile_or_report(const config::profile_loader& loader, const std::string& 
 }
 
 int run_command(const config::profile_loader& loader, const run_command_options& options) {
+  std::string index_url = options.index_url;
+  if (!check_run_options(options, index_url))
+    return exit_usage;
   auto loaded = load_profile_or_report(loader, options.profile);
   if (!loaded)
     return exit_usage;
@@ -322,6 +426,26 @@ int run_command(const config::profile_loader& loader, const run_command_options&
   ao.settings = *loaded;
   if (options.workers)
     ao.settings.parallel.workers = *options.workers;
+  auto& analysis = ao.settings.analysis;
+  for (const auto& pattern : options.exclude)
+    analysis.exclude.push_back(pattern);
+  if (options.no_ignore)
+    analysis.gitignore = false;
+  ao.walk.exclude = analysis.exclude;
+  ao.walk.default_excludes = analysis.default_excludes;
+  ao.walk.gitignore = analysis.gitignore;
+  if (options.generate) {
+    analysis.generate.emplace();
+    for (const auto& word : *options.generate)
+      if (word != "none")
+        analysis.generate->push_back(word);
+  } else if (!analysis.generate)
+    analysis.generate = options.default_corpus ? std::vector<std::string>{"tests", "docs"}
+                                               : std::vector<std::string>{};
+  auto generates = [&](const char* what) {
+    const auto& g = *analysis.generate;
+    return std::find(g.begin(), g.end(), what) != g.end();
+  };
   std::error_code ec;
   if (!fs::is_directory(ao.root, ec)) {
     std::cerr << "troupe: error: " << ao.root << ": no such directory\n";
@@ -346,17 +470,19 @@ int run_command(const config::profile_loader& loader, const run_command_options&
     if (active)
       active->cancel();
   }};
-  ao.file_agents = actors::builtin_file_agents();
-  ao.corpus_agents = corpus::builtin_corpus_agents();
   ao.corpus_context.out_dir = options.out_dir;
-  ao.corpus_context.index_url = options.index_url;
-  if (const char* env = std::getenv("TROUPE_INDEX_URL"); ao.corpus_context.index_url.empty() && env)
-    ao.corpus_context.index_url = env;
+  ao.corpus_context.index_url = index_url;
+  ao.corpus_context.generate_tests = generates("tests");
+  ao.corpus_context.generate_docs = generates("docs");
+  ao.corpus_context.init_reexports = analysis.init_reexports;
   ao.corpus_context.network = ao.settings.network;
   ao.corpus_context.max_retries = ao.settings.agents.max_retries;
   runtime_options ro;
+  ro.log_sink = make_log_sink();
+  ro.log_level = options.log_level;
   ro.workers = ao.settings.parallel.workers;
   ro.queue_size = ao.settings.parallel.queue_size;
+  ro.cpu_affinity = ao.settings.parallel.cpu_affinity;
   ro.memory_budget = ao.settings.parallel.memory_limit;
   if (!options.no_cache)
     ro.cache_dir = options.cache_dir.empty() ? default_cache_dir() : options.cache_dir;
@@ -392,6 +518,13 @@ int run_command(const config::profile_loader& loader, const run_command_options&
         !err.empty())
       log->warn("output folder not locked: {}", err);
   };
+  // A setting this build cannot act on is named, never ignored in silence.
+  if (ao.settings.tuner.enabled)
+    log->warn("tuner.enabled: this build has no adaptive tuner; tasks are ranked and sharded "
+              "by the costs earlier runs measured (run-history.json) and nothing is retuned "
+              "during a run");
+  if (ao.settings.cache.l3_enabled && ao.nodes.empty())
+    log->warn("cache.l3_enabled: no node takes part in this run, so there is no L3 tier");
   ao.cache = rt.cache();
   if (!ro.cache_dir.empty())
     ao.history_file = (fs::path{ro.cache_dir} / "run-history.json").string();
@@ -427,72 +560,140 @@ int run_command(const config::profile_loader& loader, const run_command_options&
       ao.content_digests = std::move(memo.inputs.digests); // nor read twice, where cached
     }
   }
+  // The `report` agent's task renders the reports once every other agent
+  // is final, into temporary files (streams into memory) that are swapped
+  // in together with the trace after the run. With a cache, the
+  // input-derived parts of the reports are rendered once and stored as the
+  // run memo; without, the reports are streamed.
+  double report_write_s = 0;
+  detail::output_set staged;
+  std::string write_error;
+  // What happened before the analysis: the runtime's start and, when the
+  // memo lookup walked the tree and digested every file, that lookup.
+  auto add_leading_phases = [&](analysis_result& r) {
+    if (!r.phases.empty() && r.phases.front().first == "start")
+      return;
+    if (memo.inputs.walked)
+      r.phases.insert(r.phases.begin(), {"run_memo", lookup_s});
+    r.phases.insert(r.phases.begin(), {"start", start_s});
+  };
+  ao.report = [&](analysis_result& r) -> troupe::error {
+    auto writing = std::chrono::steady_clock::now();
+    add_leading_phases(r);
+    ao.corpus_context.before_writing(); // the lock, if codegen did not take it
+    staged.clear(); // an attempt starts afresh
+    write_error.clear();
+    auto failed = [&](std::string error) {
+      staged.clear();
+      write_error = std::move(error);
+      return troupe::error{errc::unreadable_input, write_error};
+    };
+    std::optional<detail::run_memo> parts;
+    if (memo.parts)
+      parts = detail::make_run_memo(r, ao, content_summary(r));
+    if (parts) {
+      parts->findings = encode_findings(collect_findings(r));
+      r.report_seconds = seconds_since(writing);
+      auto head = detail::make_report_head(r, ao);
+      parts->agents = detail::json_text(head.agents);
+      auto err = stage_reports(staged, outputs, head, *parts);
+      // Stored even when the reports could not be written: the next run
+      // with the same inputs writes them without analysing again.
+      if (auto stored = detail::store_run_memo(*ao.cache, memo, std::move(*parts));
+          !stored.empty())
+        log->warn("run memo not stored: {}", stored);
+      if (!err.empty())
+        return failed(err);
+    } else {
+      auto err = staged.stage(outputs.markdown,
+                              [&](std::ostream& out) { write_report_markdown(out, r, ao); });
+      if (err.empty())
+        err = staged.stage(outputs.html, [&](std::ostream& out) { write_report_html(out, r, ao); });
+      r.report_seconds = seconds_since(writing);
+      if (err.empty())
+        err = staged.stage(outputs.json, [&](std::ostream& out) { write_report_json(out, r, ao); });
+      if (!err.empty())
+        return failed(err);
+    }
+    report_write_s = seconds_since(writing);
+    return {};
+  };
   analysis_result result;
-  std::string error;
-  bool analysed = run_analysis(rt, ao, result, error);
-  // The lookup walked the tree (the run did not walk it again) and read
-  // and digested every file.
-  if (memo.inputs.walked)
-    result.phases.insert(result.phases.begin(), {"run_memo", lookup_s});
-  result.phases.insert(result.phases.begin(), {"start", start_s});
+  auto analysed = run_analysis(rt, ao, result);
+  add_leading_phases(result);
   progress.finish(); // the bar is gone before logs and the summary
-  if (!analysed) {
-    std::cerr << "troupe: error: " << error << '\n';
+  if (analysed) {
+    std::cerr << "troupe: error: " << analysed.message() << '\n';
     return exit_usage;
   }
   active = nullptr;
-  for (const auto& f : result.files) {
-    if (!f.cache_error.empty()) {
-      log->warn("disk cache write failed, continuing without it: {}", f.cache_error);
-      break;
-    }
+  // Disk writes happen on the L2 actor; once committed, its first failure
+  // (if any) is known.
+  if (ao.cache) {
+    rt.persist();
+    auto err = ao.cache->take_l2_error();
+    for (std::size_t i = 0; !err && i < result.files.size(); ++i)
+      if (!result.files[i].cache_error.empty())
+        err = {errc::unreadable_input, result.files[i].cache_error};
+    if (err)
+      log->warn("disk cache write failed, continuing without it: {}", err.message());
   }
   for (const auto& w : result.tree.warnings)
     log->warn("{}", w);
   for (const auto& f : result.files)
     if (f.state != file_state::parsed && f.state != file_state::pending)
       log->warn("{}: skipped ({}): {}", f.path, to_string(f.state), f.detail);
-  for (const auto& t : result.graph.tasks)
-    if (t.status == task_status::failed)
-      log->error("task failed after {} attempts: {}", t.attempts, t.error);
-  auto writing = std::chrono::steady_clock::now();
-  ao.corpus_context.before_writing(); // the lock, if codegen did not take it
-  auto trace = [&](std::ostream& out) { write_chrome_trace(out, trace_labels, result.graph); };
-  // With a cache, the input-derived parts of the reports are rendered once,
-  // written, and stored as the run memo; without, the reports are streamed.
-  std::optional<detail::run_memo> parts;
-  if (memo.parts)
-    parts = detail::make_run_memo(result, ao, content_summary(result));
-  std::string write_error;
-  if (parts) {
-    result.report_seconds = seconds_since(writing);
-    auto head = detail::make_report_head(result, ao);
-    parts->agents = detail::json_text(head.agents);
-    write_error = write_reports(lock, outputs, head, *parts, trace);
-    // Stored even when the reports could not be written: the next run with
-    // the same inputs writes them without analysing again.
-    if (auto err = detail::store_run_memo(*ao.cache, memo, std::move(*parts)); !err.empty())
-      log->warn("run memo not stored: {}", err);
-  } else {
-    write_error = write_outputs(
-      lock, outputs, [&](std::ostream& out) { write_report_markdown(out, result, ao); },
-      [&](std::ostream& out) { write_report_html(out, result, ao); },
-      [&](std::ostream& out) {
-        result.report_seconds = seconds_since(writing);
-        write_report_json(out, result, ao);
-      },
-      trace);
+  bool report_written = false;
+  std::string report_error;
+  for (const auto& row : summarise_agents(result, ao)) {
+    if (row.agent == "report") {
+      report_written = row.status == task_status::done;
+      if (row.error)
+        report_error = row.error.message();
+    } else if (row.status == task_status::failed) {
+      log->error("agent {} failed: {}", row.agent, row.error.message());
+    }
   }
+  if (!report_written) {
+    staged.clear();
+    lock.release();
+    if (!write_error.empty())
+      return finish_command(rt, options, output_failed(write_error));
+    if (result.graph.cancelled || watch.last_signal() != 0)
+      return finish_command(rt, options, exit_interrupted);
+    return finish_command(rt, options,
+                          output_failed(report_error.empty() ? "the reports were not rendered"
+                                                             : report_error));
+  }
+  auto findings = collect_findings(result);
+  // The trace joins the reports, and the set is swapped in together.
+  if (outputs.with_trace)
+    write_error = staged.stage(outputs.trace, [&](std::ostream& out) {
+      write_chrome_trace(out, trace_labels, result.graph);
+    });
+  if (write_error.empty())
+    write_error = commit_outputs(staged, lock);
+  staged.clear();
+  lock.release();
   if (!write_error.empty())
     return finish_command(rt, options, output_failed(write_error));
-  auto report_write_s = seconds_since(writing);
-  if (!options.quiet)
+  if (options.format != output_format::summary)
+    print_findings(options, findings, result.tree.root);
+  else if (!options.quiet)
     print_summary(outputs.summary, result, outputs.json.shown, report_write_s);
   if (result.graph.cancelled || watch.last_signal() != 0)
     return finish_command(rt, options, exit_interrupted);
+  bool failures = result.graph.count(task_status::failed) > 0 || result.graph.item_failures() > 0;
+  if (failures) {
+    // An index that never answered is a service unreachable (README).
+    const auto& deps = result.corpus_results.deps;
+    return finish_command(rt, options,
+                          deps.status == "failed" && deps.unreachable ? exit_unavailable
+                                                                      : exit_agents_failed);
+  }
   return finish_command(rt, options,
-                        result.graph.count(task_status::failed) > 0 ? exit_agents_failed
-                                                                    : exit_ok);
+                        gate_exit_code(options, findings, result.corpus_results.scores.overall,
+                                       log));
 }
 
 int validate_command(const config::profile_loader& loader, const std::string& file) {
@@ -525,12 +726,13 @@ int config_diff_command(const config::profile_loader& loader, const std::string&
 }
 
 int agents_command(bool dot) {
-  auto reg = actors::builtin_agents();
+  auto reg = builtin_agents();
   if (dot) {
     std::cout << reg.to_dot();
     return exit_ok;
   }
-  for (const auto& a : reg.agents()) {
+  for (const auto& def : reg.agents()) {
+    const auto& a = def.descriptor;
     std::string deps;
     for (const auto& d : a.depends_on)
       deps += (deps.empty() ? "" : ",") + d;

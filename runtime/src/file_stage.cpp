@@ -23,6 +23,11 @@ namespace troupe::detail {
 
 namespace {
 
+/// Stands in the symbols slot of a content that is binary or not UTF-8:
+/// the verdict depends on the content only, so a rerun need not read the
+/// file to learn it again. Followed by the state and the detail.
+constexpr std::string_view undecodable_magic = "troupe-undecodable\n";
+
 file_state state_of(actors::source_status status) {
   switch (status) {
     case actors::source_status::ok: return file_state::parsed;
@@ -141,7 +146,7 @@ stage_agents::stage_agents(const file_agent_list& agents, file_budget file_limit
 file_analysis analyse_file(const std::string& root, const source_file& file,
                            std::uint64_t max_bytes, cache::tiered_cache* cache,
                            const stage_agents& stage, const cache::digest* known_digest,
-                           const file_task& task) {
+                           const std::string_view* content, const file_task& task) {
   const auto& agents = stage.list;
   thread_local actors::python_parser parser;
   file_analysis out;
@@ -163,6 +168,10 @@ file_analysis analyse_file(const std::string& root, const source_file& file,
   std::string_view bytes;
   bool read = false;
   auto read_file = [&] {
+    if (content) { // carried by the task: nothing to read here
+      bytes = *content;
+      return read = true;
+    }
     read = buffer.read(root + "/" + file.path, out.detail, file.bytes);
     bytes = buffer.view();
     return read;
@@ -194,11 +203,26 @@ file_analysis analyse_file(const std::string& root, const source_file& file,
   set_record_key(parts[entry_slot], report_entry_id, stage.entry_version, digest);
   out.records.assign(agents.size(), nullptr);
   out.record_hits.assign(agents.size(), 0);
+  out.agent_seconds.assign(agents.size() + 1, 0.0);
+  out.agent_failures.assign(agents.size() + 1, std::string{});
   cache::group_lookup found;
   bool agents_missing = !agents.empty();
   if (cache) {
     found = cache->get_group(cache::bundle_key(bundle_group, digest), parts, file.path);
     const auto& symbols_found = found.members[0];
+    if (symbols_found.value
+        && symbols_found.value->compare(0, undecodable_magic.size(), undecodable_magic) == 0) {
+      std::string_view rest = *symbols_found.value;
+      rest.remove_prefix(undecodable_magic.size());
+      auto nl = rest.find('\n');
+      out.state = rest.substr(0, nl) == "binary" ? file_state::binary : file_state::not_utf8;
+      out.detail = std::string{nl == std::string_view::npos ? std::string_view{}
+                                                            : rest.substr(nl + 1)};
+      out.records.clear();
+      out.record_hits.clear();
+      out.stage_seconds = seconds_since(started);
+      return out;
+    }
     if (symbols_found.decoded) {
       // Decoded by an earlier lookup in this process (only symbols_views are
       // attached under a symbols key): nothing to decode.
@@ -235,7 +259,10 @@ file_analysis analyse_file(const std::string& root, const source_file& file,
   auto finish_entry = [&](const cache::value_ptr& symbols_record) {
     if (!out.report_entry) {
       thread_local std::string entry;
-      bool cacheable = render_report_entry(*out.symbols, out.records, agents, entry);
+      bool cacheable = render_report_entry(*out.symbols, out.records, agents, entry,
+                                           out.agent_failures);
+      for (const auto& failure : out.agent_failures)
+        cacheable &= failure.empty();
       out.report_entry = cache::make_value(pack_report_entry(entry));
       if (cache) {
         std::vector<cache::value_ptr> values;
@@ -251,6 +278,7 @@ file_analysis analyse_file(const std::string& root, const source_file& file,
     out.stage_seconds = seconds_since(started);
   };
   if (out.cache_hit && !agents_missing) {
+    out.symbols_record = found.members[0].value;
     finish_entry(found.members[0].value);
     return out; // every record from the cache: no parse
   }
@@ -258,7 +286,7 @@ file_analysis analyse_file(const std::string& root, const source_file& file,
     // Something to compute: the content is needed after all, and it must
     // still be what the known digest says, else the keys were wrong.
     if (!read_file() || cache::content_digest(bytes) != digest)
-      return analyse_file(root, file, max_bytes, cache, stage, nullptr, task);
+      return analyse_file(root, file, max_bytes, cache, stage, nullptr, content, task);
     out.bytes = bytes.size();
   }
   auto source = actors::decode_python_source(bytes, max_bytes);
@@ -266,8 +294,18 @@ file_analysis analyse_file(const std::string& root, const source_file& file,
   out.encoding = source.encoding;
   out.detail = source.detail;
   if (out.state != file_state::parsed) {
+    if (cache && (out.state == file_state::binary || out.state == file_state::not_utf8)) {
+      // In every member's slot, so that a rerun finds the whole group.
+      auto verdict = cache::make_value(std::string{undecodable_magic} + to_string(out.state)
+                                       + "\n" + out.detail);
+      std::vector<cache::value_ptr> values(parts.size(), verdict);
+      if (auto err = cache->put_group(found, values))
+        out.cache_error = err.message();
+    }
     out.records.clear();
     out.record_hits.clear();
+    out.agent_seconds.clear();
+    out.agent_failures.clear();
     out.stage_seconds = seconds_since(started);
     return out;
   }
@@ -287,21 +325,31 @@ file_analysis analyse_file(const std::string& root, const source_file& file,
     out.cache_hit = false;
     out.records.clear();
     out.record_hits.clear();
+    out.agent_seconds.clear();
+    out.agent_failures.clear();
     out.report_entry = nullptr;
-    out.stage_seconds = seconds_since(started);
+    out.parse_seconds = seconds_since(started);
+    out.stage_seconds = out.parse_seconds;
     return out;
   }
+  out.parse_seconds = seconds_since(started);
   auto& tree = parsed.tree;
   cache::value_ptr symbols_record = out.cache_hit ? found.members[0].value : nullptr;
-  auto run_agent = [](std::string_view id, auto&& analyse) {
+  // Each agent is timed and fails on its own: a record it could not
+  // compute stays null (never cached), the others are kept.
+  auto run_agent = [&](std::size_t slot, auto&& analyse) {
+    auto agent_started = std::chrono::steady_clock::now();
     try {
       analyse();
     } catch (const std::exception& e) {
-      throw agent_error{std::string{id}, e.what()};
+      out.agent_failures[slot] = e.what();
+    } catch (...) {
+      out.agent_failures[slot] = "exception of unknown type";
     }
+    out.agent_seconds[slot] = seconds_since(agent_started);
   };
   if (!out.cache_hit) {
-    run_agent(actors::symbols_agent::id, [&] {
+    run_agent(0, [&] {
       std::string record;
       out.symbols = std::make_shared<const actors::symbols_view>(
         actors::view_symbols(actors::extract_symbol_record(tree, source.text), record));
@@ -310,12 +358,13 @@ file_analysis analyse_file(const std::string& root, const source_file& file,
   }
   for (std::size_t i = 0; i < agents.size(); ++i) {
     if (!out.records[i])
-      run_agent(agents[i]->descriptor().id, [&] {
+      run_agent(i + 1, [&] {
         out.records[i] = cache::make_value(agents[i]->analyse(tree, source.text));
       });
   }
   // Stores the new records; L2 gets the file's bundle rewritten once.
   out.report_entry = nullptr; // rendered from this parse's records
+  out.symbols_record = symbols_record;
   finish_entry(symbols_record);
   if (cache && !out.cache_hit) {
     cache::cache_lookup stored;

@@ -16,7 +16,16 @@ const char* to_string(task_status status) noexcept {
 }
 
 bool graph_result::ok() const noexcept {
-  return !cancelled && count(task_status::done) == tasks.size();
+  return !cancelled && count(task_status::done) == tasks.size() && item_failures() == 0;
+}
+
+std::size_t graph_result::item_failures() const noexcept {
+  std::size_t n = 0;
+  for (const auto& t : tasks)
+    if (t.status == task_status::done)
+      for (const auto& a : t.agents)
+        n += a.failures.size();
+  return n;
 }
 
 std::size_t graph_result::count(task_status status) const noexcept {

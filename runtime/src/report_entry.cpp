@@ -15,7 +15,7 @@ namespace {
 
 /// Version of the entry text; bump when write_function, write_class, the
 /// layout below or the packed form changes.
-constexpr std::string_view entry_format = "2";
+constexpr std::string_view entry_format = "3";
 
 /// Bytes of the packed form's length prefix.
 constexpr std::size_t length_bytes = 4;
@@ -89,7 +89,8 @@ std::string report_entry_version(const file_agent_list& agents) {
 
 bool render_report_entry(const actors::symbols_view& symbols,
                          const std::vector<std::shared_ptr<const std::string>>& records,
-                         const file_agent_list& agents, std::string& out) {
+                         const file_agent_list& agents, std::string& out,
+                         const std::vector<std::string>& failures) {
   bool ok = true;
   // The complexity record lists the same defs by line.
   actors::file_complexity complexity;
@@ -109,7 +110,24 @@ bool render_report_entry(const actors::symbols_view& symbols,
   for (const auto& cl : symbols.classes)
     write_class(w, cl);
   w.end_array().end_object().newline().begin_object();
+  if (!failures.empty() && !failures[0].empty())
+    w.value("symbols_error", failures[0]);
   for (std::size_t i = 0; i < agents.size() && i < records.size(); ++i) {
+    if (!records[i] && i + 1 < failures.size() && !failures[i + 1].empty())
+      w.value(agents[i]->descriptor().id + "_error", failures[i + 1]);
+    if (records[i] && agents[i]->descriptor().id == "complexity") {
+      // Each def's figure is in its `functions` entry: of the complexity
+      // record only the module- and class-level blocks of mccabe remain.
+      w.begin_array("complexity_blocks");
+      for (const auto& b : complexity.blocks)
+        w.begin_object()
+          .value("key", b.mccabe_key)
+          .value("line", b.line)
+          .value("complexity", b.complexity)
+          .end_object();
+      w.end_array();
+      continue;
+    }
     if (records[i] && !agents[i]->write_json(*records[i], w)) {
       w.value(agents[i]->descriptor().id + "_error", "record does not decode");
       ok = false;

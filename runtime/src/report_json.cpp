@@ -1,19 +1,24 @@
+#include <algorithm>
+#include <cctype>
+#include <cmath>
 #include <cstdio>
+#include <ctime>
 #include <future>
 #include <map>
 #include <ostream>
 
 #include <nlohmann/json.hpp>
 
-#include "troupe/actors/agent_registry.hpp"
 #include "troupe/actors/json_writer.hpp"
 #include "troupe/actors/utf8_text.hpp"
-#include "troupe/config/errc.hpp"
+#include "troupe/base/errc.hpp"
 #include "troupe/corpus/corpus.hpp"
 
 #include "internal/report_entry.hpp"
 #include "internal/report_sections.hpp"
 #include "troupe/runtime/analysis.hpp"
+#include "troupe/runtime/findings.hpp"
+#include "troupe/runtime/version.hpp"
 
 namespace troupe {
 
@@ -75,104 +80,60 @@ json cache_json(const analysis_result& r) {
   return out;
 }
 
-/// Per-agent rows: tasks of one agent are folded into one entry.
-/// One row per group-1 agent. They share the run's tasks (a file is parsed
-/// once for all of them), so status, tasks and attempts are those of the
-/// tasks; cache hits and misses are the agent's own.
+/// Per-agent rows: an agent's tasks folded into one entry, with its own
+/// time (group-1 agents share their tasks' files and parse, but each is
+/// timed, retried and failed on its own), attempts, status and failures.
 json agents_json(const analysis_result& r, const analysis_options& options) {
-  auto registry = actors::builtin_agents();
-  std::uint32_t attempts = 0;
-  double busy = 0;
-  std::size_t failed = 0;
-  std::size_t done = 0;
-  std::size_t group1 = 0;
-  // A failed task names the agent that threw and the file; each agent's row
-  // gets the failures that name it, every row the count of failed tasks.
-  std::vector<const std::string*> failures;
-  for (const auto& t : r.graph.tasks) {
-    if (group1 >= r.graph.tasks.size() - r.corpus_tasks.size())
-      break;
-    ++group1;
-    attempts += t.attempts;
-    busy += t.finished_s - t.started_s;
-    failed += t.status == task_status::failed;
-    done += t.status == task_status::done;
-    if (t.status == task_status::failed)
-      failures.push_back(&t.error);
-  }
-  auto status = failed > 0                     ? "failed"
-                : done == group1 ? "done"
-                : r.graph.cancelled            ? "cancelled"
-                                               : "skipped";
-  auto parsed = r.count(file_state::parsed);
-  auto row = [&](const std::string& id, std::size_t hits) {
-    const auto* d = registry.find(id);
-    json j{{"id", id},
-           {"group", 1},
-           {"depends_on", d ? json(d->depends_on) : json::array()},
-           {"status", status},
-           {"tasks", group1},
-           {"attempts", attempts},
-           {"wall_seconds", busy},
-           {"cache_hits", hits},
-           {"cache_misses", r.cached ? parsed - hits : 0}};
-    if (failed > 0) {
-      std::string reason;
-      // The task errors read "agent_failed: AGENT on PATH: message".
-      auto prefix = std::string{to_string(errc::agent_failed)} + ": " + id + " on ";
-      for (const auto* e : failures)
-        if (e->compare(0, prefix.size(), prefix) == 0)
-          reason += (reason.empty() ? "" : "; ") + *e;
-      j["reason"] = reason.empty() ? std::to_string(failed) + " of " + std::to_string(group1)
-                                       + " tasks failed (another agent of the same files)"
-                                   : reason;
-    }
-    return j;
-  };
+  auto rows = summarise_agents(r, options);
+  const auto& agents = options.agents.agents();
   json out = json::array();
-  out.push_back(row("symbols", r.cache_hits()));
-  out.back()["stage_seconds"] = r.stage_seconds();
-  for (std::size_t i = 0; i < options.file_agents.size(); ++i) {
-    std::size_t hits = 0;
-    for (const auto& f : r.files)
-      hits += i < f.record_hits.size() && f.record_hits[i];
-    out.push_back(row(options.file_agents[i]->descriptor().id, hits));
-  }
-  // Corpus agents: one task each, computed from the group-1 records on
-  // every run (they are not cached).
-  for (std::size_t i = 0; i < options.corpus_agents.size() && i < r.corpus_tasks.size(); ++i) {
-    const auto& d = options.corpus_agents[i]->descriptor();
-    const auto& t = r.graph.tasks[r.corpus_tasks[i]];
-    std::string status = to_string(t.status);
-    std::string reason = t.error;
-    if (d.id == "deps_lookup" && t.status == task_status::done && r.corpus_results.deps.status == "skipped") {
+  auto parsed = r.count(file_state::parsed);
+  for (std::size_t i = 0; i < rows.size() && i < agents.size(); ++i) {
+    const auto& row = rows[i];
+    const auto& d = agents[i].descriptor;
+    std::string status = to_string(row.status);
+    std::string reason = row.error.message();
+    double seconds = row.seconds;
+    if (d.id == "report") {
+      // Written by this very task, at its end: it is done once the reader
+      // holds this file.
+      status = "done";
+      seconds = r.report_seconds;
+      reason.clear();
+    } else if (d.id == "deps_lookup" && row.status == task_status::done
+               && r.corpus_results.deps.status == "skipped") {
       status = "skipped";
       reason = r.corpus_results.deps.reason;
     }
+    for (const auto* gen : {&r.corpus_results.generated_tests, &r.corpus_results.generated_docs})
+      if (d.id == (gen == &r.corpus_results.generated_tests ? "codegen_tests" : "codegen_docs")
+          && row.status == task_status::done && gen->status == "skipped") {
+        status = "skipped";
+        reason = gen->reason;
+      }
+    bool per_item = d.scope == agent_scope::per_item;
     json j{{"id", d.id},
            {"group", static_cast<int>(d.scope)},
            {"depends_on", d.depends_on},
            {"status", status},
-           {"tasks", 1},
-           {"attempts", t.attempts},
-           {"wall_seconds", t.finished_s - t.started_s},
-           {"cache_hits", 0},
-           {"cache_misses", 0}};
+           {"tasks", row.tasks},
+           {"attempts", row.attempts},
+           {"wall_seconds", seconds},
+           {"cache_hits", row.cache_hits},
+           {"cache_misses", per_item && r.cached ? parsed - std::min<std::size_t>(parsed, row.cache_hits) : 0}};
     if (!reason.empty())
       j["reason"] = reason;
+    if (!row.failures.empty()) {
+      json failed = json::array();
+      for (const auto& f : row.failures) {
+        json one{{"error", f.error.message()}};
+        if (f.item < r.files.size())
+          one["path"] = r.files[f.item].path;
+        failed.push_back(std::move(one));
+      }
+      j["failures"] = std::move(failed);
+    }
     out.push_back(std::move(j));
-  }
-  if (!options.corpus_agents.empty()) {
-    const auto* d = registry.find("report");
-    out.push_back({{"id", "report"},
-                   {"group", 3},
-                   {"depends_on", d ? json(d->depends_on) : json::array()},
-                   {"status", r.graph.cancelled ? "cancelled" : "done"},
-                   {"tasks", 0},
-                   {"attempts", 1},
-                   {"wall_seconds", r.report_seconds},
-                   {"cache_hits", 0},
-                   {"cache_misses", 0}});
   }
   return out;
 }
@@ -193,18 +154,87 @@ report_head make_report_head(const analysis_result& r, const analysis_options& o
   head.agents = agents_section(r, options);
   head.parsed_files = r.count(file_state::parsed);
   head.files_with_syntax_errors = r.files_with_syntax_errors();
-  head.cache = r.cached ? std::to_string(r.cache_hits()) + " files from the cache" : "off";
+  head.cache = r.cached ? std::to_string(r.cache_hits()) + " of "
+                            + std::to_string(head.parsed_files) + " files from the cache"
+                        : "off";
+  head.score = r.corpus_results.scores.overall;
+  auto counts = count_findings(collect_findings(r));
+  std::copy(std::begin(counts.by_severity), std::end(counts.by_severity), head.findings);
   return head;
+}
+
+std::string human_number(double value) {
+  char buf[64];
+  if (std::fabs(value) >= 1000 || value == std::floor(value)) {
+    auto n = static_cast<long long>(std::llround(value));
+    auto digits = std::to_string(n < 0 ? -n : n);
+    std::string out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+      if (i > 0 && (digits.size() - i) % 3 == 0)
+        out += ',';
+      out += digits[i];
+    }
+    return (n < 0 ? "-" : "") + out;
+  }
+  if (std::fabs(value) < 0.001)
+    return value < 0 ? "> -0.001" : "< 0.001"; // %g would print an exponent
+  std::snprintf(buf, sizeof buf, std::fabs(value) >= 10 ? "%.1f" : "%.3g", value);
+  return buf;
+}
+
+std::string human_bytes(std::uint64_t n) {
+  char buf[32];
+  if (n >= (1ull << 30))
+    std::snprintf(buf, sizeof buf, "%.2f GiB", n / double(1ull << 30));
+  else if (n >= (1ull << 20))
+    std::snprintf(buf, sizeof buf, "%.1f MiB", n / double(1ull << 20));
+  else if (n >= 1024)
+    std::snprintf(buf, sizeof buf, "%.1f KiB", n / 1024.0);
+  else
+    std::snprintf(buf, sizeof buf, "%llu bytes", static_cast<unsigned long long>(n));
+  return buf;
+}
+
+std::string human_seconds(double seconds) {
+  char buf[32];
+  if (seconds >= 100)
+    std::snprintf(buf, sizeof buf, "%.0f s", seconds);
+  else if (seconds >= 0.1)
+    std::snprintf(buf, sizeof buf, "%.2f s", seconds);
+  else
+    std::snprintf(buf, sizeof buf, "%.1f ms", seconds * 1000);
+  return buf;
+}
+
+void write_body(std::ostream& out, std::string_view body, const std::string& root) {
+  static const char hex[] = "0123456789ABCDEF";
+  std::string uri = "file://";
+  for (unsigned char c : root) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '/') {
+      uri += static_cast<char>(c);
+    } else {
+      uri += '%';
+      uri += hex[c >> 4];
+      uri += hex[c & 15];
+    }
+  }
+  if (uri.back() != '/')
+    uri += '/';
+  for (;;) {
+    auto at = body.find(root_placeholder);
+    out.write(body.data(), static_cast<std::streamsize>(std::min(at, body.size())));
+    if (at == std::string_view::npos)
+      break;
+    out << uri;
+    body.remove_prefix(at + root_placeholder.size());
+  }
 }
 
 std::string text_of(const json& value) {
   if (value.is_string())
     return value.get<std::string>();
-  if (value.is_number_float()) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.3g", value.get<double>());
-    return buf;
-  }
+  if (value.is_number_float())
+    return human_number(value.get<double>());
   if (value.is_null())
     return {};
   return json_text(value);
@@ -221,9 +251,9 @@ std::vector<std::pair<std::string, std::string>> run_rows(const report_head& hea
           {"files", text_of(run["files"]) + " (" + std::to_string(head.parsed_files)
                       + " parsed, " + std::to_string(head.files_with_syntax_errors)
                       + " with syntax errors)"},
-          {"bytes", text_of(run["bytes"])},
-          {"wall seconds", text_of(run["wall_seconds"])},
-          {"peak RSS bytes", text_of(run["peak_rss_bytes"])},
+          {"source", human_bytes(run.value("bytes", std::uint64_t{0}))},
+          {"wall time", human_seconds(run.value("wall_seconds", 0.0))},
+          {"peak memory (RSS)", human_bytes(run.value("peak_rss_bytes", std::uint64_t{0}))},
           {"cache", head.cache}};
 }
 
@@ -251,6 +281,10 @@ json run_section(const analysis_result& r, const analysis_options& options) {
              {"bad_name", r.count(file_state::bad_name)},
              {"over_budget", r.count(file_state::over_budget)}}},
            {"files_with_syntax_errors", r.files_with_syntax_errors()},
+           {"excluded",
+            {{"default", r.tree.excluded_by_default},
+             {"gitignore", r.tree.excluded_by_gitignore},
+             {"option", r.tree.excluded_by_option}}},
            {"cache", cache_json(r)}};
   for (const auto& [name, seconds] : r.phases)
     run["phases_s"][name] = seconds;
@@ -303,11 +337,25 @@ void write_report_content(actors::json_writer& w, const analysis_result& r,
   w.members(sections.get());
 }
 
+void write_report_preamble(actors::json_writer& w) {
+  // RFC 3339 UTC time of writing.
+  char stamp[32];
+  auto now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  w.value("schema_version", static_cast<std::uint64_t>(report_schema_version))
+    .raw("tool", json{{"name", "troupe"}, {"version", version()}}.dump())
+    .value("generated_at", std::string{stamp});
+}
+
 void write_report_json(std::ostream& out, const nlohmann::json& run, const nlohmann::json& agents,
                        std::string_view content) {
   {
     actors::json_writer w{out};
-    w.begin_object().raw("run", json_text(run)).raw("agents", json_text(agents)).members(content);
+    w.begin_object();
+    write_report_preamble(w);
+    w.raw("run", json_text(run)).raw("agents", json_text(agents)).members(content);
     w.end_object();
   }
   out.put('\n');
@@ -319,8 +367,9 @@ void write_report_json(std::ostream& out, const analysis_result& r,
                        const analysis_options& options) {
   {
     actors::json_writer w{out};
-    w.begin_object()
-      .raw("run", detail::json_text(detail::run_section(r, options)))
+    w.begin_object();
+    detail::write_report_preamble(w);
+    w.raw("run", detail::json_text(detail::run_section(r, options)))
       .raw("agents", detail::json_text(detail::agents_section(r, options)));
     detail::write_report_content(w, r, options);
     w.end_object();

@@ -1,16 +1,23 @@
 // report.md: the run and the corpus findings as Markdown tables, built from
 // the same sections as report.json.
+#include <algorithm>
 #include <cstdio>
 #include <ostream>
+#include <sstream>
 #include <string>
 
 #include "internal/report_sections.hpp"
+#include "troupe/runtime/findings.hpp"
 
 namespace troupe {
 
 namespace {
 
 using nlohmann::json;
+using detail::human_number;
+using detail::human_seconds;
+using detail::root_placeholder;
+using detail::text_of;
 
 /// Most rows of any table (the full lists are in report.json).
 constexpr std::size_t summary_rows = 50;
@@ -70,7 +77,19 @@ void write_markdown_head(std::ostream& out, const report_head& head) {
   out << "# troupe report: " << cell(head.root) << "\n\n";
   if (head.cancelled)
     out << "**Incomplete: the run was interrupted.**\n\n";
-  out << "| run | |\n| --- | --- |\n";
+  out << "## Summary\n\n| | |\n| --- | --- |\n"
+      << "| quality score | **" << human_number(head.score) << "** of 100 |\n"
+      << "| findings | " << human_number(static_cast<double>(head.findings[3])) << " high, "
+      << human_number(static_cast<double>(head.findings[2])) << " medium, "
+      << human_number(static_cast<double>(head.findings[1])) << " low, "
+      << human_number(static_cast<double>(head.findings[0])) << " info |\n"
+      << "| files | " << cell(text_of(head.run["files"])) << " |\n"
+      << "| time | " << human_seconds(head.run.value("wall_seconds", 0.0)) << " |\n"
+      << "| cache | " << cell(head.cache) << " |\n\n";
+}
+
+void write_markdown_tail(std::ostream& out, const report_head& head) {
+  out << "\n## Run\n\n| run | |\n| --- | --- |\n";
   for (const auto& [label, text] : run_rows(head))
     out << "| " << label << " | " << cell(text) << " |\n";
   out << "\n## Agents\n\n";
@@ -81,6 +100,55 @@ void write_markdown_body(std::ostream& out, const analysis_result& r) {
   auto s = detail::corpus_summary(r, summary_rows);
   const auto& modules = s["modules"];
   const auto& res = r.corpus_results;
+  const auto& files = r.corpus.files;
+
+  // The modules with the lowest scores.
+  std::vector<const corpus::module_score*> worst;
+  for (const auto& m : res.scores.modules)
+    worst.push_back(&m);
+  std::stable_sort(worst.begin(), worst.end(),
+                   [](const auto* a, const auto* b) { return a->score < b->score; });
+  out << "## Worst modules\n\n";
+  if (worst.empty())
+    out << "None.\n\n";
+  else
+    out << "| module | path | score | complexity | documentation | typing | findings |\n"
+           "| --- | --- | --- | --- | --- | --- | --- |\n";
+  for (std::size_t i = 0; i < worst.size() && i < 15; ++i) {
+    const auto& m = *worst[i];
+    const auto& f = files[m.file];
+    out << "| " << cell(f.module) << " | [" << cell(f.path) << "](" << root_placeholder
+        << f.path << ") | " << human_number(m.score) << " | " << human_number(m.complexity)
+        << " | " << human_number(m.documentation) << " | " << human_number(m.typing) << " | "
+        << human_number(m.findings) << " |\n";
+  }
+  out << '\n';
+
+  auto findings = collect_findings(r);
+  auto counts = count_findings(findings);
+  out << "## Findings\n\n" << human_number(static_cast<double>(findings.size()))
+      << " findings: " << counts.by_severity[3] << " high, " << counts.by_severity[2]
+      << " medium, " << counts.by_severity[1] << " low, " << counts.by_severity[0]
+      << " info (codes: docs/agents.md). All of them: `troupe run --format text`.\n\n";
+  if (!counts.by_code.empty()) {
+    out << "| code | count |\n| --- | --- |\n";
+    for (const auto& [code, n] : counts.by_code)
+      out << "| " << cell(code) << " | " << human_number(static_cast<double>(n)) << " |\n";
+    out << '\n';
+    out << "| severity | code | where | message |\n| --- | --- | --- | --- |\n";
+    std::size_t shown = 0;
+    for (const auto& f : findings) {
+      if (shown++ == 100)
+        break;
+      out << "| " << to_string(f.level) << " | " << cell(f.code) << " | [" << cell(f.path) << ':'
+          << f.line << "](" << root_placeholder << f.path << "#L" << f.line << ") | "
+          << cell(f.message) << " |\n";
+    }
+    if (findings.size() > 100)
+      out << "\n" << human_number(static_cast<double>(findings.size() - 100))
+          << " more: `troupe run --format text` or `--format sarif`.\n";
+    out << '\n';
+  }
   out << "## Quality score\n\nOverall **" << cell(s["scores"]["overall"])
       << "** of 100 (weights: complexity 0.35, documentation 0.25, typing 0.15, findings "
          "0.25).\n\n";
@@ -157,8 +225,16 @@ void write_markdown_body(std::ostream& out, const analysis_result& r) {
 
 void write_report_markdown(std::ostream& out, const analysis_result& r,
                            const analysis_options& options) {
-  detail::write_markdown_head(out, detail::make_report_head(r, options));
-  detail::write_markdown_body(out, r);
+  auto head = detail::make_report_head(r, options);
+  detail::write_markdown_head(out, head);
+  std::string body;
+  {
+    std::ostringstream text;
+    detail::write_markdown_body(text, r);
+    body = text.str();
+  }
+  detail::write_body(out, body, r.tree.root);
+  detail::write_markdown_tail(out, head);
 }
 
 } // namespace troupe

@@ -228,14 +228,10 @@ void section_writer<Sink>::write(const analysis_result& r) {
   list("api_surface", api.size(), [&](std::size_t i) {
     const auto& f = c.files[api[i].file];
     w.begin_object().value("module", f.module).value("path", f.path).begin_array("entries");
+    // Signatures and docstrings are in the module's files[] entry (its
+    // functions and classes by name and line): each figure once.
     for (const auto& e : api[i].entries)
-      w.begin_object()
-        .value("kind", e.kind)
-        .value("name", e.name)
-        .value("signature", e.signature)
-        .value("line", e.line)
-        .value("documented", e.documented)
-        .end_object();
+      w.begin_object().value("kind", e.kind).value("name", e.name).value("line", e.line).end_object();
     w.end_array().end_object();
   });
   const auto& tc = res.type_coverage.total;

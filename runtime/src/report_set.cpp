@@ -1,6 +1,7 @@
 #include "internal/report_set.hpp"
 
 #include <cerrno>
+#include <sstream>
 #include <system_error>
 
 #include <fcntl.h>
@@ -9,30 +10,54 @@
 
 namespace troupe::detail {
 
-std::string write_output_set(std::vector<output_item> items) {
-  std::vector<staged_output> staged;
-  staged.reserve(items.size());
-  for (auto& item : items)
-    staged.emplace_back(std::move(item.target));
-  // Files first: a failure there leaves every stream and every file as it
-  // was. Then the streams, which cannot be taken back.
-  for (int pass = 0; pass < 2; ++pass) {
-    for (std::size_t i = 0; i < staged.size(); ++i) {
-      bool file = staged[i].target().type == output_target::kind::file;
-      if (file != (pass == 0))
-        continue;
-      if (auto err = staged[i].write(items[i].render); !err.empty())
-        return err; // the destructors remove the temporary files
-    }
+std::string output_set::stage(output_target target,
+                              const std::function<void(std::ostream&)>& render) {
+  if (target.type == output_target::kind::file) {
+    staged_output file{std::move(target)};
+    if (auto err = file.write(render); !err.empty())
+      return err;
+    files_.push_back(std::move(file));
+    return {};
   }
-  for (std::size_t i = 0; i < staged.size(); ++i) {
-    if (auto err = staged[i].commit(); !err.empty()) {
+  // A stream cannot be taken back: written at commit, once every file of
+  // the set is.
+  std::ostringstream text;
+  render(text);
+  streams_.push_back({std::move(target), std::move(text).str()});
+  return {};
+}
+
+std::string output_set::commit() {
+  auto files = std::move(files_);
+  auto streams = std::move(streams_);
+  files_.clear();
+  streams_.clear();
+  for (auto& s : streams) {
+    staged_output stream{std::move(s.target)};
+    if (auto err = stream.write([&](std::ostream& out) { out << s.content; }); !err.empty())
+      return err; // the files' destructors remove their temporary files
+  }
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    if (auto err = files[i].commit(); !err.empty()) {
       for (std::size_t j = 0; j < i; ++j)
-        staged[j].roll_back();
+        files[j].roll_back();
       return err;
     }
   }
   return {};
+}
+
+void output_set::clear() noexcept {
+  files_.clear();
+  streams_.clear();
+}
+
+std::string write_output_set(std::vector<output_item> items) {
+  output_set set;
+  for (auto& item : items)
+    if (auto err = set.stage(std::move(item.target), item.render); !err.empty())
+      return err;
+  return set.commit();
 }
 
 output_lock::output_lock(std::string folder) : folder_(std::move(folder)) {

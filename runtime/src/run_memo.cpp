@@ -29,7 +29,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::string_view magic = "troupe-run-memo\n";
-constexpr std::uint32_t format = 1;
+constexpr std::uint32_t format = 2;
 
 void put_u64(std::string& out, std::uint64_t v) {
   for (int i = 0; i < 8; ++i)
@@ -55,6 +55,7 @@ void for_each_part(Memo& m, Each&& each) {
   each(m.html_body);
   each(m.tests_manifest);
   each(m.docs_manifest);
+  each(m.findings);
 }
 
 /// A stream buffer that appends to a string: rendering into it costs no
@@ -94,12 +95,12 @@ std::string render(Write&& write, std::size_t expected = 0) {
 
 /// Every agent id and version, in the order they run.
 std::string agent_versions(const analysis_options& options) {
+  // The symbols record's key carries its own version text.
   std::string out = std::string{actors::symbols_agent::id} + ":"
                     + actors::symbols_agent::version;
-  for (const auto& a : options.file_agents)
-    out += ";" + a->descriptor().id + ":" + std::to_string(a->descriptor().version);
-  for (const auto& a : options.corpus_agents)
-    out += ";" + a->descriptor().id + ":" + std::to_string(a->descriptor().version);
+  for (const auto& a : options.agents.agents())
+    if (a.descriptor.id != actors::symbols_agent::id)
+      out += ";" + a.descriptor.id + ":" + std::to_string(a.descriptor.version);
   return out;
 }
 
@@ -183,7 +184,7 @@ run_inputs digest_run_inputs(const analysis_options& options) {
     return out;
   }
   std::string error;
-  if (!walk_source_tree(options.root, out.tree, error)) {
+  if (!walk_source_tree(options.root, options.walk, out.tree, error)) {
     out.not_used = error;
     return out;
   }
@@ -254,7 +255,8 @@ run_memo_lookup lookup_run_memo(cache::tiered_cache& cache, const analysis_optio
     return out; // not every file was read: no memo
   // The input: every file's path and content digest, in walk order; files
   // over the size limit are never read by a run, so their size stands in.
-  std::string inputs_text;
+  // The package the root is part of names every module.
+  std::string inputs_text = "package:" + out.inputs.tree.package + "\n";
   for (std::size_t i = 0; i < files.size(); ++i) {
     inputs_text += files[i].path;
     inputs_text += '\0';
@@ -279,9 +281,12 @@ run_memo_lookup lookup_run_memo(cache::tiered_cache& cache, const analysis_optio
     return out;
   }
   // The generated files must still be where the stored run left them.
+  // (Only the kinds this run generates: the settings are part of the key.)
   const auto& dir = options.corpus_context.out_dir;
-  if (read_generated_manifest(dir, ".tests-manifest") != memo.tests_manifest
-      || read_generated_manifest(dir, ".docs-manifest") != memo.docs_manifest) {
+  const auto& ctx = options.corpus_context;
+  if ((ctx.generate_tests && read_generated_manifest(dir, ".tests-manifest") != memo.tests_manifest)
+      || (ctx.generate_docs
+          && read_generated_manifest(dir, ".docs-manifest") != memo.docs_manifest)) {
     out.inputs.not_used = "the output folder's generated files differ from the stored run's";
     return out;
   }
@@ -302,17 +307,25 @@ run_memo_lookup lookup_run_memo(cache::tiered_cache& cache, const analysis_optio
 
 std::optional<run_memo> make_run_memo(const analysis_result& r, const analysis_options& options,
                                       std::string summary) {
-  if (r.graph.cancelled || r.graph.count(task_status::failed) > 0
+  if (r.graph.cancelled || r.graph.count(task_status::failed) > 0 || r.graph.item_failures() > 0
       || r.graph.count(task_status::skipped) > 0 || r.graph.count(task_status::cancelled) > 0
       || !options.corpus_context.index_url.empty())
     return std::nullopt;
-  // Stored only by a run that repeated its predecessor's inputs (every
-  // record of every file from the cache): storing costs about a tenth of a
-  // second for the default corpus, which a run with changed files would pay
-  // without a likely reuse.
+  // Stored by a run whose every file's records came from the cache (it
+  // repeated its predecessor's inputs) and by a run that found none of them
+  // (a first, cold run: the first rerun is then answered by the memo);
+  // storing costs about a tenth of a second for the default corpus, which
+  // a run with some files changed would pay without a likely reuse.
+  // (A cold run finds the records of files that share a content with an
+  // earlier file of the same run in L1: only L2 hits tell a rerun.)
+  std::size_t cached = 0, computed = 0;
   for (const auto& f : r.files)
-    if (f.state == file_state::parsed && !f.from_cache())
-      return std::nullopt;
+    if (f.state == file_state::parsed)
+      ++(f.from_cache() ? cached : computed);
+  const auto& l2 = r.cache_stats.tiers[static_cast<std::size_t>(cache::cache_tier::l2)];
+  bool cold = l2.hits == 0;
+  if (cached > 0 && computed > 0 && !cold)
+    return std::nullopt;
   // A file over its parse budget may parse in a run with another budget.
   if (r.count(file_state::over_budget) > 0)
     return std::nullopt;
@@ -326,6 +339,7 @@ std::optional<run_memo> make_run_memo(const analysis_result& r, const analysis_o
   nlohmann::json facts{
     {"parsed_files", r.count(file_state::parsed)},
     {"files_with_syntax_errors", r.files_with_syntax_errors()},
+    {"score", r.corpus_results.scores.overall},
     {"skipped_files",
      {{"unreadable", r.count(file_state::unreadable)},
       {"binary", r.count(file_state::binary)},
@@ -341,8 +355,11 @@ std::optional<run_memo> make_run_memo(const analysis_result& r, const analysis_o
   memo.facts = json_text(facts);
   memo.markdown_body = render([&](std::ostream& out) { write_markdown_body(out, r); });
   memo.html_body = render([&](std::ostream& out) { write_html_body(out, r); });
-  memo.tests_manifest = read_generated_manifest(options.corpus_context.out_dir, ".tests-manifest");
-  memo.docs_manifest = read_generated_manifest(options.corpus_context.out_dir, ".docs-manifest");
+  const auto& ctx = options.corpus_context;
+  if (ctx.generate_tests)
+    memo.tests_manifest = read_generated_manifest(ctx.out_dir, ".tests-manifest");
+  if (ctx.generate_docs)
+    memo.docs_manifest = read_generated_manifest(ctx.out_dir, ".docs-manifest");
   return memo;
 }
 

@@ -1,7 +1,10 @@
+// The supervisor actor of one run: dispatches ready tasks by upward rank to
+// the worker slots (local lanes, and those other nodes lend), in batches
+// while attempts are short; monitors every lane and node; retries what
+// failed; writes off attempts past their deadline; reschedules what a lost
+// node held.
 #include <algorithm>
 #include <chrono>
-#include <queue>
-#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -9,264 +12,437 @@
 #include <caf/all.hpp>
 
 #include "internal/pool_actors.hpp"
-#include "troupe/runtime/error.hpp"
-#include "troupe/runtime/messages.hpp"
+#include "internal/supervisor_state.hpp"
+#include "troupe/base/internal/caf_error.hpp"
 
 namespace troupe::detail {
 
 namespace {
 
-/// A ready task, ordered by upward rank (critical path first), then by index.
-struct ready_entry {
-  double rank;
-  std::size_t task;
-  bool operator<(const ready_entry& other) const {
-    return rank != other.rank ? rank < other.rank : task > other.task;
-  }
-};
+/// Tasks of one executor sent in one message while their measured
+/// attempts together stay under this (a round trip between the supervisor
+/// and a lane costs two thread wake-ups, some microseconds each, measured).
+constexpr double batch_budget_seconds = 200e-6;
+constexpr std::size_t max_batch = 64;
 
-/// An attempt sent to a worker and not answered yet.
-struct pending_attempt {
-  std::size_t task;
-  std::uint32_t attempt;
-  /// When the watchdog writes the attempt off and replaces its worker.
-  std::chrono::steady_clock::time_point deadline;
-};
+using self_ptr = supervisor_actor::stateful_pointer<supervisor_state>;
 
-struct supervisor_state {
-  run_state_ptr run;
-  std::vector<double> ranks;
-  std::vector<std::size_t> missing_deps;
-  std::priority_queue<ready_entry> ready;
-  /// Ranks of the pending tasks still waiting for a dependency (those with
-  /// missing_deps > 0): a ready task is queued behind a busy worker's
-  /// current one only if none of them outranks it (see dispatch).
-  std::multiset<double> waiting_ranks;
-  std::vector<caf::actor> workers;
-  std::vector<std::uint32_t> in_flight;
-  /// Unanswered attempts per worker; an answer not found here is a late
-  /// duplicate of an attempt the watchdog wrote off, and is dropped.
-  std::vector<std::vector<pending_attempt>> pending;
-  std::size_t final_count = 0;
-  std::size_t total_in_flight = 0;
-  bool finished = false;
-  static inline const char* name = "troupe.supervisor";
-};
-
-using supervisor_actor = caf::stateful_actor<supervisor_state>;
-
-task_outcome& outcome(supervisor_state& st, std::size_t task) {
-  return st.run->result.tasks[task];
-}
-
-void finalize(supervisor_state& st, std::size_t task, task_status status, std::string why);
-
-/// `task`, which waited for a dependency, no longer does: it became ready,
-/// or final (skipped or cancelled).
-void stop_waiting(supervisor_state& st, std::size_t task) {
-  st.waiting_ranks.erase(st.waiting_ranks.find(st.ranks[task]));
-}
-
-/// Marks every transitive dependant of `task` skipped.
-void skip_dependants(supervisor_state& st, std::size_t task) {
-  const auto& graph = *st.run->graph;
-  for (auto d : graph.dependants(task)) {
-    if (outcome(st, d).status == task_status::pending)
-      finalize(st, d, task_status::skipped,
-               "dependency '" + graph.tasks()[task].name + "' did not finish");
-  }
-}
-
-void finalize(supervisor_state& st, std::size_t task, task_status status, std::string why) {
-  auto& out = outcome(st, task);
-  out.status = status;
-  out.error = std::move(why);
-  if (st.missing_deps[task] > 0) // a task is final once: still counted as waiting
-    stop_waiting(st, task);
-  ++st.final_count;
-  if (st.run->options.on_task_finished)
-    st.run->options.on_task_finished(task, out);
-  if (status == task_status::done) {
-    for (auto d : st.run->graph->dependants(task))
-      if (--st.missing_deps[d] == 0 && outcome(st, d).status == task_status::pending) {
-        stop_waiting(st, d);
-        st.ready.push({st.ranks[d], d});
-      }
-  } else {
-    skip_dependants(st, task);
-  }
-}
-
-void complete_if_finished(supervisor_actor* self) {
-  auto& st = self->state;
-  auto n = st.run->graph->size();
-  bool cancelled = st.run->cancelled.load();
-  if (st.finished || st.total_in_flight > 0)
-    return;
-  if (st.final_count < n && !cancelled)
-    return;
-  st.finished = true;
-  for (std::size_t i = 0; i < n; ++i)
-    if (outcome(st, i).status == task_status::pending)
-      finalize(st, i, task_status::cancelled, "run cancelled");
-  st.run->result.cancelled = cancelled;
-  st.run->result.wall_seconds = st.run->now_s();
-  for (auto& w : st.workers)
-    self->send_exit(w, caf::exit_reason::user_shutdown);
-  st.run->done.set_value();
-  self->quit();
-}
-
-void dispatch(supervisor_actor* self);
-
-void on_attempt_failed(supervisor_actor* self, std::size_t task, std::string why) {
-  auto& st = self->state;
-  auto& out = outcome(st, task);
-  if (out.attempts <= st.run->options.max_retries && !st.run->cancelled.load())
-    st.ready.push({st.ranks[task], task});
-  else
-    finalize(st, task, task_status::failed, std::move(why));
-}
-
-/// Replaces a worker that stopped answering: its thread may be stuck in a
-/// task body, so it is told to exit and a fresh worker takes its slot.
-void replace_worker(supervisor_actor* self, std::uint32_t w) {
-  auto& st = self->state;
-  self->send_exit(st.workers[w], caf::exit_reason::kill);
-  st.workers[w] = spawn_worker(self->system(), st.run, w);
-}
-
-/// How long a worker may keep an attempt before the watchdog replaces it:
-/// the worker runs at most queue_size attempts back to back, each checked
-/// against task_timeout by the worker itself, so this only catches a hang.
+/// How long a lane may keep an attempt before the watchdog writes it off: a
+/// slot runs at most queue_size attempts back to back, each checked against
+/// task_timeout by the lane itself, so this only catches a hang.
 std::chrono::steady_clock::duration hang_limit(const run_state& run) {
   return run.options.task_timeout * (run.queue_size + 1) + std::chrono::seconds(1);
 }
 
-/// Removes the attempt from the worker's pending list; false if the
-/// watchdog already wrote it off.
-bool take_pending(supervisor_state& st, std::uint32_t w, std::size_t task,
+bool is_local(const supervisor_state& st, std::uint32_t slot) {
+  return st.slots[slot].remote == no_index;
+}
+
+/// Whether `slot` can run tasks of executor group `group`.
+bool can_run(const supervisor_state& st, std::size_t group, std::uint32_t slot) {
+  const auto& sl = st.slots[slot];
+  if (!sl.alive)
+    return false;
+  if (sl.remote == no_index)
+    return true;
+  if (!st.run->groups[group].per_slot)
+    return false;
+  const auto& lanes = st.run->remotes[sl.remote].lanes;
+  return group < lanes.size() && !lanes[group].empty();
+}
+
+const agent_actor& lane_for(const supervisor_state& st, std::size_t group, std::uint32_t slot) {
+  const auto& sl = st.slots[slot];
+  if (sl.remote == no_index)
+    return st.groups[group].lanes[st.run->groups[group].per_slot ? slot : 0];
+  const auto& r = st.run->remotes[sl.remote];
+  return r.lanes[group][slot - r.first_slot];
+}
+
+/// Removes the matching unanswered attempts of every slot and returns them.
+template <class Predicate>
+std::vector<pending_attempt> take_pending_if(supervisor_state& st, Predicate pred) {
+  std::vector<pending_attempt> taken;
+  for (std::uint32_t w = 0; w < st.pending.size(); ++w) {
+    auto& p = st.pending[w];
+    for (auto i = p.begin(); i != p.end();) {
+      if (pred(w, *i)) {
+        st.in_flight[w] -= i->weight;
+        --st.total_in_flight;
+        taken.push_back(std::move(*i));
+        i = p.erase(i);
+      } else {
+        ++i;
+      }
+    }
+  }
+  return taken;
+}
+
+/// Removes the attempt from its slot's pending list; false if it was
+/// written off already.
+bool take_pending(supervisor_state& st, std::uint32_t slot, std::size_t task,
                   std::uint32_t attempt) {
-  auto& p = st.pending[w];
+  if (slot >= st.pending.size())
+    return false;
+  auto& p = st.pending[slot];
   auto i = std::find_if(p.begin(), p.end(), [&](const pending_attempt& x) {
     return x.task == task && x.attempt == attempt;
   });
   if (i == p.end())
     return false;
-  p.erase(i);
-  --st.in_flight[w];
+  st.in_flight[slot] -= i->weight;
   --st.total_in_flight;
+  p.erase(i);
   return true;
 }
 
-void send_attempt(supervisor_actor* self, std::uint32_t w, std::size_t task) {
+void complete_if_finished(self_ptr self) {
   auto& st = self->state;
-  auto& out = outcome(st, task);
-  auto attempt = ++out.attempts;
-  ++st.in_flight[w];
-  ++st.total_in_flight;
-  st.pending[w].push_back({task, attempt, std::chrono::steady_clock::now() + hang_limit(*st.run)});
-  // The watchdog checks every deadline and replaces stuck workers; the
-  // request's own timeout, a little later, is the backstop should the
-  // watchdog tick ever be lost. (Each timeout costs two events on CAF's
-  // clock thread, about 4 us of an empty task's dispatch, measured.)
-  auto worker = st.workers[w];
-  auto backstop = hang_limit(*st.run) + std::chrono::seconds(1);
-  self->request(worker, backstop, run_atom::value, static_cast<std::uint64_t>(task), attempt)
-    .then(
-      [=](std::uint64_t t, std::uint32_t wid, std::string& err, double started,
-          double finished) {
-        auto& s = self->state;
-        if (!take_pending(s, w, t, attempt))
-          return;
-        auto& o = outcome(s, t);
-        o.worker = wid;
-        o.started_s = started;
-        o.finished_s = finished;
-        if (err.empty())
-          finalize(s, t, task_status::done, {});
-        else
-          on_attempt_failed(self, t, std::move(err));
-        dispatch(self);
-        complete_if_finished(self);
-      },
-      [=](caf::error& err) {
-        auto& s = self->state;
-        if (!take_pending(s, w, task, attempt))
-          return;
-        if (s.workers[w] == worker)
-          replace_worker(self, w);
-        on_attempt_failed(self, task, "worker " + std::to_string(w) + ": "
-                                        + self->system().render(err));
-        dispatch(self);
-        complete_if_finished(self);
-      });
+  auto n = st.run->graph->size();
+  if (st.finished || st.total_in_flight > 0 || st.final_count < n)
+    return;
+  st.finished = true;
+  st.run->result.wall_seconds = st.run->now_s();
+  for (auto& g : st.groups)
+    for (auto& lane : g.lanes)
+      self->send_exit(lane, caf::exit_reason::user_shutdown);
+  st.run->done.set_value();
+  self->quit();
 }
 
-/// Replaces every worker holding an attempt past its deadline and fails
-/// (or retries) the attempts it held.
-void check_deadlines(supervisor_actor* self) {
+/// Sends one message with attempts of `tasks` (one executor group's) to the
+/// lane of `slot`; the message occupies `weight` of the slot.
+void send_batch(self_ptr self, std::uint32_t slot, const std::vector<std::size_t>& tasks,
+                std::uint32_t weight) {
   auto& st = self->state;
-  auto now = std::chrono::steady_clock::now();
-  for (std::uint32_t w = 0; w < st.pending.size(); ++w) {
-    auto& p = st.pending[w];
-    if (std::none_of(p.begin(), p.end(),
-                     [&](const pending_attempt& x) { return x.deadline < now; }))
+  auto& run = *st.run;
+  const auto& lane = lane_for(st, run.group_of[tasks.front()], slot);
+  auto remote = st.slots[slot].remote;
+  auto deadline = std::chrono::steady_clock::now() + hang_limit(run);
+  task_batch batch;
+  batch.reserve(tasks.size());
+  for (auto task : tasks) {
+    auto attempt = ++outcome(st, task).attempts;
+    if (run.options.locals)
+      run.options.locals->before_dispatch(task, run.result);
+    st.pending[slot].push_back({task, attempt, weight, lane.address(), deadline});
+    ++st.total_in_flight;
+    weight = 0; // the message's weight rides on its first attempt
+    auto req = make_request(st, task, attempt, slot);
+    if (remote != no_index) {
+      // Another node reads none of this process's files: they travel.
+      auto& node = run.result.nodes[remote + 1];
+      for (auto& item : req.items) {
+        if (run.options.locals)
+          run.options.locals->fill_content(item);
+        node.bytes_sent += item.content.view().size();
+      }
+      for (const auto& u : req.upstream)
+        node.bytes_sent += u.bytes.view().size();
+      node.bytes_sent += req.payload.view().size();
+    }
+    if (st.orphans.erase(task) > 0) {
+      for (std::size_t r = 0; r < st.lost.size(); ++r)
+        if (st.resend_pending[r]) {
+          st.resend_pending[r] = false;
+          run.result.nodes[r + 1].redispatched_at_s = run.now_s();
+        }
+    }
+    batch.push_back(std::move(req));
+  }
+  st.in_flight[slot] += st.pending[slot][st.pending[slot].size() - tasks.size()].weight;
+  self->send(lane, run_atom::value, std::move(batch));
+}
+
+void on_reply(self_ptr self, task_reply& reply) {
+  auto& st = self->state;
+  auto& run = *st.run;
+  auto task = static_cast<std::size_t>(reply.task);
+  if (task >= run.graph->size() || !take_pending(st, reply.slot, task, reply.attempt))
+    return;
+  auto& group = st.groups[run.group_of[task]];
+  auto took = static_cast<double>(reply.finished_ns - reply.started_ns) / 1e9;
+  group.mean_seconds = group.mean_seconds < 0 ? took : 0.8 * group.mean_seconds + 0.2 * took;
+  auto& o = outcome(st, task);
+  o.worker = reply.slot;
+  auto remote = st.slots[reply.slot].remote;
+  o.node = remote == no_index ? 0 : static_cast<std::uint32_t>(remote + 1);
+  auto& node = run.result.nodes[o.node];
+  ++node.tasks;
+  node.busy_seconds += took;
+  for (const auto& a : reply.agents)
+    node.cache_hits += a.cache_hits;
+  if (remote == no_index) {
+    o.started_s = run.seconds_of(reply.started_ns);
+    o.finished_s = run.seconds_of(reply.finished_ns);
+  } else {
+    // Another node's clock: the attempt ended when its answer arrived.
+    o.finished_s = run.now_s();
+    o.started_s = o.finished_s - took;
+    for (const auto& out : reply.outputs)
+      node.bytes_received += out.bytes.view().size();
+  }
+  if (run.options.locals)
+    run.options.locals->on_reply(reply);
+  if (reply.error)
+    attempt_failed(st, task, from_caf(reply.error));
+  else
+    attempt_answered(st, task, reply);
+}
+
+/// Replaces a local lane that died or stopped answering; its thread may be
+/// stuck in a task body, so it is told to exit and a fresh lane takes its
+/// place. Returns false when `lane` is no local lane of this run.
+bool replace_local_lane(self_ptr self, const caf::actor_addr& lane) {
+  auto& st = self->state;
+  for (std::size_t g = 0; g < st.groups.size(); ++g) {
+    for (auto& l : st.groups[g].lanes) {
+      if (l.address() != lane)
+        continue;
+      self->send_exit(l, caf::exit_reason::kill);
+      auto index = static_cast<std::uint32_t>(&l - st.groups[g].lanes.data());
+      l = spawn_lane(self->system(), *st.run->groups[g].executor, st.run->env, index);
+      self->monitor(l);
+      return true;
+    }
+  }
+  return false;
+}
+
+/// The remote node that owns `addr` (its node actor or one of its lanes).
+std::size_t remote_of(const supervisor_state& st, const caf::actor_addr& addr) {
+  for (std::size_t r = 0; r < st.run->remotes.size(); ++r) {
+    const auto& rem = st.run->remotes[r];
+    if (rem.lanes.empty())
       continue;
-    auto stuck = std::move(p);
-    p.clear();
-    st.in_flight[w] = 0;
-    st.total_in_flight -= stuck.size();
-    replace_worker(self, w);
-    for (auto& x : stuck)
-      on_attempt_failed(self, x.task, "worker " + std::to_string(w) + ": no answer in time");
+    if (rem.node->handle().address() == addr)
+      return r;
+    for (const auto& group : rem.lanes)
+      for (const auto& lane : group)
+        if (lane.address() == addr)
+          return r;
+  }
+  return no_index;
+}
+
+/// A node is gone: its slots take no more work, and what it held goes to
+/// the other slots (a late answer from it is dropped: nothing is pending).
+void lose_node(self_ptr self, std::size_t r, const troupe::error& why) {
+  auto& st = self->state;
+  if (st.lost[r])
+    return;
+  st.lost[r] = true;
+  auto& node = st.run->result.nodes[r + 1];
+  node.lost = true;
+  node.lost_at_s = st.run->now_s();
+  node.error = why;
+  for (std::uint32_t s = 0; s < st.slots.size(); ++s)
+    if (st.slots[s].remote == r)
+      st.slots[s].alive = false;
+  auto held = take_pending_if(st, [&](std::uint32_t slot, const pending_attempt&) {
+    return st.slots[slot].remote == r;
+  });
+  st.resend_pending[r] = !held.empty();
+  for (auto& x : held) {
+    st.orphans.insert(x.task);
+    // Not the task's fault: the attempt does not count.
+    --outcome(st, x.task).attempts;
+    attempt_failed(st, x.task, why);
   }
 }
 
-void dispatch(supervisor_actor* self) {
+/// Writes off every attempt past its deadline: a local lane is replaced, a
+/// node that stopped answering is lost.
+void check_deadlines(self_ptr self) {
   auto& st = self->state;
-  if (st.run->cancelled.load())
+  auto now = std::chrono::steady_clock::now();
+  std::vector<caf::actor_addr> stuck;
+  for (const auto& p : st.pending)
+    for (const auto& x : p)
+      if (x.deadline < now && std::find(stuck.begin(), stuck.end(), x.lane) == stuck.end())
+        stuck.push_back(x.lane);
+  for (const auto& lane : stuck) {
+    if (auto r = remote_of(st, lane); r != no_index) {
+      lose_node(self, r, {errc::peer_unreachable, "node " + st.run->remotes[r].node->name()
+                                                    + " did not answer in time"});
+      continue;
+    }
+    auto lost = take_pending_if(
+      st, [&](std::uint32_t, const pending_attempt& x) { return x.lane == lane; });
+    replace_local_lane(self, lane);
+    for (auto& x : lost)
+      attempt_failed(st, x.task,
+                     {errc::task_timeout, "attempt " + std::to_string(x.attempt) + " of '"
+                                            + spec(st, x.task).name + "': no answer in time"});
+  }
+}
+
+/// A lane or node died: a local lane's attempts fail now instead of waiting
+/// for the watchdog, and a fresh lane takes its place; a remote one means
+/// its node is lost.
+void on_down(self_ptr self, const caf::down_msg& msg) {
+  auto& st = self->state;
+  if (st.finished)
     return;
+  auto reason = self->system().render(msg.reason);
+  if (auto r = remote_of(st, msg.source); r != no_index) {
+    lose_node(self, r, {errc::peer_unreachable,
+                        "node " + st.run->remotes[r].node->name() + " lost: " + reason});
+  } else {
+    auto lost = take_pending_if(
+      st, [&](std::uint32_t, const pending_attempt& x) { return x.lane == msg.source; });
+    if (!replace_local_lane(self, msg.source))
+      return; // a lane already replaced
+    for (auto& x : lost)
+      attempt_failed(st, x.task, {errc::runtime_failure, "the lane of agent '"
+                                                           + spec(st, x.task).agent()
+                                                           + "' died: " + reason});
+  }
+}
+
+/// The best slot for a task of `group`: the least occupied one that can run
+/// it (a single-lane group's task only on an idle local slot); no_index
+/// when none has room.
+std::size_t pick_slot(const supervisor_state& st, std::size_t group) {
+  bool single = !st.run->groups[group].per_slot;
+  // At most max_concurrent slots at work: an idle slot is not taken beyond.
+  std::size_t busy = 0;
+  for (auto n : st.in_flight)
+    busy += n > 0;
+  auto cap = st.run->options.max_concurrent;
+  bool idle_allowed = cap == 0 || busy < cap;
+  std::size_t best = no_index;
+  for (std::uint32_t s = 0; s < st.slots.size(); ++s) {
+    if (!can_run(st, group, s) || st.in_flight[s] >= st.run->queue_size)
+      continue;
+    if (single && (st.in_flight[s] > 0 || !is_local(st, s)))
+      continue;
+    if (st.in_flight[s] == 0 && !idle_allowed)
+      continue;
+    if (best == no_index || st.in_flight[s] < st.in_flight[best])
+      best = s;
+  }
+  return best;
+}
+
+void dispatch(self_ptr self) {
+  auto& st = self->state;
+  auto& run = *st.run;
+  auto queue_size = run.queue_size;
+  bool cancelled = run.result.cancelled;
   while (!st.ready.empty()) {
-    auto best = std::min_element(st.in_flight.begin(), st.in_flight.end());
-    if (*best >= st.run->queue_size)
+    auto task = st.ready.top().task;
+    if (outcome(st, task).status != task_status::pending) {
+      st.ready.pop();
+      continue;
+    }
+    if (cancelled && !spec(st, task).after_failures) {
+      st.ready.pop();
+      finalize(st, task, task_status::cancelled, {errc::cancelled, "run cancelled"});
+      continue;
+    }
+    auto group = run.group_of[task];
+    auto best = pick_slot(st, group);
+    if (best == no_index)
       return;
-    // Every worker busy: a task sent now waits in a worker's mailbox (which
+    // Every slot busy: a task sent now waits in a lane's mailbox (which
     // hides the round trip of short tasks). Not if a task still waiting for
     // a dependency outranks it: that task, once ready, would be stuck behind
     // it (a run's corpus stage lost the length of `hotspots`, queued on the
     // worker that then finished `import_graph`, before `call_graph`).
-    if (*best > 0 && !st.waiting_ranks.empty()
+    if (st.in_flight[best] > 0 && !st.waiting_ranks.empty()
         && st.ready.top().rank < *st.waiting_ranks.rbegin())
       return;
-    auto task = st.ready.top().task;
     st.ready.pop();
-    if (outcome(st, task).status != task_status::pending)
-      continue;
-    send_attempt(self, static_cast<std::uint32_t>(best - st.in_flight.begin()), task);
+    bool per_slot = run.groups[group].per_slot;
+    std::vector<std::size_t> batch{task};
+    double mean = st.groups[group].mean_seconds;
+    // Short tasks of the same executor ride along, highest rank first.
+    while (per_slot && mean >= 0 && batch.size() < max_batch
+           && static_cast<double>(batch.size() + 1) * mean <= batch_budget_seconds
+           && !st.ready.empty() && run.group_of[st.ready.top().task] == group) {
+      auto next = st.ready.top().task;
+      st.ready.pop();
+      if (outcome(st, next).status != task_status::pending)
+        continue;
+      if (cancelled && !spec(st, next).after_failures)
+        finalize(st, next, task_status::cancelled, {errc::cancelled, "run cancelled"});
+      else
+        batch.push_back(next);
+    }
+    send_batch(self, static_cast<std::uint32_t>(best), batch, per_slot ? 1 : queue_size);
   }
 }
 
-caf::behavior supervisor(supervisor_actor* self, run_state_ptr run) {
+/// Spawns the local lanes of every executor group the graph uses, lays out
+/// the slots (local ones, then each node's) and monitors every lane and
+/// node.
+void set_up_slots(self_ptr self) {
+  auto& st = self->state;
+  auto& run = *st.run;
+  st.groups.resize(run.groups.size());
+  for (std::size_t g = 0; g < run.groups.size(); ++g) {
+    auto n = run.groups[g].per_slot ? run.workers : 1u;
+    for (std::uint32_t i = 0; i < n; ++i) {
+      st.groups[g].lanes.push_back(
+        spawn_lane(self->system(), *run.groups[g].executor, run.env, i));
+      self->monitor(st.groups[g].lanes.back());
+    }
+  }
+  st.slots.assign(run.workers, slot_info{});
+  for (std::size_t r = 0; r < run.remotes.size(); ++r) {
+    const auto& rem = run.remotes[r];
+    if (rem.lanes.empty())
+      continue;
+    self->monitor(rem.node->handle());
+    for (const auto& group : rem.lanes)
+      for (const auto& lane : group)
+        self->monitor(lane);
+    for (std::uint32_t i = 0; i < rem.node->workers(); ++i)
+      st.slots.push_back({r, true});
+  }
+  st.in_flight.assign(st.slots.size(), 0);
+  st.pending.resize(st.slots.size());
+  st.lost.assign(run.remotes.size(), false);
+  st.resend_pending.assign(run.remotes.size(), false);
+  if (run.result.nodes.empty())
+    run.result.nodes.push_back({"local", run.workers});
+  run.result.workers = static_cast<std::uint32_t>(st.slots.size());
+}
+
+supervisor_actor::behavior_type supervisor(self_ptr self, run_state_ptr run) {
   auto& st = self->state;
   st.run = run;
   const auto& graph = *run->graph;
   auto n = graph.size();
   run->result.tasks.assign(n, task_outcome{});
-  run->result.workers = run->workers;
   st.ranks = graph.upward_ranks();
   st.missing_deps.resize(n);
+  st.scope.resize(n);
+  st.payloads.resize(n);
+  for (std::size_t i = 0; i < n; ++i)
+    if (!graph.tasks()[i].payload.empty())
+      st.payloads[i].data = std::make_shared<const std::string>(graph.tasks()[i].payload);
+  set_up_slots(self);
   for (std::size_t i = 0; i < n; ++i) {
     st.missing_deps[i] = graph.tasks()[i].depends_on.size();
-    if (st.missing_deps[i] == 0)
-      st.ready.push({st.ranks[i], i});
-    else
+    if (st.missing_deps[i] > 0)
       st.waiting_ranks.insert(st.ranks[i]);
   }
-  for (std::uint32_t w = 0; w < run->workers; ++w)
-    st.workers.push_back(spawn_worker(self->system(), run, w));
-  st.in_flight.assign(run->workers, 0);
-  st.pending.resize(run->workers);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (outcome(st, i).status != task_status::pending)
+      continue;
+    if (run->group_of[i] == no_index)
+      finalize(st, i, task_status::failed, run->task_errors[i]);
+    else if (st.missing_deps[i] == 0)
+      st.ready.push({st.ranks[i], i});
+  }
+  self->set_down_handler([self](caf::down_msg& msg) {
+    on_down(self, msg);
+    dispatch(self);
+    complete_if_finished(self);
+  });
   dispatch(self);
   complete_if_finished(self);
   // One clock event per period instead of two per request.
@@ -275,11 +451,19 @@ caf::behavior supervisor(supervisor_actor* self, run_state_ptr run) {
   if (!st.finished)
     self->delayed_send(self, period, watchdog_atom::value);
   return {
-    [=](cancel_atom) {
-      self->state.run->cancelled = true;
+    [self](done_atom, reply_batch& replies) {
+      for (auto& reply : replies)
+        on_reply(self, reply);
+      dispatch(self);
       complete_if_finished(self);
     },
-    [=](watchdog_atom) {
+    [self](cancel_atom) {
+      self->state.run->env->cancelled = true;
+      cancel_run(self->state);
+      dispatch(self);
+      complete_if_finished(self);
+    },
+    [self, period](watchdog_atom) {
       check_deadlines(self);
       dispatch(self);
       complete_if_finished(self);
@@ -291,7 +475,7 @@ caf::behavior supervisor(supervisor_actor* self, run_state_ptr run) {
 
 } // namespace
 
-caf::actor spawn_supervisor(caf::actor_system& sys, run_state_ptr state) {
+supervisor_actor spawn_supervisor(caf::actor_system& sys, run_state_ptr state) {
   return sys.spawn(supervisor, std::move(state));
 }
 

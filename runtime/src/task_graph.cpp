@@ -5,8 +5,15 @@
 
 namespace troupe {
 
+const std::string& task_spec::agent() const noexcept {
+  static const std::string none;
+  return agents.empty() ? none : agents.front();
+}
+
 std::size_t task_graph::add(task_spec spec) {
   auto index = tasks_.size();
+  if (spec.agents.empty())
+    throw std::invalid_argument("task '" + spec.name + "' names no agent");
   for (auto dep : spec.depends_on)
     if (dep >= index)
       throw std::invalid_argument("task '" + spec.name + "' depends on task #"

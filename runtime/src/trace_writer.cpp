@@ -31,7 +31,7 @@ std::vector<trace_label> trace_labels_of(const task_graph& graph) {
   out.reserve(graph.size());
   std::unordered_map<std::string, std::size_t> shards;
   for (const auto& t : graph.tasks())
-    out.push_back({t.name, t.agent, shards[t.agent]++, t.files, 0, 0});
+    out.push_back({t.name, t.agent(), shards[t.agent()]++, t.files, 0, 0});
   return out;
 }
 
@@ -71,8 +71,8 @@ void write_chrome_trace(std::ostream& out, const std::vector<trace_label>& label
               {"status", to_string(t.status)},
               {"cache_hits", label.cache_hits},
               {"cache_misses", label.cache_misses}};
-    if (!t.error.empty())
-      args["error"] = t.error;
+    if (t.error)
+      args["error"] = t.error.to_string();
     events.push_back({{"name", label.name},
                       {"cat", label.agent.empty() ? "task" : label.agent},
                       {"ph", "X"},

@@ -39,7 +39,7 @@ int bench_command(const bench_command_options& options) {
   std::error_code ec;
   fs::create_directories(options.out_dir, ec);
   if (ec) {
-    std::cerr << "troupe bench: error: cannot create " << options.out_dir << ": " << ec.message()
+    std::cerr << "troupe: error: cannot create " << options.out_dir << ": " << ec.message()
               << '\n';
     return exit_usage;
   }
@@ -49,7 +49,7 @@ int bench_command(const bench_command_options& options) {
   for (const auto& name : options.scenarios) {
     auto i = std::find_if(all.begin(), all.end(), [&](auto& s) { return s.name == name; });
     if (i == all.end()) {
-      std::cerr << "troupe bench: error: unknown scenario '" << name << "'; known:";
+      std::cerr << "troupe: error: unknown scenario '" << name << "'; known:";
       for (auto& s : all)
         std::cerr << ' ' << s.name;
       std::cerr << '\n';
@@ -68,7 +68,7 @@ int bench_command(const bench_command_options& options) {
   for (const auto& spec : chosen) {
     results.push_back(run_scenario(spec, bo));
     if (!results.back().error.empty()) {
-      std::cerr << "troupe bench: scenario " << spec.name << " failed: " << results.back().error
+      std::cerr << "troupe: error: scenario " << spec.name << " failed: " << results.back().error
                 << '\n';
       failed = true;
     }
@@ -78,7 +78,7 @@ int bench_command(const bench_command_options& options) {
   auto dir = fs::path{options.out_dir};
   if (!write_file(dir / "bench.json", to_bench_json(machine, results))
       || !write_file(dir / "bench.md", md)) {
-    std::cerr << "troupe bench: error: cannot write results to " << options.out_dir << '\n';
+    std::cerr << "troupe: error: cannot write results to " << options.out_dir << '\n';
     return exit_usage;
   }
   return failed ? exit_agents_failed : exit_ok;

@@ -16,9 +16,9 @@ constexpr const char* uncached_note =
 
 using command = std::vector<std::string>;
 
-/// A helper program built next to the troupe binary.
+/// One of the benchmark's helper programs.
 std::string tool(const scenario_inputs& in, const char* name) {
-  return (std::filesystem::path{in.troupe_binary}.parent_path() / name).string();
+  return helper_program(in, name);
 }
 
 std::string scratch(const scenario_inputs& in, const std::string& name) {

@@ -19,7 +19,6 @@
 #include <string>
 #include <vector>
 
-#include <caf/error.hpp>
 #include <tbb/flow_graph.h>
 #include <tbb/global_control.h>
 
@@ -114,10 +113,19 @@ std::vector<double> run_troupe(const bench_args& a, const dag& deps) {
   if (a.queue_size > 0)
     opts.queue_size = a.queue_size;
   troupe::runtime rt{opts};
+  // An agent that does nothing: every task is one message to its lane and
+  // one answer back.
+  troupe::agent_registry agents;
+  if (auto err = agents.add({"empty", 1, troupe::agent_scope::per_item, {}, "does nothing"},
+                            [](const troupe::agent_input&) -> troupe::expected<std::string> {
+                              return std::string{};
+                            })) {
+    std::fprintf(stderr, "troupe_dispatch_bench: %s\n", err.message().c_str());
+    std::exit(1);
+  }
   troupe::task_graph g;
   for (std::size_t i = 0; i < deps.size(); ++i)
-    g.add({"t" + std::to_string(i), "empty", 0.001, deps[i],
-           [](const troupe::task_context&) { return caf::error{}; }});
+    g.add({"t" + std::to_string(i), {"empty"}, 0.001, deps[i]});
   troupe::graph_run_options ro;
   int sink = open("/dev/null", O_WRONLY);
   troupe::progress_options po;
@@ -134,7 +142,7 @@ std::vector<double> run_troupe(const bench_args& a, const dag& deps) {
       };
     }
     auto t0 = clock_type::now();
-    auto res = rt.run(g, ro);
+    auto res = rt.run(agents, g, ro);
     auto s = seconds_since(t0);
     if (!res.ok()) {
       std::fprintf(stderr, "troupe_dispatch_bench: troupe run failed\n");

@@ -101,10 +101,15 @@ troupe::analysis_result analyse(troupe::runtime& rt, const bench_args& a,
   troupe::analysis_options ao;
   ao.root = a.corpus;
   ao.cache = std::move(cache);
+  // The stage of the `symbols` agent only: parsing and extraction.
+  ao.agents = {};
+  if (auto err = ao.agents.add(*troupe::builtin_agents().find("symbols"))) {
+    std::fprintf(stderr, "troupe_stage_bench: %s\n", err.message().c_str());
+    std::exit(1);
+  }
   troupe::analysis_result res;
-  std::string error;
-  if (!troupe::run_analysis(rt, ao, res, error)) {
-    std::fprintf(stderr, "troupe_stage_bench: %s\n", error.c_str());
+  if (auto err = troupe::run_analysis(rt, ao, res)) {
+    std::fprintf(stderr, "troupe_stage_bench: %s\n", err.message().c_str());
     std::exit(1);
   }
   if (!res.graph.ok()) {

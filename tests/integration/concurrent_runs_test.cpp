@@ -7,6 +7,8 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -37,6 +39,7 @@ json content_of(const fs::path& report) {
     return j;
   j.erase("run");
   j.erase("agents");
+  j.erase("generated_at");
   return j;
 }
 
@@ -51,11 +54,42 @@ std::map<std::string, std::string> generated(const fs::path& out) {
   return files;
 }
 
-/// The part of report.md after its run table (the head holds timings).
+/// The part of report.md between its summary and its run details (the head
+/// and the tail hold timings and cache use).
 std::string markdown_body(const fs::path& md) {
   auto text = slurp(md);
   auto at = text.find("\n## ", text.find("\n## ") + 1);
-  return at == std::string::npos ? std::string{} : text.substr(at);
+  auto end = text.find("\n## Run\n");
+  if (at == std::string::npos || end == std::string::npos || end < at)
+    return {};
+  return text.substr(at, end - at);
+}
+
+/// `bytes` as report.md's run table shows it (human_bytes in
+/// runtime/src/report_json.cpp).
+std::string shown_bytes(std::uint64_t n) {
+  char buf[32];
+  if (n >= (1ull << 30))
+    std::snprintf(buf, sizeof buf, "%.2f GiB", n / double(1ull << 30));
+  else if (n >= (1ull << 20))
+    std::snprintf(buf, sizeof buf, "%.1f MiB", n / double(1ull << 20));
+  else if (n >= 1024)
+    std::snprintf(buf, sizeof buf, "%.1f KiB", n / 1024.0);
+  else
+    std::snprintf(buf, sizeof buf, "%llu bytes", static_cast<unsigned long long>(n));
+  return buf;
+}
+
+/// `seconds` as report.md's run table shows it (human_seconds there).
+std::string shown_seconds(double seconds) {
+  char buf[32];
+  if (seconds >= 100)
+    std::snprintf(buf, sizeof buf, "%.0f s", seconds);
+  else if (seconds >= 0.1)
+    std::snprintf(buf, sizeof buf, "%.2f s", seconds);
+  else
+    std::snprintf(buf, sizeof buf, "%.1f ms", seconds * 1000);
+  return buf;
 }
 
 } // namespace
@@ -71,8 +105,8 @@ TEST_CASE("simultaneous runs on one cache folder and one output folder",
     fs::copy(fs::path{"/usr/lib/python3.11"} / package, tree / package,
              fs::copy_options::recursive);
   auto reference_out = tmp.path / "reference";
-  auto ref = run({troupe_binary(), "run", tree.string(), "--no-cache", "--quiet", "--out",
-                  reference_out.string()});
+  auto ref = run({troupe_binary(), "run", tree.string(), "--no-cache", "--quiet",
+                  "--generate", "tests,docs", "--out", reference_out.string()});
   INFO(ref.err);
   REQUIRE(ref.exit_code == 0);
   auto reference = content_of(reference_out / "report.json");
@@ -105,9 +139,11 @@ TEST_CASE("simultaneous runs on one cache folder and one output folder",
         auto md = slurp(out / "report.md");
         if (!j.is_discarded() && !md.empty()) {
           ++locked_reads;
-          auto rss = "| peak RSS bytes | " + std::to_string(j["run"]["peak_rss_bytes"].get<long>())
-                     + " |";
-          mixed += md.find(rss) == std::string::npos ? 1 : 0;
+          auto wall = "| wall time | " + shown_seconds(j["run"]["wall_seconds"].get<double>())
+                      + " |";
+          auto rss = "| peak memory (RSS) | "
+                     + shown_bytes(j["run"]["peak_rss_bytes"].get<std::uint64_t>()) + " |";
+          mixed += md.find(wall) == std::string::npos || md.find(rss) == std::string::npos;
         }
       }
       if (fd >= 0)
@@ -122,7 +158,8 @@ TEST_CASE("simultaneous runs on one cache folder and one output folder",
     std::vector<std::pair<pid_t, temp_dir>> running(processes);
     for (int p = 0; p < processes; ++p) {
       std::vector<std::string> args{troupe_binary(), "run", tree.string(), "--quiet",
-                                    "--cache-dir", cache.string(), "--out", out.string()};
+                                    "--generate", "tests,docs", "--cache-dir", cache.string(),
+                                    "--out", out.string()};
       if (p % 2 == 0) // half the runs never use the run memo
         args.push_back("--no-run-memo");
       running[p].first = spawn(args, running[p].second.path);
@@ -150,7 +187,8 @@ TEST_CASE("simultaneous runs on one cache folder and one output folder",
   CHECK(mixed == 0);
   // The shared cache stayed sound: a last run is answered from it.
   auto last = run({troupe_binary(), "run", tree.string(), "--cache-dir", cache.string(),
-                   "--out", (tmp.path / "last").string(), "--no-run-memo"});
+                   "--generate", "tests,docs", "--out", (tmp.path / "last").string(),
+                   "--no-run-memo"});
   INFO(last.err);
   REQUIRE(last.exit_code == 0);
   CHECK(content_of(tmp.path / "last" / "report.json") == reference);

@@ -33,7 +33,7 @@ struct run_output {
 
 run_output analyse(const fs::path& out, std::vector<std::string> extra = {}) {
   std::vector<std::string> args{troupe_binary(), "run", project().string(), "--quiet", "--no-cache",
-                                "--out", out.string()};
+                                "--out", out.string(), "--generate", "tests,docs"};
   args.insert(args.end(), extra.begin(), extra.end());
   run_output r;
   r.process = run(args);
@@ -102,13 +102,12 @@ TEST_CASE("corpus agents compute the expected results on the fixture project",
     CHECK(external.contains("os"));
   }
 
-  SECTION("unused imports as pyflakes reports them; __init__ re-exports kept") {
-    // pyflakes 2.5 on the same files also reports the three imports of
-    // pkg/__init__.py (it has no __all__): troupe treats those as the
-    // package's re-exports (DESIGN.md), a deliberate difference.
+  SECTION("unused imports as flake8's F401 reports them, __init__.py included") {
+    // `flake8 --select=F401` on the same files reports exactly these.
     CHECK(unused_of(report)
-          == std::set<std::string>{"pkg/a.py:2:os", "pkg/b.py:2:collections as coll",
-                                   "pkg/c.py:3:PIL.Image",
+          == std::set<std::string>{"pkg/__init__.py:2:.a.compute", "pkg/__init__.py:3:.b.helper",
+                                   "pkg/__init__.py:4:json", "pkg/a.py:2:os",
+                                   "pkg/b.py:2:collections as coll", "pkg/c.py:3:PIL.Image",
                                    "pkg/c.py:4:definitely_not_a_real_package_xyz"});
   }
 
@@ -144,11 +143,18 @@ TEST_CASE("corpus agents compute the expected results on the fixture project",
     CHECK(names.count("pkg.a:Runner.run") == 1);
     CHECK(names.count("pkg.a:_never_called") == 0);
     CHECK(names.count("_internal.tool:private_api") == 0);
+    // The signature is in the file's entry, once.
     for (const auto& m : modules["api_surface"])
       if (m["module"] == "pkg.a")
         for (const auto& e : m["entries"])
-          if (e["name"] == "compute")
-            CHECK(e["signature"] == "(x: int, y: int = 2) -> int");
+          if (e["name"] == "compute") {
+            CHECK_FALSE(e.contains("signature"));
+            for (const auto& f : report["files"])
+              if (f["path"] == m["path"])
+                for (const auto& fn : f["functions"])
+                  if (fn["qualname"] == "compute" && fn["line"] == e["line"])
+                    CHECK(fn["signature"] == "(x: int, y: int = 2) -> int");
+          }
   }
 
   SECTION("type coverage counts parameters and returns, receivers excluded") {
@@ -198,7 +204,7 @@ TEST_CASE("codegen regenerates only what changed", "[integration][corpus_agents]
   auto out = tmp.path / "out";
   auto once = [&] {
     auto r = run({troupe_binary(), "run", tree.string(), "--quiet", "--no-cache", "--out",
-                  out.string()});
+                  out.string(), "--generate", "tests,docs"});
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
   };
@@ -266,7 +272,8 @@ TEST_CASE("an unreachable index fails deps_lookup; the rest of the DAG completes
   }
   temp_dir tmp;
   auto r = analyse(tmp.path / "out", {"--index", "http://127.0.0.1:" + std::to_string(port)});
-  CHECK(r.process.exit_code == 1);
+  // A service that cannot be reached (README: exit codes).
+  CHECK(r.process.exit_code == 69);
   const auto& row = agent_row(r.report, "deps_lookup");
   CHECK(row["status"] == "failed");
   CHECK(row["reason"].get<std::string>().find("lookups failed after retries") != std::string::npos);

@@ -173,6 +173,10 @@ TEST_CASE("an output that cannot be written stops the run before it starts",
              (tmp.path / "a-file" / "trace.json").string()},
             "--trace");
   }
+  SECTION("--json - beside findings on standard output") {
+    refused({"--out", (tmp.path / "out").string(), "--json", "-", "--format", "sarif"},
+            "--format sarif prints the findings on standard output");
+  }
   SECTION("report.md is a folder") {
     fs::create_directories(tmp.path / "out" / "report.md");
     refused({"--out", (tmp.path / "out").string()}, "report.md is a folder");

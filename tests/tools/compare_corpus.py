@@ -6,11 +6,10 @@ Usage: /usr/bin/python3 compare_corpus.py REPORT.json ROOT [--json OUT]
 Run it with Debian's interpreter (/usr/bin/python3): pyflakes and networkx
 are Debian packages (pyflakes3, python3-networkx).
 
-- unused_imports vs pyflakes' "imported but unused" (UnusedImport messages),
-  on files Python parses. Deliberate differences, left out of the
-  comparison and counted in the output:
-  * `__init__.py` files: troupe keeps unused imports of an `__init__.py`
-    without `__all__` as the package's re-exports;
+- unused_imports vs flake8's F401: pyflakes' "imported but unused"
+  (UnusedImport messages) less those flake8's noqa comments silence, on
+  files Python parses (`__init__.py` files included). Deliberate
+  differences, left out of the comparison and counted in the output:
   * star imports (`'m.*' imported but unused`): troupe does not report them,
     since which names they provide depends on the imported module;
   * names exported with `__all__.extend([...])` / `__all__.append(...)`:
@@ -30,7 +29,10 @@ import os
 import sys
 import warnings
 
+import re
+
 import networkx
+from flake8.defaults import NOQA_FILE, NOQA_INLINE_REGEXP
 from pyflakes import checker, messages
 
 
@@ -41,8 +43,25 @@ def pyflakes_unused(root, path):
         warnings.simplefilter("ignore")
         tree = ast.parse(source, filename=path)
     w = checker.Checker(tree, filename=path)
+    lines = source.decode("utf-8", "replace").splitlines()
+    if any(NOQA_FILE.match(line) for line in lines):
+        return set()
     return {(m.lineno, m.message_args[0]) for m in w.messages
-            if isinstance(m, messages.UnusedImport)}
+            if isinstance(m, messages.UnusedImport) and not noqa_silences(lines, m.lineno)}
+
+
+def noqa_silences(lines, lineno):
+    """flake8 5's inline noqa on the reported physical line, for F401."""
+    if lineno > len(lines):
+        return False
+    match = NOQA_INLINE_REGEXP.search(lines[lineno - 1])
+    if not match:
+        return False
+    codes = match.group("codes")
+    if not codes:
+        return True
+    listed = [c for c in re.split(r"[,\s]+", codes) if c]
+    return any("F401".startswith(c) for c in listed)
 
 
 def extended_exports(tree):
@@ -143,7 +162,6 @@ def main():
 
     # unused imports
     ours, theirs = set(), set()
-    skipped_init = 0
     deliberate = {"star_imports": 0, "extended_all": 0}
     type_mismatch = []
     files = 0
@@ -155,26 +173,23 @@ def main():
         if tree is None:
             continue
         files += 1
-        if os.path.basename(path) == "__init__.py":
-            skipped_init += 1
-        else:
-            for u in f["unused_imports"]:
-                ours.add((path, u["line"], u["name"]))
-            extended = extended_exports(tree)
-            for line, name in pyflakes_unused(root, path):
-                if name.endswith(".*"):
-                    deliberate["star_imports"] += 1
-                elif bound_name(name) in extended:
-                    deliberate["extended_all"] += 1
-                else:
-                    theirs.add((path, line, name))
+        for u in f["unused_imports"]:
+            ours.add((path, u["line"], u["name"]))
+        extended = extended_exports(tree)
+        for line, name in pyflakes_unused(root, path):
+            if name.endswith(".*"):
+                deliberate["star_imports"] += 1
+            elif bound_name(name) in extended:
+                deliberate["extended_all"] += 1
+            else:
+                theirs.add((path, line, name))
         if ast_type_counts(tree) != report_type_counts(f["functions"]):
             type_mismatch.append((path, ast_type_counts(tree), report_type_counts(f["functions"])))
     both = ours & theirs
     precision = len(both) / len(ours) if ours else 1.0
     recall = len(both) / len(theirs) if theirs else 1.0
     result["unused_imports"] = {
-        "files": files, "init_files_skipped": skipped_init, "deliberate": deliberate,
+        "files": files, "deliberate": deliberate,
         "troupe": len(ours),
         "pyflakes": len(theirs), "agree": len(both), "precision": precision, "recall": recall,
         "only_troupe": sorted(map(list, ours - theirs))[:40],
@@ -182,7 +197,7 @@ def main():
     }
     print(f"unused_imports: troupe {len(ours)}, pyflakes {len(theirs)}, agree {len(both)}, "
           f"precision {precision:.4f}, recall {recall:.4f} "
-          f"({files} files, {skipped_init} __init__.py left out, deliberate differences "
+          f"({files} files, deliberate differences "
           f"left out: {deliberate})")
 
     # import cycles

@@ -18,7 +18,7 @@
 //       return true;
 //     }
 //   private:
-//     agent_descriptor d_{"line_count", 1, agent_scope::per_file, {}, "lines"};
+//     agent_descriptor d_{"line_count", 1, agent_scope::per_item, {}, "lines"};
 //   };
 //
 // Thread-safety: `analyse` and `write_json` are called from several worker

@@ -41,6 +41,11 @@ struct import_record {
   bool conditional = false;
   /// Whether it sits inside a def body, where it binds local names.
   bool in_function = false;
+  /// flake8's noqa for the statement: from `# noqa` to the end of the
+  /// statement's line (joined with the lines a backslash continues it
+  /// onto), `# noqa` for a file marked `# flake8: noqa`; empty when none.
+  /// Read with noqa_silences (troupe/actors/noqa.hpp).
+  std::string noqa;
 };
 
 /// Every import of a file, in source order.

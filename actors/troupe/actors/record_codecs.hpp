@@ -7,7 +7,10 @@
 #include "troupe/actors/complexity.hpp"
 #include "troupe/actors/docstrings.hpp"
 #include "troupe/actors/imports.hpp"
+#include "troupe/actors/naming.hpp"
+#include "troupe/actors/security.hpp"
 #include "troupe/actors/size_metrics.hpp"
+#include "troupe/actors/todos.hpp"
 
 namespace troupe::actors {
 
@@ -17,5 +20,8 @@ namespace troupe::actors {
 [[nodiscard]] bool decode_complexity(std::string_view bytes, file_complexity& out);
 [[nodiscard]] bool decode_imports(std::string_view bytes, file_imports& out);
 [[nodiscard]] bool decode_docstrings(std::string_view bytes, file_docstrings& out);
+[[nodiscard]] bool decode_todos(std::string_view bytes, file_todos& out);
+[[nodiscard]] bool decode_security(std::string_view bytes, file_security& out);
+[[nodiscard]] bool decode_naming(std::string_view bytes, file_naming& out);
 
 } // namespace troupe::actors

@@ -8,7 +8,7 @@ struct symbols_agent {
   /// Stable id, part of every cache key.
   static constexpr const char* id = "symbols";
   /// Bump whenever extract_symbols or the record schema changes its output.
-  static constexpr const char* version = "2";
+  static constexpr const char* version = "3";
   /// The grammar the syntax trees come from.
   static constexpr const char* grammar = "tree-sitter-python@0.23.6";
 };

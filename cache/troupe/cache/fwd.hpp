@@ -5,9 +5,13 @@
 #include <string>
 #include <utility>
 
+namespace troupe {
+class error;
+} // namespace troupe
+
 namespace troupe::cache {
 
-class cache_error;
+using cache_error = troupe::error;
 class cache_key;
 class key_history;
 class l1_store;

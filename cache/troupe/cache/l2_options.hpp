@@ -4,8 +4,13 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
+
+namespace spdlog {
+class logger;
+} // namespace spdlog
 
 namespace troupe::cache {
 
@@ -33,6 +38,9 @@ using l2_fault_hook = std::function<int(l2_write_step step)>;
 struct l2_options {
   /// The cache folder; created with its parents at `open()`.
   std::string directory;
+  /// Where the store logs (corrupt records); null: a "troupe.cache" logger
+  /// on standard error, never spdlog's global one.
+  std::shared_ptr<spdlog::logger> log;
   /// Eviction (least recently used first) keeps the records this process
   /// knows of within this many bytes.
   std::uint64_t max_bytes = 2ull << 30;

@@ -16,9 +16,11 @@
 // Records of one input (the group-1 records of one source file) are looked
 // up and stored together: `get_group` asks L1 per record, then reads the
 // input's bundle from L2 once (record_bundle.hpp) for every record L1 did
-// not have, then L3 per record; `put_group` stores the records computed
-// after such a lookup in L1 (and L3) one by one and rewrites the bundle in
-// L2 once, with the entries that were still valid. Statistics stay per
+// not have, then asks L3 for the same bundle once (a network round trip
+// per file, not per record; a bundle found there is written to L2 as it
+// is); `put_group` stores the records computed after such a lookup in L1
+// one by one and the bundle, rewritten once with the entries that were
+// still valid, in L2 and L3. Statistics stay per
 // record and per agent: L2 hits and misses count records, and an L2
 // latency sample is one bundle read.
 //
@@ -38,6 +40,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -50,6 +53,10 @@
 #include "troupe/cache/fwd.hpp"
 #include "troupe/cache/key_history.hpp"
 #include "troupe/cache/key_parts.hpp"
+
+namespace spdlog {
+class logger;
+} // namespace spdlog
 
 namespace troupe::cache {
 
@@ -107,10 +114,10 @@ public:
                   const value_ptr& value);
 
   /// Looks up the records of several agents for one input: `parts` holds
-  /// one entry per agent (distinct agent ids), `bundle` is the L2 key of
-  /// the input's bundle. L1 is asked per record; L2 once, for the bundle,
-  /// when L1 lacked some record; L3 per record still missing (a record found
-  /// there is written back into the bundle). Statistics, the key history
+  /// one entry per agent (distinct agent ids), `bundle` is the L2 and L3
+  /// key of the input's bundle. L1 is asked per record; L2 once, for the
+  /// bundle, when L1 lacked some record; L3 once, for the bundle, when
+  /// records are still missing (written to L2 as found). Statistics, the key history
   /// and why-missed are per member, as with `get`.
   group_lookup get_group(const cache_key& bundle, const std::vector<key_parts>& parts,
                          std::string_view input_name);
@@ -130,6 +137,24 @@ public:
   /// `found.value` to the value passed to `put`/`put_group`. Returns
   /// whether L1 kept it (it may hold another value by now, or none).
   bool attach(const cache_lookup& found, decoded_ptr decoded, std::uint64_t bytes);
+
+  /// Where the facade logs (L2 or L3 write failures); by default a
+  /// "troupe.cache" logger on standard error, never spdlog's global one.
+  void set_logger(std::shared_ptr<spdlog::logger> log);
+
+  /// Where L2 writes go instead of this thread: the runtime hands them to
+  /// its L2 actor, which owns the folder and orders its writes (it reports
+  /// each write back through `note_l2_write`). Without one, writes happen
+  /// on the calling thread.
+  using l2_writer = std::function<void(const cache_key& key, value_ptr payload)>;
+  void set_l2_writer(l2_writer writer);
+
+  /// Counts a write the L2 writer made; the first failure stops further L2
+  /// writes (reads continue) and is returned by `take_l2_error`.
+  void note_l2_write(std::size_t bytes, const cache_error& err);
+
+  /// The L2 write failure that stopped L2 writes, once (empty otherwise).
+  cache_error take_l2_error();
 
   /// A snapshot of the statistics.
   tiered_stats stats() const;
@@ -159,20 +184,37 @@ public:
     return l3_;
   }
 
+  /// Sets (or, with null, removes) the L3 tier: a process learns its
+  /// cluster's shards when it joins, after its cache opened. Not while
+  /// lookups run.
+  void set_l3(std::shared_ptr<l3_tier> l3) {
+    l3_ = std::move(l3);
+  }
+
 private:
   using clock = std::chrono::steady_clock;
 
   void note_written(cache_tier tier, std::size_t bytes, bool ok);
+  /// Writes `payload` to L2 here or through the L2 writer; returns an
+  /// error only when written here and it failed.
+  cache_error write_l2(const cache_key& key, value_ptr payload);
   /// Offers L1 a record computed here (`read` false) or read from a slower
   /// tier (`read` true), as its admission policy decides.
   void keep_in_l1(const cache_key& key, const value_ptr& value, bool read);
   void backfill(cache_tier found_in, const cache_key& key,
                 const value_ptr& value);
-  cache_error write_bundle(const group_lookup& found, const std::vector<value_ptr>& values);
+  /// The bundle of `found`'s members with `values`, plus the stored
+  /// entries of other agents.
+  static std::string bundle_payload(const group_lookup& found,
+                                    const std::vector<value_ptr>& values);
 
   std::shared_ptr<l1_store> l1_;
   std::shared_ptr<l2_store> l2_;
   std::shared_ptr<l3_tier> l3_;
+  l2_writer l2_writer_;
+  std::shared_ptr<spdlog::logger> log_;
+  cache_error l2_error_;
+  bool l2_error_taken_ = false;
   key_history history_;
   std::atomic<bool> l2_writable_{true};
   mutable std::mutex mtx_;

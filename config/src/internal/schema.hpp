@@ -36,6 +36,30 @@ struct field {
   std::string path() const;
 };
 
+/// One settings field holding a list of strings (a YAML sequence).
+struct list_field {
+  std::string_view section;
+  std::string_view key;
+  /// The allowed words, '|'-separated; empty: any string.
+  std::string_view choices;
+  /// The list, or nullptr when it is unset (a field whose default depends
+  /// on the command).
+  const std::vector<std::string>* (*get)(const settings&);
+  void (*set)(settings&, std::vector<std::string>);
+
+  /// The dotted key path, e.g. "analysis.exclude".
+  std::string path() const;
+};
+
+/// The list fields, in canonical order.
+const std::vector<list_field>& list_schema();
+
+/// The list field at `section.key`, or nullptr.
+const list_field* find_list_field(std::string_view section, std::string_view key);
+
+/// Renders a list as a YAML flow sequence of quoted strings.
+std::string render_list(const std::vector<std::string>& items);
+
 /// All fields, in the canonical order used by `to_yaml` and `diff`.
 const std::vector<field>& schema();
 

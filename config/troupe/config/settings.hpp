@@ -7,7 +7,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace troupe::config {
 
@@ -71,6 +73,25 @@ struct network_settings {
   std::chrono::milliseconds timeout = std::chrono::seconds(10);
 };
 
+/// What `troupe run` analyses and produces besides the analysis itself.
+struct analysis_settings {
+  /// Glob patterns of paths (relative to the analysed root) left out of the
+  /// walk, in .gitignore syntax: `build/`, `*_pb2.py`, `docs/**/conf.py`.
+  std::vector<std::string> exclude;
+  /// Leave out the usual tool folders (.git, .venv, venv, .tox, .nox,
+  /// node_modules, __pycache__, build, dist, site-packages, ...).
+  bool default_excludes = true;
+  /// Inside a git work tree, leave out what its .gitignore files ignore.
+  bool gitignore = true;
+  /// What the code generation agents write below OUT/generated: any of
+  /// `tests` and `docs`. Unset: nothing for a project given on the command
+  /// line, both for the default corpus.
+  std::optional<std::vector<std::string>> generate;
+  /// Read the imports of an `__init__.py` without `__all__` as re-exports
+  /// (never reported unused); off: reported as flake8's F401 does.
+  bool init_reexports = false;
+};
+
 /// All settings of a run.
 struct settings {
   /// Name of the profile these settings came from ("balanced", a file path, ...).
@@ -82,6 +103,7 @@ struct settings {
   agents_settings agents;
   tuner_settings tuner;
   network_settings network;
+  analysis_settings analysis;
 };
 
 } // namespace troupe::config

@@ -4,6 +4,7 @@
 // else the reason it failed, and writes only its own member of `results`.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "troupe/corpus/corpus.hpp"
@@ -24,6 +25,11 @@ std::string run_codegen_tests(const corpus&, corpus_results&, const corpus_conte
 std::string run_codegen_docs(const corpus&, corpus_results&, const corpus_context&);
 std::string run_refactor_suggestions(const corpus&, corpus_results&, const corpus_context&);
 std::string run_quality_score(const corpus&, corpus_results&, const corpus_context&);
+
+/// Splits a package index URL `http://HOST:PORT` (a trailing `/` allowed);
+/// false when it is not of that form. Only plain HTTP is supported.
+[[nodiscard]] bool parse_index_url(const std::string& url, std::string& host,
+                                   std::uint16_t& port);
 
 /// Resolves an import of file `from` to a corpus file: `module` with
 /// `level` leading dots (0: absolute), and for `from m import name` the

@@ -36,8 +36,11 @@
 #include "troupe/actors/complexity.hpp"
 #include "troupe/actors/docstrings.hpp"
 #include "troupe/actors/imports.hpp"
+#include "troupe/actors/naming.hpp"
+#include "troupe/actors/security.hpp"
 #include "troupe/actors/size_metrics.hpp"
 #include "troupe/actors/symbols_view.hpp"
+#include "troupe/actors/todos.hpp"
 #include "troupe/config/settings.hpp"
 
 namespace troupe::corpus {
@@ -86,6 +89,11 @@ struct corpus_file {
   std::vector<std::uint32_t> function_complexity;
   std::vector<std::uint32_t> complexity_figures;
   docstring_presence docstrings;
+  /// The file's findings of the group-1 checks (reported per finding in
+  /// report.md, report.html, `--format text|sarif` and `--fail-on`).
+  actors::file_todos todos;
+  actors::file_security security;
+  actors::file_naming naming;
 
   /// Takes what the corpus reads of the file's complexity record; `symbols`
   /// must be set (defs and figures paired by actors::pair_complexity, as
@@ -102,7 +110,9 @@ struct corpus {
 
   /// Fills `module`, `is_package` of every file and `by_module`; a module
   /// name two files map to (a `.py` and a package) goes to the package.
-  void index_modules();
+  /// `package`: the dotted name of the package the root folder is (empty
+  /// when it is none), in front of every module name.
+  void index_modules(const std::string& package = {});
 };
 
 /// The dotted module name of a relative `.py` path, and whether it is a
@@ -299,6 +309,9 @@ struct deps_result {
   /// "ok", "skipped" (no index configured) or "failed".
   std::string status = "ok";
   std::string reason;
+  /// Whether it failed because the index never answered (refused,
+  /// unreachable, timed out) rather than with an error status.
+  bool unreachable = false;
   std::vector<dependency> items;
   /// Wall seconds of the lookups; connections opened and reused.
   double seconds = 0;
@@ -317,6 +330,9 @@ struct generated_file {
 /// `codegen_tests` / `codegen_docs`.
 struct codegen_result {
   std::vector<generated_file> files;
+  /// "done", or "skipped" when generation was not asked for (with `reason`).
+  std::string status = "done";
+  std::string reason;
 };
 
 /// A ranked refactoring suggestion.
@@ -395,6 +411,13 @@ struct corpus_context {
   /// below `out_dir` (troupe run locks the folder against other runs
   /// there); may block; may be called more than once.
   std::function<void()> before_writing;
+  /// Whether codegen_tests and codegen_docs generate anything; when off,
+  /// the agent is skipped with a reason and writes nothing.
+  bool generate_tests = true;
+  bool generate_docs = true;
+  /// Read the imports of an `__init__.py` without `__all__` as re-exports
+  /// (unused_imports then never reports them).
+  bool init_reexports = false;
 };
 
 /// A group 2 or 3 agent.

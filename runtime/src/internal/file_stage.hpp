@@ -14,8 +14,8 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
-#include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "troupe/actors/parse_budget.hpp"
@@ -27,22 +27,6 @@ struct digest;
 } // namespace troupe::cache
 
 namespace troupe::detail {
-
-/// An agent threw while analysing a file: the task fails (and is retried)
-/// with the agent named, so the report and the log say which agent on which
-/// file (`what()` is the agent's own message).
-class agent_error : public std::runtime_error {
-public:
-  agent_error(std::string agent, const std::string& what)
-    : std::runtime_error(what), agent_(std::move(agent)) {
-  }
-  const std::string& agent() const noexcept {
-    return agent_;
-  }
-
-private:
-  std::string agent_;
-};
 
 /// What parsing one file may cost (agents.file_timeout, agents.file_memory)
 /// and the memory every parse of the run shares (a quarter of
@@ -89,12 +73,17 @@ struct file_task {
 /// every record is found in `cache`. The file is parsed once, and only when
 /// some agent's record is not cached, within the stage's file_budget: a
 /// file over it is skipped (state over_budget, nothing cached), a parse
-/// the run's cancellation stopped leaves it pending. Throws agent_error
-/// when an agent (`symbols` included) throws.
+/// the run's cancellation stopped leaves it pending. An agent (`symbols`
+/// included) that throws fails on this file only: its record stays null
+/// and its message is kept in file_analysis::agent_failures.
+/// With `content`, the file's bytes come from there (a task that carries
+/// them, on a node that cannot read the origin's files), not from `root`.
+/// `task` gives the attempt's start and the run's cancellation flag.
 file_analysis analyse_file(const std::string& root, const source_file& file,
                            std::uint64_t max_bytes, cache::tiered_cache* cache,
                            const stage_agents& agents,
                            const cache::digest* known_digest = nullptr,
+                           const std::string_view* content = nullptr,
                            const file_task& task = {});
 
 } // namespace troupe::detail

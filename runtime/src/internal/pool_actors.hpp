@@ -1,21 +1,25 @@
-// File: the supervisor and worker actors of a graph run. Internal.
+// File: the actors of one graph run: the supervisor and the agent lanes.
+// Internal.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <memory>
 
 #include <caf/fwd.hpp>
 
 #include "internal/run_state.hpp"
+#include "troupe/runtime/internal/agent_executor.hpp"
+#include "troupe/runtime/internal/lanes.hpp"
+#include "troupe/runtime/internal/messages.hpp"
+#include "troupe/runtime/internal/sender_guard.hpp"
 
 namespace troupe::detail {
 
-/// Spawns a detached worker (its own thread, so blocking task bodies never
-/// stall CAF's scheduler) that runs attempts of the run's tasks.
-caf::actor spawn_worker(caf::actor_system& sys, run_state_ptr state, std::uint32_t id);
-
-/// Spawns the supervisor of one run: it spawns the workers, dispatches ready
-/// tasks by upward rank, retries, skips dependants of failed tasks, and
-/// fulfils `state->done` when every task is final.
-caf::actor spawn_supervisor(caf::actor_system& sys, run_state_ptr state);
+/// Spawns the supervisor of one run: it spawns the lanes of every executor
+/// the graph names, dispatches ready tasks by upward rank, retries (only
+/// what failed), skips dependants of failed tasks, and fulfils
+/// `state->done` when every task is final.
+supervisor_actor spawn_supervisor(caf::actor_system& sys, run_state_ptr state);
 
 } // namespace troupe::detail

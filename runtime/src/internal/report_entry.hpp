@@ -36,12 +36,16 @@ constexpr std::string_view report_entry_id = "report_entry";
 std::string report_entry_version(const file_agent_list& agents);
 
 /// Renders the entry of a parsed file from its records (`records` in the
-/// order of `agents`; null ones are left out). Returns false, with the
-/// entry still rendered, when some record did not decode: such an entry
-/// names the damaged record and must not be cached.
+/// order of `agents`; null ones are left out). `failures` holds, per agent
+/// (index 0: symbols, then `agents`), why it failed on the file, empty
+/// where it did not: a failed agent's record is null and the entry says
+/// `"<agent>_error": message` instead. Returns false, with the entry still
+/// rendered, when some record did not decode: such an entry names the
+/// damaged record and must not be cached.
 bool render_report_entry(const actors::symbols_view& symbols,
                          const std::vector<std::shared_ptr<const std::string>>& records,
-                         const file_agent_list& agents, std::string& out);
+                         const file_agent_list& agents, std::string& out,
+                         const std::vector<std::string>& failures = {});
 
 /// The packed form of an entry's text.
 std::string pack_report_entry(std::string_view text);

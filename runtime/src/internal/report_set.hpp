@@ -19,6 +19,46 @@ struct output_item {
   std::function<void(std::ostream&)> render;
 };
 
+/// The outputs of one run, staged one after another and swapped in
+/// together or not at all: `stage` writes a regular file into a temporary
+/// file of this process and renders a stream (device, FIFO, standard
+/// output) into memory; `commit` writes the streams through and then swaps
+/// the files in, one rename each, putting back the files swapped before a
+/// swap that fails. Whatever was not committed is removed when the set is
+/// cleared or destroyed. Not thread-safe.
+class output_set {
+public:
+  output_set() = default;
+  output_set(output_set&&) = default;
+  output_set& operator=(output_set&&) = default;
+  output_set(const output_set&) = delete;
+  output_set& operator=(const output_set&) = delete;
+
+  /// Renders one output; "" or the error, naming the file (nothing of this
+  /// output stays behind then).
+  std::string stage(output_target target, const std::function<void(std::ostream&)>& render);
+
+  /// Puts every staged output in place; "" or the first error, naming the
+  /// file (no file of the set is replaced then; what went to a stream
+  /// stays written). The set is empty afterwards.
+  std::string commit();
+
+  /// Drops every staged output, removing its temporary file.
+  void clear() noexcept;
+
+  bool empty() const noexcept {
+    return files_.empty() && streams_.empty();
+  }
+
+private:
+  struct rendered_stream {
+    output_target target;
+    std::string content;
+  };
+  std::vector<staged_output> files_;
+  std::vector<rendered_stream> streams_;
+};
+
 /// Writes every item so that the set appears together or not at all:
 /// each regular file into a temporary file of this process first, then
 /// the streams (devices, FIFOs, standard output) through, and only when

@@ -52,6 +52,8 @@ struct run_memo {
   /// them in its output folder.
   std::string tests_manifest;
   std::string docs_manifest;
+  /// The run's findings (encode_findings, troupe/runtime/findings.hpp).
+  std::string findings;
 };
 
 /// Serialised form: the parts back to back, then their sizes, the format
@@ -99,8 +101,8 @@ run_memo_lookup lookup_run_memo(cache::tiered_cache& cache, const analysis_optio
 
 /// The memo of a finished run, `agents` left for the caller (the rows as
 /// written into the reports); nullopt when the run must not be stored
-/// (incomplete, a task failed, a package index was used, or some record was
-/// computed rather than found in the cache).
+/// (incomplete, a task failed, a package index was used, or some records
+/// were computed and others found in the cache: a changed run).
 std::optional<run_memo> make_run_memo(const analysis_result& r, const analysis_options& options,
                                       std::string summary);
 

@@ -5,7 +5,14 @@
 //   troupe::runtime rt{opts};
 //   troupe::analysis_options ao;
 //   ao.root = "/usr/lib/python3.11";
-//   troupe::analysis_result res = troupe::run_analysis(rt, ao);
+//   troupe::analysis_result res;
+//   if (auto err = troupe::run_analysis(rt, ao, res)) fail(err.message());
+//
+// The run's DAG is `ao.agents` (builtin_agents() unless the host changes
+// it): group-1 agents run as tasks per shard of files on the file stage's
+// lanes (one parse per file, each agent timed and failed on its own), each
+// corpus agent as one task on a lane of its own, and `report` as the last
+// task, which calls `ao.report` to write the reports.
 //
 // Thread-safety: one analysis per runtime at a time (runs are serialised).
 #pragma once
@@ -25,6 +32,8 @@
 #include "troupe/cache/cache_stats.hpp"
 #include "troupe/config/settings.hpp"
 #include "troupe/corpus/corpus.hpp"
+#include "troupe/base/error.hpp"
+#include "troupe/runtime/agent_registry.hpp"
 #include "troupe/runtime/graph_result.hpp"
 #include "troupe/runtime/runtime.hpp"
 #include "troupe/runtime/source_tree.hpp"
@@ -38,13 +47,21 @@ namespace troupe {
 /// The file (group 1) agents a run applies, besides `symbols`.
 using file_agent_list = std::vector<std::shared_ptr<const actors::file_agent>>;
 
-/// The corpus (group 2 and 3) agents a run applies after group 1.
-using corpus_agent_list = std::vector<std::shared_ptr<const corpus::corpus_agent>>;
+struct analysis_result;
+struct analysis_options;
+
+/// Writes a run's reports; called by the `report` agent's task, once every
+/// other agent is final, with the result so far (`graph` holds the other
+/// tasks' outcomes; the report's own is still pending).
+using report_writer = std::function<troupe::error(analysis_result& so_far)>;
 
 /// What to analyse and how.
 struct analysis_options {
   /// Directory to analyse.
   std::string root;
+  /// What the walk of `root` leaves out (none by default; `troupe run`
+  /// fills it from the profile's `analysis` section and its options).
+  walk_options walk{{}, false, false};
   /// `root` walked already (e.g. by the command's run-memo lookup); walked
   /// by the run when empty.
   std::optional<source_tree> walked_tree;
@@ -57,13 +74,16 @@ struct analysis_options {
   config::settings settings;
   /// Files larger than this are skipped with a warning.
   std::uint64_t max_file_bytes = 5ull << 20;
-  /// File agents run on every parsed file; their records land in
-  /// file_analysis::records and in report.json.
-  file_agent_list file_agents;
-  /// Corpus agents, in topological order; each becomes one task that starts
-  /// when group 1 and the corpus agents it depends on are done. Group-1
-  /// ids among their dependencies mean "every group-1 task".
-  corpus_agent_list corpus_agents;
+  /// The agents to run, whose edges are the run's DAG: per-item agents of
+  /// the file stage (agent_definition::file_agent, and `symbols`) run per
+  /// shard of files, every other agent as one task. Without `report` (or
+  /// without a `report` writer below) no report task runs.
+  agent_registry agents = builtin_agents();
+  /// Writes the reports, as the `report` agent's task.
+  report_writer report;
+  /// Other nodes lending worker slots: group-1 tasks may run there (their
+  /// files travel with them), the corpus agents and the report run here.
+  std::vector<std::shared_ptr<detail::remote_node>> nodes;
   /// Output folder, package index and bounds for the corpus agents.
   corpus::corpus_context corpus_context;
   /// Keep every file's serialised records in file_analysis::records after
@@ -90,6 +110,10 @@ struct analysis_options {
   /// `on_task_finished`.
   std::function<void(const task_graph&, graph_run_options&)> before_run;
 };
+
+/// The file agents of `agents` (registry order): those computed from a
+/// file's syntax tree, besides `symbols`.
+file_agent_list file_agents_of(const agent_registry& agents);
 
 /// Why a file yielded no syntax tree, if it did not; `pending` files were
 /// never reached because the run was cancelled.
@@ -123,6 +147,9 @@ struct file_analysis {
   std::string detail;
   /// The symbols record (never null), shared with analysis_result::corpus.
   actors::symbols_ptr symbols = actors::no_symbols();
+  /// Its serialised form, while a reply that carries it is on its way (a
+  /// node's results); null otherwise.
+  std::shared_ptr<const std::string> symbols_record;
   /// Whether the symbols record came from the cache.
   bool cache_hit = false;
   /// Serialised records of analysis_options::file_agents, same order, with
@@ -155,6 +182,15 @@ struct file_analysis {
   /// Seconds spent getting the symbols record: cache lookup and decode on a
   /// hit, decode-parse-extract (and store) on a miss; reading excluded.
   double stage_seconds = 0;
+  /// Of that, the work the agents share: cache lookup, decoding the text
+  /// and the parse.
+  double parse_seconds = 0;
+  /// Per agent (index 0: symbols, then the file agents in order): seconds
+  /// of its own work on this file, and why it failed on it (empty: it did
+  /// not); a failed agent's record is null and nothing depending on it is
+  /// cached.
+  std::vector<double> agent_seconds;
+  std::vector<std::string> agent_failures;
 };
 
 /// How well the run's schedule used its workers, from the measured task
@@ -189,9 +225,10 @@ struct analysis_result {
   /// what the corpus agents computed from them.
   corpus::corpus corpus;
   corpus::corpus_results corpus_results;
-  /// Index in `graph` of each corpus agent's task (same order as
-  /// analysis_options::corpus_agents).
-  std::vector<std::size_t> corpus_tasks;
+  /// The task graph the run planned from analysis_options::agents, and the
+  /// tasks of each agent (same order as the registry's agents).
+  task_graph plan;
+  std::vector<std::vector<std::size_t>> agent_tasks;
   /// Seconds the `report` agent spent on report.md and report.html (set
   /// by the writer before report.json, which reports it).
   double report_seconds = 0;
@@ -221,11 +258,16 @@ struct analysis_result {
 /// The peak resident set size of this process so far, in bytes.
 std::uint64_t peak_rss_bytes() noexcept;
 
-/// Walks, digests and parses the tree on the runtime's workers. Returns
-/// false with `error` set when the root cannot be walked; per-file problems
-/// are recorded in the result, never fatal.
-[[nodiscard]] bool run_analysis(runtime& rt, const analysis_options& options,
-                                analysis_result& out, std::string& error);
+/// Walks, digests and parses the tree and runs the agents on the runtime's
+/// lanes, then (the `report` task) writes the reports. Fails when the root
+/// cannot be walked; per-file and per-agent problems are recorded in the
+/// result, never fatal.
+troupe::error run_analysis(runtime& rt, const analysis_options& options, analysis_result& out);
+
+/// One row per agent of the run (registry order): its tasks folded into
+/// one status, attempts, own seconds, cache hits and failures.
+std::vector<agent_summary> summarise_agents(const analysis_result& result,
+                                            const analysis_options& options);
 
 /// Writes the result as report.json (DESIGN.md "Contracts"), file by file.
 void write_report_json(std::ostream& out, const analysis_result& result,

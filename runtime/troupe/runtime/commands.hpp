@@ -22,9 +22,41 @@ config::loader_options profile_search(const std::vector<std::string>& extra_dirs
 [[nodiscard]] std::optional<config::settings>
 load_profile_or_report(const config::profile_loader& loader, const std::string& name_or_path);
 
+/// What `troupe run` prints on stdout.
+enum class output_format {
+  /// The run's summary (the default).
+  summary,
+  /// One `path:line:col: CODE message` line per finding.
+  text,
+  /// A SARIF 2.1.0 log of the findings.
+  sarif,
+};
+
 /// Arguments of `troupe run`.
 struct run_command_options {
   std::string root;
+  /// Whether `root` is the default corpus (no DIR given): code generation
+  /// is then on unless asked otherwise.
+  bool default_corpus = false;
+  /// --exclude patterns (.gitignore syntax), added to the profile's
+  /// `analysis.exclude`.
+  std::vector<std::string> exclude;
+  /// --no-ignore: do not read .gitignore files.
+  bool no_ignore = false;
+  /// --generate: what code generation writes (`tests`, `docs`); unset:
+  /// the profile's `analysis.generate`, else nothing for a DIR given and
+  /// both for the default corpus.
+  std::optional<std::vector<std::string>> generate;
+  /// What stdout shows.
+  output_format format = output_format::summary;
+  /// --fail-on: exit with exit_findings when a finding is at least this
+  /// severe ("info", "low", "medium", "high").
+  std::string fail_on;
+  /// --fail-under: exit with exit_score when the overall score is lower.
+  std::optional<double> fail_under;
+  /// spdlog level of the run's log lines (trace, debug, info, warn,
+  /// error, critical, off).
+  std::string log_level = "info";
   std::string profile = "balanced";
   std::optional<std::uint32_t> workers;
   std::string out_dir = "troupe-out";

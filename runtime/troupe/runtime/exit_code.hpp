@@ -11,6 +11,10 @@ enum exit_code : int {
   /// Usage or configuration error (including an output that cannot be
   /// written); nothing was started.
   exit_usage = 2,
+  /// The run completed and found something at or above `--fail-on`.
+  exit_findings = 3,
+  /// The run completed with an overall score below `--fail-under`.
+  exit_score = 4,
   /// A peer or service could not be reached (sysexits EX_UNAVAILABLE).
   exit_unavailable = 69,
   /// The run completed but its outputs could not be written (a full disk,

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "troupe/cache/l1_store.hpp"
 
@@ -12,7 +13,33 @@ namespace spdlog::sinks {
 class sink;
 } // namespace spdlog::sinks
 
+namespace troupe::detail {
+class system_setup;
+} // namespace troupe::detail
+
 namespace troupe {
+
+/// How a runtime talks to other processes: off for a runtime that runs on
+/// its own; on for a node and for a run that other nodes join.
+struct network_options {
+  /// Loads CAF's middleman (BASP over TCP), and the openssl module when
+  /// the TLS files are given.
+  bool enabled = false;
+  /// Heartbeats between connected processes; a peer silent for
+  /// `connection_timeout` is lost (keep it at least 4x the interval).
+  std::chrono::milliseconds heartbeat_interval{200};
+  std::chrono::milliseconds connection_timeout{1000};
+  /// Mutual TLS (PEM files): the cluster's CA, this process's certificate
+  /// and its key; all three or none.
+  std::string tls_ca;
+  std::string tls_certificate;
+  std::string tls_key;
+
+  /// Whether TLS is configured.
+  bool tls() const noexcept {
+    return !tls_ca.empty() || !tls_certificate.empty() || !tls_key.empty();
+  }
+};
 
 /// The budget and plumbing a host grants one runtime instance.
 struct runtime_options {
@@ -20,7 +47,11 @@ struct runtime_options {
   std::uint32_t workers = 0;
   /// Tasks in flight per worker before the supervisor holds back.
   std::uint32_t queue_size = 2;
-  /// Threads of CAF's cooperative scheduler (supervisor, cache actors); 0: 1.
+  /// Pin each worker slot's lane thread to one core (slot i on core
+  /// i mod cores).
+  bool cpu_affinity = false;
+  /// Threads of CAF's cooperative scheduler (supervisor, single-lane agents
+  /// such as the corpus agents, cache actors); 0: workers + 1.
   std::uint32_t scheduler_threads = 0;
   /// Memory budget in bytes, 0 for none; the in-memory cache tier is kept
   /// to at most half of it.
@@ -40,6 +71,15 @@ struct runtime_options {
   /// Where troupe's loggers write; null means stderr. The host's default
   /// spdlog logger is never touched.
   std::shared_ptr<spdlog::sinks::sink> log_sink;
+  /// Talking to other nodes (off by default).
+  network_options network;
+  /// What other components add to the actor system's configuration before
+  /// it starts (the nodes component registers its protocol's messages);
+  /// troupe/runtime/internal/system_setup.hpp.
+  std::vector<std::shared_ptr<const detail::system_setup>> setup;
+  /// The level of troupe's loggers, as spdlog names it ("info", "debug",
+  /// "warning", ...; an unknown name means "off").
+  std::string log_level = "info";
 };
 
 } // namespace troupe

@@ -25,6 +25,24 @@ struct source_file {
   bool name_not_utf8 = false;
 };
 
+/// Which files a walk leaves out.
+struct walk_options {
+  /// Patterns in .gitignore syntax, anchored at the root (`build/`,
+  /// `*_pb2.py`, `tests/**/data`); a `!pattern` re-includes what a default
+  /// exclude or a .gitignore left out.
+  std::vector<std::string> exclude;
+  /// Leave out the usual tool folders (default_exclude_names()) and every
+  /// folder holding a `pyvenv.cfg` (a virtual environment of any name).
+  bool default_excludes = true;
+  /// When the root lies in a git work tree: leave out what its .gitignore
+  /// files (the root's, its parents' up to the work tree's top and every
+  /// nested one) and `.git/info/exclude` ignore.
+  bool gitignore = true;
+};
+
+/// The folder names default_excludes leaves out.
+const std::vector<std::string>& default_exclude_names();
+
 /// What a walk found.
 struct source_tree {
   /// Absolute, normalised root.
@@ -37,6 +55,17 @@ struct source_tree {
   /// Directory symlinks not followed because they lead into a directory
   /// already visited (a loop or a second way into the same folder).
   std::uint32_t symlink_loops = 0;
+  /// Folders and Python files left out, by what left them out.
+  std::uint32_t excluded_by_default = 0;
+  std::uint32_t excluded_by_gitignore = 0;
+  std::uint32_t excluded_by_option = 0;
+  /// When the root is itself a package (it holds an `__init__.py`): its
+  /// dotted name, from the highest folder above it that is a package too
+  /// (`/usr/lib/python3.11/json` -> `json`); empty otherwise.
+  std::string package;
+  /// The top of the git work tree holding the root, when .gitignore files
+  /// were read; empty otherwise.
+  std::string git_work_tree;
 };
 
 /// Walks `root` for `*.py` files, following symlinks but never into a
@@ -44,5 +73,9 @@ struct source_tree {
 /// `error` set when the root does not exist or is not a readable directory.
 [[nodiscard]] bool walk_source_tree(const std::string& root, source_tree& out,
                                     std::string& error);
+
+/// Walks as above, leaving out what `options` excludes.
+[[nodiscard]] bool walk_source_tree(const std::string& root, const walk_options& options,
+                                    source_tree& out, std::string& error);
 
 } // namespace troupe

@@ -1,49 +1,53 @@
 // File: a DAG of tasks as data, with the ranks the supervisor schedules by.
+//
+// A task is a message, never a closure: it names the agents it runs (by
+// their registry id), the input items it covers and its own input bytes.
+// The code that computes an agent's output is found by that id in the
+// agent registry of the node that runs the task, so a task can run on this
+// machine or on another one unchanged.
+//
+// Usage:
+//
+//   troupe::task_graph g;
+//   auto a = g.add({"load", {"loader"}, 0.01, {}});
+//   g.add({"sum", {"summer"}, 0.01, {a}});
 #pragma once
 
-#include <atomic>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <string>
 #include <vector>
 
-#include <caf/error.hpp>
-
 namespace troupe {
-
-/// What a running task may know about itself.
-struct task_context {
-  /// Index of the task in its graph.
-  std::size_t task;
-  /// 1 for the first attempt, 2 for the first retry, ...
-  std::uint32_t attempt;
-  /// Index of the worker running it.
-  std::uint32_t worker;
-  /// Set when the run is being cancelled; long tasks should poll it.
-  const std::atomic<bool>* cancelled;
-};
-
-/// The body of a task: returns a default-constructed error on success.
-/// Exceptions thrown by it are caught by the worker and count as a failure.
-using task_function = std::function<caf::error(const task_context&)>;
 
 /// One vertex of a task graph.
 struct task_spec {
-  /// Unique, human-readable name ("symbols[shard 3]").
+  /// Unique, human-readable name ("group1[json/decoder.py +12]").
   std::string name;
-  /// The agent this task runs, for reports and per-agent statistics.
-  std::string agent;
+  /// The agents this task runs, by registry id. Several agents share one
+  /// task when they read the same items and share work on them (the
+  /// group-1 agents of an analysis share one parse per file); they must
+  /// then have the same executor in the registry.
+  std::vector<std::string> agents;
   /// Estimated cost in seconds, used to compute upward ranks.
   double cost = 0.001;
   /// Indexes of the tasks that must finish first.
   std::vector<std::size_t> depends_on;
-  /// What the task does.
-  task_function body;
+  /// The run's input items the task covers (indexes into the items given to
+  /// `runtime::run`); empty for tasks that take none.
+  std::vector<std::uint32_t> items;
+  /// The task's own input bytes, handed to the agent as `agent_input::payload`.
+  std::string payload;
+  /// Runs even when a dependency failed or was skipped (a report that must
+  /// describe failures); a cancelled run still skips it.
+  bool after_failures = false;
   /// Input files the task covers, for progress and traces (0: none).
   std::uint32_t files = 0;
   /// Input bytes the task covers, for progress rates.
   std::uint64_t bytes = 0;
+
+  /// The first agent's id (the task's agent for traces and reports).
+  const std::string& agent() const noexcept;
 };
 
 /// A directed acyclic graph of tasks; build it, then hand it to the runtime.
@@ -51,7 +55,9 @@ struct task_spec {
 /// Not thread-safe while being built; immutable once handed to a run.
 class task_graph {
 public:
-  /// Adds a task and returns its index; dependencies must already exist.
+  /// Adds a task and returns its index; dependencies must already exist
+  /// (which makes every graph acyclic and its insertion order topological).
+  /// Throws std::invalid_argument otherwise, naming the task.
   std::size_t add(task_spec spec);
 
   /// The tasks in insertion order.

@@ -20,6 +20,11 @@ struct scenario_inputs {
   unsigned workers = 2;
 };
 
+/// The path of one of the benchmark's helper programs (`troupe_stage_bench`,
+/// ...): next to the troupe binary in a build tree, in
+/// PREFIX/libexec/troupe once installed.
+std::string helper_program(const scenario_inputs& in, const std::string& name);
+
 /// All shipped scenarios, in the order `troupe bench` runs them.
 std::vector<scenario_spec> builtin_scenarios(const scenario_inputs& in);
 

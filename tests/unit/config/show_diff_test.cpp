@@ -43,7 +43,31 @@ TEST_CASE("show renders every key, resolved, with units") {
            "network:\n"
            "  pool_size: 8\n"
            "  max_in_flight: 16\n"
-           "  timeout: 10s\n");
+           "  timeout: 10s\n"
+           "analysis:\n"
+           "  default_excludes: true\n"
+           "  gitignore: true\n"
+           "  init_reexports: false\n"
+           "  exclude: []\n"
+           "  # generate: not set (the command decides)\n");
+}
+
+TEST_CASE("analysis lists are checked item by item") {
+  auto bad = profile_loader{}.load_string("analysis:\n  generate: [tests, api]\n");
+  REQUIRE_FALSE(bad.ok());
+  REQUIRE(bad.errors.size() == 1);
+  CHECK(bad.errors[0].key_path == "analysis.generate[1]");
+  CHECK(bad.errors[0].message.find("unknown word 'api'") != std::string::npos);
+  auto scalar = profile_loader{}.load_string("analysis:\n  exclude: build/\n");
+  REQUIRE_FALSE(scalar.ok());
+  CHECK(scalar.errors[0].key_path == "analysis.exclude");
+  auto good = profile_loader{}.load_string(
+    "analysis:\n  exclude: [\"build/\", \"*_pb2.py\"]\n  generate: [docs]\n");
+  REQUIRE(good.ok());
+  CHECK(good.value->analysis.exclude == std::vector<std::string>{"build/", "*_pb2.py"});
+  REQUIRE(good.value->analysis.generate);
+  CHECK(*good.value->analysis.generate == std::vector<std::string>{"docs"});
+  CHECK_FALSE(profile_loader{}.load_string("cache:\n  ttl: 1h\n").value->analysis.generate);
 }
 
 TEST_CASE("show output loads back to the same settings") {

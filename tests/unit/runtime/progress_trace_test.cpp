@@ -10,7 +10,6 @@
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
-#include "troupe/runtime/error.hpp"
 #include "troupe/runtime/progress_reporter.hpp"
 #include "troupe/runtime/runtime.hpp"
 #include "troupe/runtime/trace_writer.hpp"
@@ -39,17 +38,40 @@ struct capture_file {
   }
 };
 
+/// Agents of the small graph: "symbols" sleeps `each`, "import_graph"
+/// always fails, "report" succeeds.
+agent_registry small_agents(std::chrono::milliseconds each) {
+  agent_registry reg;
+  auto ok = [](const agent_input&) -> expected<std::string> { return std::string{}; };
+  REQUIRE_FALSE(reg.add({"symbols", 1, agent_scope::per_item, {}, "sleeps"},
+                        [each](const agent_input&) -> expected<std::string> {
+                          std::this_thread::sleep_for(each);
+                          return std::string{};
+                        }));
+  REQUIRE_FALSE(reg.add({"import_graph", 1, agent_scope::corpus, {"symbols"}, "fails"},
+                        [](const agent_input&) -> expected<std::string> {
+                          return error{errc::agent_failed, "boom"};
+                        }));
+  REQUIRE_FALSE(reg.add({"report", 1, agent_scope::aggregate, {"import_graph"}, "ok"}, ok));
+  return reg;
+}
+
+task_spec shard(std::uint32_t i) {
+  task_spec t;
+  t.name = "parse[" + std::to_string(i) + "]";
+  t.agents = {"symbols"};
+  t.cost = 0.01;
+  t.files = i + 1;
+  t.bytes = 1000;
+  return t;
+}
+
 /// Four file shards, then one task over all of them that fails.
-task_graph small_graph(std::chrono::milliseconds each) {
+task_graph small_graph() {
   task_graph g;
-  auto sleep = [each](const task_context&) {
-    std::this_thread::sleep_for(each);
-    return caf::error{};
-  };
   for (std::uint32_t i = 0; i < 4; ++i)
-    g.add({"parse[" + std::to_string(i) + "]", "symbols", 0.01, {}, sleep, i + 1, 1000});
-  g.add({"merge", "import_graph", 0.01, {0, 1, 2, 3},
-         [](const task_context&) { return make_error(errc::agent_failed, "boom"); }});
+    g.add(shard(i));
+  g.add({"merge", {"import_graph"}, 0.01, {0, 1, 2, 3}});
   return g;
 }
 
@@ -91,14 +113,15 @@ TEST_CASE("plain progress lines are periodic and end with the final counts", "[p
   runtime_options ro;
   ro.workers = 2;
   runtime rt{ro};
-  auto g = small_graph(30ms);
+  auto g = small_graph();
+  auto agents = small_agents(30ms);
   graph_run_options opts;
   opts.max_retries = 0;
   progress.start(g);
   opts.on_task_finished = [&](std::size_t t, const task_outcome& o) {
     progress.task_finished(t, o);
   };
-  auto res = rt.run(g, opts);
+  auto res = rt.run(agents, g, opts);
   progress.finish();
   progress.finish(); // idempotent
   CHECK(res.count(task_status::failed) == 1);
@@ -126,7 +149,7 @@ TEST_CASE("a live bar is redrawn in place and erased at the end", "[progress]") 
   po.live_interval = 10ms;
   progress_reporter progress{po};
   CHECK(progress.mode() == progress_mode::live);
-  task_graph g = small_graph(0ms);
+  task_graph g = small_graph();
   progress.start(g);
   for (std::size_t t = 0; t < 4; ++t) {
     progress.task_finished(t, task_outcome{});
@@ -146,7 +169,7 @@ TEST_CASE("quiet progress draws nothing; automatic is plain off a terminal", "[p
   capture_file out;
   {
     progress_reporter progress{{progress_mode::off, out.fd()}};
-    progress.start(small_graph(0ms));
+    progress.start(small_graph());
     progress.task_finished(0, task_outcome{});
   }
   CHECK(out.text().empty());
@@ -159,12 +182,13 @@ TEST_CASE("a run's Chrome trace has worker tracks and one slice per task that ra
   runtime_options ro;
   ro.workers = 2;
   runtime rt{ro};
-  auto g = small_graph(5ms);
-  g.add({"after_merge", "report", 0.01, {4}, {}}); // skipped: never runs
+  auto g = small_graph();
+  auto agents = small_agents(5ms);
+  g.add({"after_merge", {"report"}, 0.01, {4}}); // skipped: never runs
   auto labels = trace_labels_of(g);
   graph_run_options opts;
   opts.max_retries = 1;
-  auto res = rt.run(g, opts);
+  auto res = rt.run(agents, g, opts);
   std::ostringstream text;
   write_chrome_trace(text, labels, res);
   auto doc = nlohmann::json::parse(text.str()); // throws on invalid JSON
@@ -188,7 +212,7 @@ TEST_CASE("a run's Chrome trace has worker tracks and one slice per task that ra
     auto task = e["args"]["task"].get<std::size_t>();
     REQUIRE(task < 5);
     CHECK(e["name"] == g.tasks()[task].name);
-    CHECK(e["args"]["agent"] == g.tasks()[task].agent);
+    CHECK(e["args"]["agent"] == g.tasks()[task].agent());
     CHECK(e["args"]["attempts"] == res.tasks[task].attempts);
     CHECK(e["args"]["status"] == to_string(res.tasks[task].status));
     CHECK(e["args"]["cache_hits"] == 0);
