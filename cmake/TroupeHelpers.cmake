@@ -25,7 +25,9 @@ function(troupe_add_component name)
 endfunction()
 
 # troupe_add_test(NAME SOURCES ... LABELS ... [TIMEOUT s] [DEPS ...])
-# A Catch2 test executable registered with ctest under NAME.
+# A Catch2 test executable registered with ctest under NAME; a test case that
+# cannot check what it is for calls TROUPE_SKIP (tests/test_skip.hpp) and
+# ctest reports the executable as skipped (exit code 77).
 function(troupe_add_test name)
   cmake_parse_arguments(ARG "" "TIMEOUT" "SOURCES;LABELS;DEPS" ${ARGN})
   if(NOT ARG_TIMEOUT)
@@ -35,6 +37,6 @@ function(troupe_add_test name)
   target_link_libraries(${name} PRIVATE troupe_catch_main ${ARG_DEPS} troupe_warnings)
   add_test(NAME ${name} COMMAND ${name})
   set_tests_properties(${name} PROPERTIES
-    LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT}
+    LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT} SKIP_RETURN_CODE 77
     ENVIRONMENT "TROUPE_SOURCE_DIR=${PROJECT_SOURCE_DIR};TROUPE_BINARY_DIR=${PROJECT_BINARY_DIR}")
 endfunction()

@@ -1,4 +1,5 @@
 #include "troupe/actors/json_writer.hpp"
+#include "troupe/actors/utf8_text.hpp"
 
 #include <charconv>
 #include <cmath>
@@ -33,6 +34,16 @@ void json_writer::prefix(std::string_view key) {
 
 void json_writer::string(std::string_view text) {
   static constexpr char hex[] = "0123456789abcdef";
+  // JSON is UTF-8: bytes that are not (a file name on Linux may hold any)
+  // are written as escape_non_utf8 shows them.
+  bool ascii = true;
+  for (char c : text)
+    ascii &= static_cast<unsigned char>(c) < 0x80;
+  std::string escaped;
+  if (!ascii && !is_utf8(text)) {
+    escaped = escape_non_utf8(text);
+    text = escaped;
+  }
   put('"');
   std::size_t run = 0; // start of the pending run of plain characters
   for (std::size_t i = 0; i < text.size(); ++i) {

@@ -1,6 +1,7 @@
 // The troupe command line: parses arguments, then calls the command functions
 // of troupe/runtime/commands.hpp and troupe/scenarios/bench_command.hpp.
 #include <algorithm>
+#include <csignal>
 #include <iostream>
 #include <set>
 #include <string>
@@ -130,6 +131,9 @@ bool explain_parse_error(const CLI::App& app, int argc, char** argv) {
 } // namespace
 
 int main(int argc, char** argv) {
+  // A closed pipe at standard output (`--json - | head`) is a write error
+  // reported with exit code 74, not a silent death by SIGPIPE.
+  std::signal(SIGPIPE, SIG_IGN);
   CLI::App app{"troupe: an actor-model framework that analyses code bases with 23 agents",
                "troupe"};
   app.require_subcommand(1);
@@ -157,7 +161,8 @@ int main(int argc, char** argv) {
   run->add_option("--workers", run_opts.workers, "worker actors (default: profile)")
     ->check(CLI::Range(1u, 1024u));
   run->add_option("--out", run_opts.out_dir, "output directory")->capture_default_str();
-  run->add_option("--json", run_opts.json_file, "report.json path (default: OUT/report.json)");
+  run->add_option("--json", run_opts.json_file,
+                  "report.json path, - for standard output (default: OUT/report.json)");
   run->add_option("--trace", run_opts.trace_file,
                   "write a Chrome trace-event JSON of the run (default: $TROUPE_TRACE)");
   run->add_flag("--quiet,-q", run_opts.quiet, "print nothing on success");

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <charconv>
 #include <csignal>
+#include <filesystem>
 #include <system_error>
 
 #include <fcntl.h>
@@ -78,6 +79,17 @@ int make_dirs(const std::string& path) {
   if (::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST)
     return errno;
   return 0;
+}
+
+int remove_entry(const std::string& path) {
+  struct stat st;
+  if (::lstat(path.c_str(), &st) != 0)
+    return errno;
+  if (!S_ISDIR(st.st_mode))
+    return ::unlink(path.c_str()) == 0 ? 0 : errno;
+  std::error_code ec;
+  std::filesystem::remove_all(path, ec); // never follows symlinks
+  return ec ? ec.value() : 0;
 }
 
 std::string temp_name(const cache_key& key) {

@@ -27,6 +27,12 @@ int fsync_dir(const std::string& path);
 /// Creates `path` and its missing parents; returns 0 or an errno.
 int make_dirs(const std::string& path);
 
+/// Removes whatever is at `path` without following a symlink there: a
+/// file, a symlink, or a folder with everything in it (a record's place
+/// taken by something else); returns 0 or an errno (ENOENT when nothing
+/// was there).
+int remove_entry(const std::string& path);
+
 /// A fresh temporary file name for a record of `key` written by this
 /// process: ".tmp-<host tag>-<pid>-<sequence>-<key hex>".
 std::string temp_name(const cache_key& key);

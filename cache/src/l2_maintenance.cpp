@@ -30,12 +30,14 @@ bool is_fanout_name(const char* name) {
   return hex(name[0]) && hex(name[1]) && name[2] == '\0';
 }
 
-// Calls `fn(path, name, stat)` for every regular file in the fan-out
-// folders of `root`; files vanishing meanwhile (other processes) are skipped.
-void for_each_file(const std::string& root,
-                   const std::function<void(const std::string&,
-                                            std::string_view,
-                                            const struct stat&)>& fn) {
+// Calls `fn(path, name, stat)` for every entry (lstat: symlinks are not
+// followed) in the fan-out folders of `root`; entries vanishing meanwhile
+// (other processes) are skipped. Fan-out names that are no folder are
+// passed as well, with an empty `name`.
+void for_each_entry(const std::string& root,
+                    const std::function<void(const std::string&,
+                                             std::string_view,
+                                             const struct stat&)>& fn) {
   DIR* top = ::opendir(root.c_str());
   if (top == nullptr)
     return;
@@ -43,6 +45,13 @@ void for_each_file(const std::string& root,
     if (!is_fanout_name(sub->d_name))
       continue;
     auto dir = root + '/' + sub->d_name;
+    struct stat dst;
+    if (::fstatat(::dirfd(top), sub->d_name, &dst, AT_SYMLINK_NOFOLLOW) != 0)
+      continue;
+    if (!S_ISDIR(dst.st_mode)) {
+      fn(dir, {}, dst);
+      continue;
+    }
     DIR* d = ::opendir(dir.c_str());
     if (d == nullptr)
       continue;
@@ -50,12 +59,9 @@ void for_each_file(const std::string& root,
       std::string_view name{e->d_name};
       if (name == "." || name == "..")
         continue;
-      if (e->d_type != DT_REG && e->d_type != DT_UNKNOWN)
-        continue;
       // Relative to the open folder: one path component to resolve.
       struct stat st;
-      if (::fstatat(::dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0
-          && S_ISREG(st.st_mode))
+      if (::fstatat(::dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0)
         fn(dir + '/' + e->d_name, name, st);
     }
     ::closedir(d);
@@ -96,16 +102,22 @@ l2_store::scan_result l2_store::rescan() {
     struct timespec mtime;
   };
   std::vector<found> records;
-  for_each_file(options_.directory,
-                [&](const std::string& path, std::string_view name,
-                    const struct stat& st) {
-                  if (is_temp_name(name)) {
-                    remove_stale_temp(path, st.st_mtime);
-                  } else if (auto key = parse_record_name(name)) {
-                    records.push_back(found{
-                      *key, static_cast<std::uint64_t>(st.st_size), st.st_mtim});
-                  }
-                });
+  std::uint64_t healed = 0;
+  for_each_entry(options_.directory,
+                 [&](const std::string& path, std::string_view name,
+                     const struct stat& st) {
+                   if (name.empty() || !S_ISREG(st.st_mode)) {
+                     // A folder, symlink or device where a record or a
+                     // fan-out folder belongs: removed, counted as corrupt.
+                     if ((name.empty() || parse_record_name(name)) && remove_entry(path) == 0)
+                       ++healed;
+                   } else if (is_temp_name(name)) {
+                     remove_stale_temp(path, st.st_mtime);
+                   } else if (auto key = parse_record_name(name)) {
+                     records.push_back(found{
+                       *key, static_cast<std::uint64_t>(st.st_size), st.st_mtim});
+                   }
+                 });
   // Oldest first, so that pushing each to the front leaves the most
   // recently used record at the front.
   std::sort(records.begin(), records.end(), [](auto& x, auto& y) {
@@ -113,6 +125,7 @@ l2_store::scan_result l2_store::rescan() {
                                             : x.mtime.tv_nsec < y.mtime.tv_nsec;
   });
   std::lock_guard<std::mutex> guard{mtx_};
+  stats_.corrupt += healed;
   index_.clear();
   lru_.clear();
   stats_.bytes = 0;
@@ -145,9 +158,15 @@ l2_verify_report l2_store::verify(bool remove_bad) {
   if (remove_bad)
     ::unlink(index_path().c_str()); // the next open lists the folder
   std::string payload;
-  for_each_file(options_.directory, [&](const std::string& path,
-                                        std::string_view name,
-                                        const struct stat& st) {
+  for_each_entry(options_.directory, [&](const std::string& path,
+                                         std::string_view name,
+                                         const struct stat& st) {
+    if (name.empty()) { // a fan-out name that is no folder
+      report.bad.push_back(l2_bad_record{path, "not a folder"});
+      if (remove_bad && remove_entry(path) == 0)
+        ++report.removed;
+      return;
+    }
     if (!is_record_file(name))
       return;
     ++report.records;
@@ -155,7 +174,9 @@ l2_verify_report l2_store::verify(bool remove_bad) {
     auto key = parse_record_name(name);
     if (!key) {
       bad = "bad name";
-    } else if (int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC); fd < 0) {
+    } else if (!S_ISREG(st.st_mode)) {
+      bad = "not a regular file";
+    } else if (int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW); fd < 0) {
       if (errno == ENOENT) { // evicted meanwhile by another process
         --report.records;
         return;
@@ -180,7 +201,7 @@ l2_verify_report l2_store::verify(bool remove_bad) {
       return;
     }
     report.bad.push_back(l2_bad_record{path, bad});
-    if (remove_bad && ::unlink(path.c_str()) == 0) {
+    if (remove_bad && remove_entry(path) == 0) {
       ++report.removed;
       if (key) {
         std::lock_guard<std::mutex> guard{mtx_};
@@ -195,14 +216,18 @@ cache_error l2_store::clear() {
   ::unlink(index_path().c_str());
   int first_err = 0;
   std::string first_path;
-  for_each_file(options_.directory, [&](const std::string& path,
-                                        std::string_view name,
-                                        const struct stat& st) {
-    if (is_temp_name(name)) {
+  for_each_entry(options_.directory, [&](const std::string& path,
+                                         std::string_view name,
+                                         const struct stat& st) {
+    if (is_temp_name(name) && S_ISREG(st.st_mode)) {
       remove_stale_temp(path, st.st_mtime);
-    } else if (is_record_file(name) && ::unlink(path.c_str()) != 0
-               && errno != ENOENT && first_err == 0) {
-      first_err = errno;
+      return;
+    }
+    // Records, and whatever took a record's or a fan-out folder's place.
+    if (!name.empty() && !is_record_file(name))
+      return;
+    if (int err = remove_entry(path); err != 0 && err != ENOENT && first_err == 0) {
+      first_err = err;
       first_path = path;
     }
   });

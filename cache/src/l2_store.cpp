@@ -35,13 +35,29 @@ char* l2_read_buffer::reserve(std::size_t n) {
   return data_.get();
 }
 
+const char* l2_store::take_out(const cache_key& key, const std::string& path, const char* why) {
+  int err = remove_entry(path);
+  spdlog::warn("cache: {} at record {} ({}), treated as a miss", why, path,
+               err == 0 ? "removed" : "cannot remove: " + errno_text(err));
+  std::lock_guard<std::mutex> guard{mtx_};
+  ++stats_.corrupt;
+  ++stats_.misses;
+  forget(key);
+  return why;
+}
+
 // Opens, reads and verifies the record under `key` into the memory
 // `alloc(payload_size)` returns; nullptr when intact, "absent" when there
 // is no file, else why it is corrupt (counted, removed).
 template <class Alloc>
 const char* l2_store::read_file(const cache_key& key, Alloc&& alloc, l2_payload_check check) {
   auto path = record_path(key);
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+  if (fd < 0 && errno == ELOOP) {
+    // A symlink in a record's place: removed (not what it points to), so
+    // that the rewrite can heal it.
+    return take_out(key, path, "a symlink");
+  }
   if (fd < 0) {
     // Absent, or evicted by another process since we indexed it.
     std::lock_guard<std::mutex> guard{mtx_};
@@ -53,6 +69,10 @@ const char* l2_store::read_file(const cache_key& key, Alloc&& alloc, l2_payload_
   const char* bad = nullptr;
   if (::fstat(fd, &st) != 0) {
     bad = "unreadable";
+  } else if (!S_ISREG(st.st_mode)) {
+    // A folder (or a device, a FIFO) in a record's place.
+    ::close(fd);
+    return take_out(key, path, "not a regular file");
   } else {
     auto size = static_cast<std::uint64_t>(st.st_size);
     char* payload = size >= l2_header_size ? alloc(static_cast<std::size_t>(size - l2_header_size))
@@ -116,6 +136,8 @@ cache_error l2_store::put(const cache_key& key, std::string_view payload) {
   int err = inject(l2_write_step::create_dir);
   if (err == 0)
     err = make_dirs(dir);
+  if (err == ENOTDIR && remove_entry(dir) == 0) // a file took the folder's place
+    err = make_dirs(dir);
   if (err != 0)
     return write_error("cannot create cache folder", dir, err);
   auto tmp = dir + '/' + temp_name(key);
@@ -168,8 +190,8 @@ cache_error l2_store::put(const cache_key& key, std::string_view payload) {
     // Renaming under the mutex orders it with this process's evictions.
     std::lock_guard<std::mutex> guard{mtx_};
     err = inject(l2_write_step::rename);
-    if (err == 0 && ::rename(tmp.c_str(), path.c_str()) != 0)
-      err = errno;
+    if (err == 0)
+      err = rename_record(tmp, path);
     if (err == 0) {
       ++stats_.writes;
       note_present(key, header.size() + payload.size());
@@ -188,6 +210,18 @@ cache_error l2_store::put(const cache_key& key, std::string_view payload) {
       return write_error("cannot sync cache folder", dir, err);
   }
   return {};
+}
+
+int l2_store::rename_record(const std::string& temp, const std::string& path) {
+  if (::rename(temp.c_str(), path.c_str()) == 0)
+    return 0;
+  int err = errno;
+  if (err != EISDIR && err != ENOTEMPTY && err != EEXIST && err != ENOTDIR)
+    return err;
+  // A folder took the record's place: removed, then the record renamed in.
+  if (int removed = remove_entry(path); removed != 0 && removed != ENOENT)
+    return err;
+  return ::rename(temp.c_str(), path.c_str()) == 0 ? 0 : errno;
 }
 
 l2_store::~l2_store() {
@@ -232,8 +266,8 @@ cache_error l2_store::publish(std::vector<queued_record> batch) {
       continue;
     }
     err = inject(l2_write_step::rename);
-    if (err == 0 && ::rename(q.temp.c_str(), q.path.c_str()) != 0)
-      err = errno;
+    if (err == 0)
+      err = rename_record(q.temp, q.path);
     if (err != 0) {
       errors[i] = err;
       ::unlink(q.temp.c_str());

@@ -421,8 +421,15 @@ cache_error tiered_cache::take_l2_error() {
 }
 
 tiered_stats tiered_cache::stats() const {
+  // Under group commit a record's write can fail after its put returned
+  // (the rename or the sync at commit): the store counts those too, and
+  // every failed put (write_error), so its count is the tier's.
+  std::uint64_t store_errors = l2_ ? l2_->stats().write_errors : 0;
   std::lock_guard<std::mutex> guard{mtx_};
-  return stats_;
+  auto out = stats_;
+  auto& l2 = out.tiers[static_cast<std::size_t>(cache_tier::l2)];
+  l2.write_errors = std::max(l2.write_errors, store_errors);
+  return out;
 }
 
 void tiered_cache::note_written(cache_tier tier, std::size_t bytes, bool ok) {

@@ -314,6 +314,23 @@ void check_relations(const settings& value, const origin_map& origins,
                     + "ms): one late heartbeat is no loss";
     errors.push_back(std::move(error));
   }
+  if (value.agents.file_timeout >= value.agents.task_timeout) {
+    // A file's parse must end before its task would be failed for time.
+    auto i = origins.find("agents.file_timeout");
+    bool defaulted = i == origins.end();
+    if (defaulted)
+      i = origins.find("agents.task_timeout");
+    config_error error;
+    if (i != origins.end())
+      error = i->second;
+    error.key_path = "agents.file_timeout";
+    error.message = "agents.file_timeout (" + render_duration(value.agents.file_timeout)
+                    + (defaulted ? ", the default" : "")
+                    + ") must be less than agents.task_timeout ("
+                    + render_duration(value.agents.task_timeout) + ")"
+                    + (defaulted ? ": set agents.file_timeout lower" : "");
+    errors.push_back(std::move(error));
+  }
 }
 
 } // namespace troupe::config::internal

@@ -4,11 +4,16 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <sstream>
+#include <optional>
+#include <system_error>
 #include <tuple>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "internal/profile_document.hpp"
+#include "internal/schema.hpp"
 #include "internal/yaml_tree.hpp"
 
 namespace troupe::config {
@@ -50,6 +55,84 @@ std::vector<fs::path> candidates(std::string_view name, const fs::path& beside,
   return result;
 }
 
+std::string join_views(const std::vector<std::string_view>& items) {
+  std::string text;
+  for (size_t i = 0; i < items.size(); ++i)
+    text += (i == 0 ? "" : ", ") + std::string{items[i]};
+  return text;
+}
+
+// Where an `extends:` stands, for errors about the file it names.
+struct extends_site {
+  std::string file;
+  int line;
+  int column;
+};
+
+std::string errno_text(int err) {
+  return std::error_code{err, std::generic_category()}.message();
+}
+
+// Reads the profile file at `path` into `text`: only a regular file (a
+// device such as /dev/zero or a FIFO would be read without end), only up
+// to `max_bytes`. Returns why it cannot be read, or nothing.
+std::optional<std::string> read_profile_text(const fs::path& path, std::size_t max_bytes,
+                                             std::string& text) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0)
+    return errno == ENOENT ? std::string{"cannot open profile: no such file"}
+                           : "cannot open profile: " + errno_text(errno);
+  auto kind_of = [](mode_t mode) -> std::optional<std::string> {
+    if (S_ISREG(mode))
+      return std::nullopt;
+    if (S_ISDIR(mode))
+      return std::string{"is a directory, not a profile"};
+    if (S_ISFIFO(mode))
+      return std::string{"is a FIFO, not a profile file"};
+    if (S_ISSOCK(mode))
+      return std::string{"is a socket, not a profile file"};
+    return std::string{"is a device, not a profile file"};
+  };
+  if (auto bad = kind_of(st.st_mode))
+    return bad;
+  auto too_large = [&](std::uint64_t size) {
+    return "profile is too large (" + std::to_string(size) + " bytes, at most "
+           + std::to_string(max_bytes) + ")";
+  };
+  if (static_cast<std::uint64_t>(st.st_size) > max_bytes)
+    return too_large(static_cast<std::uint64_t>(st.st_size));
+  // Opened without blocking and checked again on the descriptor: the path
+  // may have been swapped for something else since the stat.
+  int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0)
+    return "cannot open profile: " + errno_text(errno);
+  std::optional<std::string> bad;
+  if (::fstat(fd, &st) != 0)
+    bad = "cannot read profile: " + errno_text(errno);
+  else
+    bad = kind_of(st.st_mode);
+  // At most one byte past the limit, whatever the size said (files under
+  // /proc report 0).
+  text.clear();
+  char chunk[16384];
+  while (!bad) {
+    auto n = ::read(fd, chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0) {
+      bad = "cannot read profile: " + errno_text(errno);
+      break;
+    }
+    if (n == 0)
+      break;
+    text.append(chunk, static_cast<std::size_t>(n));
+    if (text.size() > max_bytes)
+      bad = "profile is too large (more than " + std::to_string(max_bytes) + " bytes)";
+  }
+  ::close(fd);
+  return bad;
+}
+
 // Loads one chain of profiles linked by `extends:`.
 class chain_loader {
 public:
@@ -57,38 +140,41 @@ public:
     : options_(options), errors_(errors) {
   }
 
-  // Loads `path` (shown as `shown` in errors) into `out`.
+  // Loads `path` (shown as `shown` in errors) into `out`; `extended_by`
+  // is the `extends:` that named it, if any.
   bool load_file(const fs::path& path, const std::string& shown,
-                 settings& out) {
+                 settings& out, const extends_site* extended_by = nullptr) {
+    std::string text;
+    if (auto why = read_profile_text(path, internal::reader_limits{}.max_bytes, text)) {
+      errors_.push_back({shown, 0, 0, {}, std::move(*why)});
+      return false;
+    }
     std::error_code ec;
-    if (fs::is_directory(path, ec)) {
-      errors_.push_back({shown, 0, 0, {}, "is a directory, not a profile"});
-      return false;
-    }
-    std::ifstream in{path, std::ios::binary};
-    if (!in) {
-      auto reason = fs::exists(path, ec) ? std::string{std::strerror(errno)}
-                                         : std::string{"no such file"};
-      errors_.push_back({shown, 0, 0, {}, "cannot open profile: " + reason});
-      return false;
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
     auto id = fs::weakly_canonical(path, ec);
     stack_.push_back({ec ? path : id, shown});
     auto dir = path.parent_path();
-    auto ok = load_text(text.str(), shown, dir.empty() ? "." : dir, out);
+    auto ok = load_text(text, shown, dir.empty() ? "." : dir, out, extended_by);
     stack_.pop_back();
     return ok;
   }
 
   // Loads the profile in `text`; `beside` is the directory of its file.
   bool load_text(std::string_view text, const std::string& shown,
-                 const fs::path& beside, settings& out) {
+                 const fs::path& beside, settings& out,
+                 const extends_site* extended_by = nullptr) {
     std::vector<config_error> local;
     internal::reader_limits limits;
     limits.max_depth = options_.max_nesting_depth;
     auto root = internal::read_yaml(text, shown, limits, local);
+    if (extended_by != nullptr) {
+      // A file that `extends:` names but that is no profile (say
+      // /etc/passwd) is refused as a whole: its errors would quote it.
+      if (auto why = not_a_profile(root, local)) {
+        errors_.push_back({extended_by->file, extended_by->line, extended_by->column, "extends",
+                           "'" + shown + "' is not a troupe profile: " + *why});
+        return false;
+      }
+    }
     if (root && root->type != yaml_node::kind::mapping) {
       local.push_back({shown, root->line, root->column, {},
                        "the top level of a profile must be a mapping of "
@@ -123,6 +209,30 @@ private:
     std::string shown;
   };
 
+  // Why a file named by `extends:` is no profile, without quoting it: it
+  // is not YAML text, its top level is not a mapping, or a top-level key is
+  // no profile key. Nothing when it looks like a profile.
+  static std::optional<std::string> not_a_profile(const std::optional<yaml_node>& root,
+                                                  const std::vector<config_error>& errors) {
+    if (!root) {
+      auto where = errors.empty() ? std::string{}
+                                  : " (line " + std::to_string(errors.front().line) + ")";
+      return "it is not YAML a profile could be read from" + where;
+    }
+    if (root->type != yaml_node::kind::mapping)
+      return std::string{"its top level is not a mapping of profile keys"};
+    const auto& keys = internal::top_level_keys();
+    for (size_t i = 0; i < root->children.size(); i += 2) {
+      const auto& key = root->children[i];
+      bool known = key.type == yaml_node::kind::scalar
+                   && std::find(keys.begin(), keys.end(), key.text) != keys.end();
+      if (!known)
+        return "line " + std::to_string(key.line) + " holds no profile key (allowed at the top: "
+               + join_views(keys) + ")";
+    }
+    return std::nullopt;
+  }
+
   bool load_parent(const yaml_node& ext, const std::string& shown,
                    const fs::path& beside, settings& base,
                    std::vector<config_error>& local) {
@@ -156,7 +266,8 @@ private:
       return fail("'extends' cycle: " + loop + cycle->shown);
     }
     // The parent's errors go straight to errors_, ahead of this file's.
-    return load_file(*found, found->string(), base);
+    extends_site site{shown, ext.line, ext.column};
+    return load_file(*found, found->string(), base, &site);
   }
 
   const loader_options& options_;

@@ -21,6 +21,46 @@ struct too_deep {
   std::string path;
 };
 
+// Length of the valid UTF-8 sequence at `i`, or 0 when none starts there.
+std::size_t utf8_sequence(const std::string& s, std::size_t i) {
+  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  auto c = byte(i);
+  if (c < 0x80)
+    return 1;
+  std::size_t n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3
+                  : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+  if (n == 0 || i + n > s.size())
+    return 0;
+  for (std::size_t k = 1; k < n; ++k)
+    if ((byte(i + k) & 0xC0) != 0x80)
+      return 0;
+  auto c1 = byte(i + 1);
+  if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 > 0x9F) || (c == 0xF0 && c1 < 0x90)
+      || (c == 0xF4 && c1 > 0x8F))
+    return 0; // overlong, a surrogate, or above U+10FFFF
+  return n;
+}
+
+// A scalar's value as UTF-8. The text was checked to be UTF-8 before
+// yaml-cpp read it, but yaml-cpp decodes the escapes \N and \_ of a
+// double-quoted scalar to the single bytes 0x85 and 0xA0 (their code
+// points, not their UTF-8): each byte that starts no valid sequence is such
+// a code point below U+0100 and is encoded again.
+std::string utf8_scalar(const std::string& value) {
+  std::string out;
+  for (std::size_t i = 0; i < value.size();) {
+    if (auto n = utf8_sequence(value, i)) {
+      out.append(value, i, n);
+      i += n;
+      continue;
+    }
+    auto c = static_cast<unsigned char>(value[i++]);
+    out += static_cast<char>(0xC0 | (c >> 6));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  }
+  return out;
+}
+
 // Builds a yaml_node tree from events, rejecting what profiles must not use.
 class tree_builder : public YAML::EventHandler {
 public:
@@ -61,7 +101,7 @@ public:
   void OnScalar(const YAML::Mark& mark, const std::string& tag,
                 YAML::anchor_t, const std::string& value) override {
     auto node = make(yaml_node::kind::scalar, mark);
-    node.text = value;
+    node.text = utf8_scalar(value);
     node.quoted = tag == "!";
     if (!check_tag(mark, tag))
       node.type = yaml_node::kind::rejected;
@@ -236,9 +276,16 @@ std::string describe(const yaml_node& node) {
   switch (node.type) {
     case yaml_node::kind::null:
       return "no value";
-    case yaml_node::kind::scalar:
-      return node.quoted ? "the string \"" + node.text + "\""
-                         : "'" + node.text + "'";
+    case yaml_node::kind::scalar: {
+      // Long values are cut: an error quotes a value, not a file.
+      constexpr std::size_t shown = 60;
+      auto cut = shown;
+      while (cut > 0 && cut < node.text.size()
+             && (static_cast<unsigned char>(node.text[cut]) & 0xC0) == 0x80)
+        --cut; // not inside a UTF-8 sequence
+      auto text = node.text.size() <= shown ? node.text : node.text.substr(0, cut) + "...";
+      return node.quoted ? "the string \"" + text + "\"" : "'" + text + "'";
+    }
     case yaml_node::kind::sequence:
       return "a sequence";
     case yaml_node::kind::mapping:

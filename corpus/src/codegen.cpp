@@ -1,6 +1,7 @@
 // `codegen_tests` and `codegen_docs`: pytest skeletons and a Markdown API
 // reference for every module of the API surface, rendered from mustache
 // templates that are compiled once per run.
+#include <atomic>
 #include <charconv>
 #include <cstdio>
 #include <cstring>
@@ -14,6 +15,8 @@
 #include <filesystem>
 
 #include <kainjow/mustache.hpp>
+
+#include <unistd.h>
 
 #include "troupe/cache/digest.hpp"
 
@@ -124,17 +127,25 @@ std::string write_text(const fs::path& path, const std::string& text) {
   fs::create_directories(path.parent_path(), ec);
   if (ec)
     return "cannot create " + path.parent_path().string() + ": " + ec.message();
+  // A temporary name of this process and thread: runs sharing an output
+  // folder never write into each other's file.
+  static std::atomic<unsigned> sequence{0};
   auto tmp = path;
-  tmp += ".tmp";
+  tmp += "." + std::to_string(::getpid()) + '-' + std::to_string(sequence.fetch_add(1)) + ".tmp";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     out << text;
-    if (!out.flush())
-      return "cannot write " + tmp.string();
+    if (!out.flush()) {
+      fs::remove(tmp, ec);
+      return "cannot write " + path.string();
+    }
   }
   fs::rename(tmp, path, ec);
-  if (ec)
-    return "cannot rename " + tmp.string() + ": " + ec.message();
+  if (ec) {
+    auto why = ec.message();
+    fs::remove(tmp, ec);
+    return "cannot rename " + tmp.string() + ": " + why;
+  }
   return {};
 }
 
@@ -244,6 +255,8 @@ error run_codegen_tests(const corpus& c, corpus_results& results,
     out.reason = "test generation not asked for (--generate tests, analysis.generate)";
     return {};
   }
+  if (!ctx.out_dir.empty() && ctx.before_writing)
+    ctx.before_writing();
   auto tmpl = compile(tests_template);
   generation_manifest manifest{ctx.out_dir, ".tests-manifest"};
   input_text inputs{tests_template};
@@ -302,6 +315,8 @@ error run_codegen_docs(const corpus& c, corpus_results& results, const corpus_co
     out.reason = "doc generation not asked for (--generate docs, analysis.generate)";
     return {};
   }
+  if (!ctx.out_dir.empty() && ctx.before_writing)
+    ctx.before_writing();
   auto tmpl = compile(docs_template);
   generation_manifest manifest{ctx.out_dir, ".docs-manifest"};
   input_text inputs{docs_template};

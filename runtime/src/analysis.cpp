@@ -150,11 +150,17 @@ file_stage_locals::file_stage_locals(const agent_registry& agents, std::uint64_t
 
 std::shared_ptr<run_locals> make_serving_locals(const agent_registry& agents,
                                                 std::uint64_t max_file_bytes) {
-  return std::make_shared<file_stage_locals>(agents, max_file_bytes);
+  auto locals = std::make_shared<file_stage_locals>(agents, max_file_bytes);
+  // A served file's parse has the default budget per file.
+  const config::agents_settings defaults;
+  locals->stage.budget.time = defaults.file_timeout;
+  locals->stage.budget.memory = defaults.file_memory;
+  return locals;
 }
 
 analysis_locals::analysis_locals(const analysis_options& opts, analysis_result& result)
   : file_stage_locals(opts.agents, opts.max_file_bytes), options(opts), out(result) {
+  stage.budget = file_budget_of(opts);
 }
 
 void analysis_locals::fill_content(task_item& item) {
@@ -342,6 +348,8 @@ const char* to_string(file_state state) noexcept {
     case file_state::binary: return "binary";
     case file_state::not_utf8: return "not_utf8";
     case file_state::too_large: return "too_large";
+    case file_state::bad_name: return "bad_name";
+    case file_state::over_budget: return "over_budget";
     case file_state::pending: return "pending";
   }
   return "unknown";

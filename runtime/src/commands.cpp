@@ -25,7 +25,7 @@
 #include "troupe/config/settings_yaml.hpp"
 #include "troupe/corpus/agents.hpp"
 #include "troupe/corpus/corpus.hpp"
-#include "internal/atomic_file.hpp"
+#include "internal/report_set.hpp"
 #include "internal/report_sections.hpp"
 #include "internal/run_memo.hpp"
 #include "troupe/cache/tiered_cache.hpp"
@@ -94,9 +94,11 @@ std::string content_summary(const analysis_result& r) {
                     r.files.size(), r.count(file_state::parsed), r.files_with_syntax_errors(),
                     human_bytes(r.bytes).c_str()));
   add(std::snprintf(line, sizeof line,
-                    "  skipped   %zu unreadable, %zu binary, %zu not UTF-8, %zu too large\n",
+                    "  skipped   %zu unreadable, %zu binary, %zu not UTF-8, %zu too large, "
+                    "%zu with a name not UTF-8, %zu over the parse budget\n",
                     r.count(file_state::unreadable), r.count(file_state::binary),
-                    r.count(file_state::not_utf8), r.count(file_state::too_large)));
+                    r.count(file_state::not_utf8), r.count(file_state::too_large),
+                    r.count(file_state::bad_name), r.count(file_state::over_budget)));
   add(std::snprintf(line, sizeof line, "  symbols   %zu functions, %zu classes\n", functions,
                     classes));
   bool corpus_ran = std::any_of(r.plan.tasks().begin(), r.plan.tasks().end(), [](const auto& t) {
@@ -116,51 +118,117 @@ std::string content_summary(const analysis_result& r) {
   return out;
 }
 
-void print_summary(const analysis_result& r, const std::string& report_path,
+void print_summary(std::FILE* to, const analysis_result& r, const std::string& report_path,
                    double report_write_s) {
-  std::printf("troupe run: %s%s\n", r.tree.root.c_str(),
+  std::fprintf(to, "troupe run: %s%s\n", r.tree.root.c_str(),
               r.graph.cancelled ? "  (INCOMPLETE: interrupted)" : "");
-  std::fputs(content_summary(r).c_str(), stdout);
-  std::printf("  tasks     %zu done, %zu failed, %zu skipped, %zu cancelled\n",
+  std::fputs(content_summary(r).c_str(), to);
+  std::fprintf(to, "  tasks     %zu done, %zu failed, %zu skipped, %zu cancelled\n",
               r.graph.count(task_status::done), r.graph.count(task_status::failed),
               r.graph.count(task_status::skipped), r.graph.count(task_status::cancelled));
-  std::printf("  time      %.2f s wall with %u workers, %.1f MiB/s, peak RSS %s\n",
+  std::fprintf(to, "  time      %.2f s wall with %u workers, %.1f MiB/s, peak RSS %s\n",
               r.wall_seconds, r.workers, r.bytes / double(1 << 20) / r.wall_seconds,
               human_bytes(r.peak_rss_bytes).c_str());
   if (r.cached)
-    std::printf("  cache     %zu of %zu records from the cache, %llu corrupt\n", r.cache_hits(),
+    std::fprintf(to, "  cache     %zu of %zu records from the cache, %llu corrupt\n", r.cache_hits(),
                 r.count(file_state::parsed), static_cast<unsigned long long>(r.corrupt_records));
   std::string phases;
   for (const auto& [name, seconds] : r.phases)
     phases += name + " " + std::to_string(seconds).substr(0, 5) + " s, ";
-  std::printf("  phases    %sreport %.3f s\n", phases.c_str(), report_write_s);
-  std::printf("  schedule  makespan %.3f s, lower bound %.3f s (critical path %.3f s, "
+  std::fprintf(to, "  phases    %sreport %.3f s\n", phases.c_str(), report_write_s);
+  std::fprintf(to, "  schedule  makespan %.3f s, lower bound %.3f s (critical path %.3f s, "
               "work %.3f s / %u workers): %.3fx; %zu tasks, shards of %llu KiB\n",
               r.schedule.makespan, r.schedule.lower_bound, r.schedule.critical_path,
               r.schedule.busy_seconds, r.workers, r.schedule.ratio, r.graph.tasks.size(),
               static_cast<unsigned long long>(r.schedule.shard_bytes >> 10));
-  std::printf("  report    %s\n", report_path.c_str());
+  std::fprintf(to, "  report    %s\n", report_path.c_str());
 }
 
-/// Writes report.md, report.html and report.json from a fresh head and
-/// stored (or just rendered) input-derived parts.
-bool write_reports(const fs::path& out_dir, const std::string& report_path,
-                   const detail::report_head& head, const detail::run_memo& parts) {
-  return detail::write_file_atomically((out_dir / "report.md").string(),
-                                       [&](std::ostream& out) {
-                                         detail::write_markdown_head(out, head);
-                                         detail::write_body(out, parts.markdown_body, head.root);
-                                         detail::write_markdown_tail(out, head);
-                                       })
-         && detail::write_file_atomically((out_dir / "report.html").string(),
-                                          [&](std::ostream& out) {
-                                            detail::write_html_head(out, head);
-                                            detail::write_body(out, parts.html_body, head.root);
-                                            detail::write_html_tail(out, head);
-                                          })
-         && detail::write_file_atomically(report_path, [&](std::ostream& out) {
-              detail::write_report_json(out, head.run, head.agents, parts.content);
-            });
+/// The outputs of `troupe run`, resolved and checked before any work.
+struct run_outputs {
+  detail::output_target markdown, html, json, trace;
+  bool with_trace = false;
+  /// Where the summary goes: stderr when a report takes standard output.
+  std::FILE* summary = stdout;
+};
+
+/// Checks that the output folder and every output can be written (creating
+/// missing folders); "" or what cannot be written.
+std::string check_outputs(const run_command_options& options, const std::string& report_path,
+                          const std::string& trace_path, run_outputs& out) {
+  if (options.out_dir.empty() || options.out_dir == "-")
+    return "--out needs a folder";
+  std::error_code ec;
+  if (fs::exists(options.out_dir, ec) && !fs::is_directory(options.out_dir, ec))
+    return "--out " + options.out_dir + ": exists and is not a folder";
+  auto out_dir = fs::path{options.out_dir};
+  auto check = [](const std::string& option, const std::string& path,
+                  detail::output_target& target) -> std::string {
+    auto err = detail::resolve_output(path, target);
+    return err.empty() ? err : option + " " + path + ": " + err;
+  };
+  if (auto err = check("--out", (out_dir / "report.md").string(), out.markdown); !err.empty())
+    return err;
+  if (auto err = check("--out", (out_dir / "report.html").string(), out.html); !err.empty())
+    return err;
+  if (auto err = check("--json", report_path, out.json); !err.empty())
+    return err;
+  out.with_trace = !trace_path.empty();
+  if (out.with_trace)
+    if (auto err = check("--trace", trace_path, out.trace); !err.empty())
+      return err;
+  using kind = detail::output_target::kind;
+  if (out.with_trace && out.json.type == kind::standard_output
+      && out.trace.type == kind::standard_output)
+    return "--json and --trace cannot both write to standard output";
+  bool to_stdout = out.json.type == kind::standard_output
+                   || (out.with_trace && out.trace.type == kind::standard_output);
+  if (to_stdout && options.format != output_format::summary)
+    return std::string{"--format "} + (options.format == output_format::text ? "text" : "sarif")
+           + " prints the findings on standard output: --json and --trace cannot write there too";
+  if (to_stdout)
+    out.summary = stderr;
+  return {};
+}
+
+/// Stages report.md, report.html and report.json (see detail::output_set)
+/// from a fresh head and stored (or just rendered) input-derived parts; ""
+/// or why one could not be written.
+std::string stage_reports(detail::output_set& set, const run_outputs& outputs,
+                          const detail::report_head& head, const detail::run_memo& parts) {
+  auto err = set.stage(outputs.markdown, [&](std::ostream& out) {
+    detail::write_markdown_head(out, head);
+    detail::write_body(out, parts.markdown_body, head.root);
+    detail::write_markdown_tail(out, head);
+  });
+  if (err.empty())
+    err = set.stage(outputs.html, [&](std::ostream& out) {
+      detail::write_html_head(out, head);
+      detail::write_body(out, parts.html_body, head.root);
+      detail::write_html_tail(out, head);
+    });
+  if (err.empty())
+    err = set.stage(outputs.json, [&](std::ostream& out) {
+      detail::write_report_json(out, head.run, head.agents, parts.content);
+    });
+  return err;
+}
+
+/// Puts the staged outputs in place together (see detail::output_set), then
+/// lets the next run at the output folder in (the caller took the lock);
+/// "" or why they were not written.
+std::string commit_outputs(detail::output_set& set, detail::output_lock& lock) {
+  auto err = set.commit();
+  set.clear();
+  lock.release();
+  return err;
+}
+
+/// The message and exit code of a run whose outputs could not be written.
+int output_failed(const std::string& error) {
+  std::cerr << "troupe: error: " << error
+            << "; the run completed but its reports were not written (none was replaced)\n";
+  return exit_output_failed;
 }
 
 /// Prints the findings on stdout in the format asked for.
@@ -196,7 +264,8 @@ int gate_exit_code(const run_command_options& options, const std::vector<finding
 /// Answers a run from its memo: nothing is dispatched; the reports get a
 /// fresh head (this run's timings and cache use) and the stored rest.
 int serve_run_memo(runtime& rt, const analysis_options& ao, const run_command_options& options,
-                   const detail::run_memo_lookup& lookup, const std::string& report_path,
+                   const detail::run_memo_lookup& lookup, detail::output_lock& lock,
+                   const run_outputs& outputs, const std::string& report_path,
                    std::chrono::steady_clock::time_point starting, double start_s,
                    double lookup_s) {
   const auto& memo = *lookup.memo;
@@ -240,20 +309,29 @@ int serve_run_memo(runtime& rt, const analysis_options& ao, const run_command_op
   auto counts = count_findings(findings);
   std::copy(std::begin(counts.by_severity), std::end(counts.by_severity), head.findings);
   auto writing = std::chrono::steady_clock::now();
-  if (!write_reports(options.out_dir, report_path, head, memo))
-    return exit_usage;
+  ao.corpus_context.before_writing(); // the output folder's lock
+  detail::output_set set;
+  auto err = stage_reports(set, outputs, head, memo);
+  if (err.empty())
+    err = commit_outputs(set, lock);
+  if (!err.empty()) {
+    set.clear();
+    lock.release();
+    return finish_command(rt, options, output_failed(err));
+  }
   if (options.format != output_format::summary) {
     print_findings(options, findings, r.tree.root);
   } else if (!options.quiet) {
-    std::printf("troupe run: %s\n", r.tree.root.c_str());
-    std::fputs(facts.value("summary", std::string{}).c_str(), stdout);
-    std::printf("  cache     every input unchanged since a stored run: no task dispatched, "
-                "reports from the run memo\n");
-    std::printf("  time      %.2f s wall, peak RSS %s; start %.3f s, run memo %.3f s, "
-                "report %.3f s\n",
-                r.wall_seconds, human_bytes(r.peak_rss_bytes).c_str(), start_s, lookup_s,
-                seconds_since(writing));
-    std::printf("  report    %s\n", report_path.c_str());
+    auto* to = outputs.summary;
+    std::fprintf(to, "troupe run: %s\n", r.tree.root.c_str());
+    std::fputs(facts.value("summary", std::string{}).c_str(), to);
+    std::fprintf(to, "  cache     every input unchanged since a stored run: no task dispatched, "
+                     "reports from the run memo\n");
+    std::fprintf(to, "  time      %.2f s wall, peak RSS %s; start %.3f s, run memo %.3f s, "
+                     "report %.3f s\n",
+                 r.wall_seconds, human_bytes(r.peak_rss_bytes).c_str(), start_s, lookup_s,
+                 seconds_since(writing));
+    std::fprintf(to, "  report    %s\n", report_path.c_str());
   }
   return finish_command(rt, options,
                         gate_exit_code(options, findings, facts.value("score", 100.0), log));
@@ -374,6 +452,18 @@ int run_command(const config::profile_loader& loader, const run_command_options&
     std::cerr << "troupe: error: " << ao.root << ": no such directory\n";
     return exit_usage;
   }
+  auto trace_path = options.trace_file;
+  if (const char* env = std::getenv("TROUPE_TRACE"); trace_path.empty() && env)
+    trace_path = env;
+  auto report_path =
+    options.json_file.empty() ? (fs::path{options.out_dir} / "report.json").string()
+                              : options.json_file;
+  // Whatever cannot be written is refused before any work starts.
+  run_outputs outputs;
+  if (auto err = check_outputs(options, report_path, trace_path, outputs); !err.empty()) {
+    std::cerr << "troupe: error: " << err << '\n';
+    return exit_usage;
+  }
   // Signals are blocked before the runtime starts any thread, so only the
   // watcher sees them and the run can stop cleanly.
   runtime* active = nullptr;
@@ -388,9 +478,6 @@ int run_command(const config::profile_loader& loader, const run_command_options&
   ao.corpus_context.init_reexports = analysis.init_reexports;
   ao.corpus_context.network = ao.settings.network;
   ao.corpus_context.max_retries = ao.settings.agents.max_retries;
-  auto trace_path = options.trace_file;
-  if (const char* env = std::getenv("TROUPE_TRACE"); trace_path.empty() && env)
-    trace_path = env;
   runtime_options ro;
   ro.log_sink = make_log_sink();
   ro.log_level = options.log_level;
@@ -439,6 +526,16 @@ int run_command(const config::profile_loader& loader, const run_command_options&
   auto start_s = seconds_since(starting);
   active = &rt;
   auto log = rt.logger("troupe.run");
+  // Runs writing one output folder take turns from the first file they
+  // write there (generated code) until their reports are in place.
+  detail::output_lock lock{options.out_dir};
+  ao.corpus_context.before_writing = [&lock, &log, &options, &watch] {
+    if (auto err = lock.acquire(
+          [&] { log->info("waiting for another troupe run writing to {}", options.out_dir); },
+          [&] { return watch.last_signal() != 0; });
+        !err.empty())
+      log->warn("output folder not locked: {}", err);
+  };
   // A setting this build cannot act on is named, never ignored in silence.
   if (ao.settings.tuner.enabled)
     log->warn("tuner.enabled: this build has no adaptive tuner; tasks are ranked and sharded "
@@ -462,9 +559,6 @@ int run_command(const config::profile_loader& loader, const run_command_options&
     if (!trace_path.empty())
       trace_labels = trace_labels_of(g);
   };
-  auto report_path =
-    options.json_file.empty() ? (fs::path{options.out_dir} / "report.json").string()
-                              : options.json_file;
   // lookup_s: the wall time the memo lookup added after the runtime started.
   detail::run_memo_lookup memo;
   double lookup_s = 0;
@@ -475,7 +569,8 @@ int run_command(const config::profile_loader& loader, const run_command_options&
     if (!memo.inputs.not_used.empty())
       log->debug("run memo not used: {}", memo.inputs.not_used);
     if (memo.memo)
-      return serve_run_memo(rt, ao, options, memo, report_path, starting, start_s, lookup_s);
+      return serve_run_memo(rt, ao, options, memo, lock, outputs, report_path, starting, start_s,
+                            lookup_s);
     if (memo.inputs.walked) {
       ao.walked_tree = std::move(memo.inputs.tree); // not walked twice
       ao.content_digests = std::move(memo.inputs.digests); // nor read twice, where cached
@@ -498,12 +593,14 @@ int run_command(const config::profile_loader& loader, const run_command_options&
   }
   if (ao.settings.cache.l3_enabled && ao.nodes.empty())
     log->warn("cache.l3_enabled: no node takes part in this run, so there is no L3 tier");
-  // The `report` agent's task writes the reports once every other agent is
-  // final. With a cache, the input-derived parts of the reports are
-  // rendered once, written, and stored as the run memo; without, the
-  // reports are streamed.
-  auto out_dir = fs::path{options.out_dir};
+  // The `report` agent's task renders the reports once every other agent
+  // is final, into temporary files (streams into memory) that are swapped
+  // in together with the trace after the run. With a cache, the
+  // input-derived parts of the reports are rendered once and stored as the
+  // run memo; without, the reports are streamed.
   double report_write_s = 0;
+  detail::output_set staged;
+  std::string write_error;
   // What happened before the analysis: the runtime's start and, when the
   // memo lookup walked the tree and digested every file, that lookup.
   auto add_leading_phases = [&](analysis_result& r) {
@@ -516,8 +613,13 @@ int run_command(const config::profile_loader& loader, const run_command_options&
   ao.report = [&](analysis_result& r) -> troupe::error {
     auto writing = std::chrono::steady_clock::now();
     add_leading_phases(r);
-    auto failed = [&] {
-      return troupe::error{errc::unreadable_input, "the reports could not be written"};
+    ao.corpus_context.before_writing(); // the lock, if codegen did not take it
+    staged.clear(); // an attempt starts afresh
+    write_error.clear();
+    auto failed = [&](std::string error) {
+      staged.clear();
+      write_error = std::move(error);
+      return troupe::error{errc::unreadable_input, write_error};
     };
     std::optional<detail::run_memo> parts;
     if (memo.parts)
@@ -526,26 +628,25 @@ int run_command(const config::profile_loader& loader, const run_command_options&
       parts->findings = encode_findings(collect_findings(r));
       r.report_seconds = seconds_since(writing);
       auto head = detail::make_report_head(r, ao);
-      parts->agents = head.agents.dump();
-      if (!write_reports(out_dir, report_path, head, *parts))
-        return failed();
-      if (auto err = detail::store_run_memo(*ao.cache, memo, std::move(*parts)); !err.empty())
-        log->warn("run memo not stored: {}", err);
+      parts->agents = detail::json_text(head.agents);
+      auto err = stage_reports(staged, outputs, head, *parts);
+      // Stored even when the reports could not be written: the next run
+      // with the same inputs writes them without analysing again.
+      if (auto stored = detail::store_run_memo(*ao.cache, memo, std::move(*parts));
+          !stored.empty())
+        log->warn("run memo not stored: {}", stored);
+      if (!err.empty())
+        return failed(err);
     } else {
-      if (!detail::write_file_atomically((out_dir / "report.md").string(),
-                                         [&](std::ostream& out) {
-                                           write_report_markdown(out, r, ao);
-                                         })
-          || !detail::write_file_atomically((out_dir / "report.html").string(),
-                                            [&](std::ostream& out) {
-                                              write_report_html(out, r, ao);
-                                            }))
-        return failed();
+      auto err = staged.stage(outputs.markdown,
+                              [&](std::ostream& out) { write_report_markdown(out, r, ao); });
+      if (err.empty())
+        err = staged.stage(outputs.html, [&](std::ostream& out) { write_report_html(out, r, ao); });
       r.report_seconds = seconds_since(writing);
-      if (!detail::write_file_atomically(report_path, [&](std::ostream& out) {
-            write_report_json(out, r, ao);
-          }))
-        return failed();
+      if (err.empty())
+        err = staged.stage(outputs.json, [&](std::ostream& out) { write_report_json(out, r, ao); });
+      if (!err.empty())
+        return failed(err);
     }
     report_write_s = seconds_since(writing);
     return {};
@@ -582,24 +683,43 @@ int run_command(const config::profile_loader& loader, const run_command_options&
     if (f.state != file_state::parsed && f.state != file_state::pending)
       log->warn("{}: skipped ({}): {}", f.path, to_string(f.state), f.detail);
   bool report_written = false;
+  std::string report_error;
   for (const auto& row : summarise_agents(result, ao)) {
-    if (row.agent == "report")
+    if (row.agent == "report") {
       report_written = row.status == task_status::done;
-    else if (row.status == task_status::failed)
+      if (row.error)
+        report_error = row.error.message();
+    } else if (row.status == task_status::failed) {
       log->error("agent {} failed: {}", row.agent, row.error.message());
+    }
   }
-  if (!report_written)
-    return finish_command(rt, options, exit_usage);
+  if (!report_written) {
+    staged.clear();
+    lock.release();
+    if (!write_error.empty())
+      return finish_command(rt, options, output_failed(write_error));
+    if (result.graph.cancelled || watch.last_signal() != 0)
+      return finish_command(rt, options, exit_interrupted);
+    return finish_command(rt, options,
+                          output_failed(report_error.empty() ? "the reports were not rendered"
+                                                             : report_error));
+  }
   auto findings = collect_findings(result);
-  if (!trace_path.empty()
-      && !detail::write_file_atomically(trace_path, [&](std::ostream& out) {
-           write_chrome_trace(out, trace_labels, result.graph);
-         }))
-    return exit_usage;
+  // The trace joins the reports, and the set is swapped in together.
+  if (outputs.with_trace)
+    write_error = staged.stage(outputs.trace, [&](std::ostream& out) {
+      write_chrome_trace(out, trace_labels, result.graph);
+    });
+  if (write_error.empty())
+    write_error = commit_outputs(staged, lock);
+  staged.clear();
+  lock.release();
+  if (!write_error.empty())
+    return finish_command(rt, options, output_failed(write_error));
   if (options.format != output_format::summary)
     print_findings(options, findings, result.tree.root);
   else if (!options.quiet)
-    print_summary(result, report_path, report_write_s);
+    print_summary(outputs.summary, result, outputs.json.shown, report_write_s);
   if (result.graph.cancelled || watch.last_signal() != 0)
     return finish_command(rt, options, exit_interrupted);
   bool failures = result.graph.count(task_status::failed) > 0 || result.graph.item_failures() > 0;

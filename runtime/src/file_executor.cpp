@@ -39,6 +39,8 @@ public:
       wanted.push_back(it->second);
       reply.agents.emplace_back().agent = id;
     }
+    // The attempt's start bounds its files' parses (agents.task_timeout).
+    const file_task task{std::chrono::steady_clock::now(), ctx.cancelled};
     for (const auto& item : req.items) {
       if (ctx.cancelled->load(std::memory_order_relaxed))
         return make_caf_error(errc::cancelled, "analysis cancelled");
@@ -49,7 +51,7 @@ public:
           return make_caf_error(errc::invalid_graph, "no file #" + std::to_string(item.index));
         const auto* digest = origin->digests ? &(*origin->digests)[item.index] : nullptr;
         f = analyse_file(origin->root, (*origin->sources)[item.index], stage->max_file_bytes,
-                         origin->cache, stage->stage, digest);
+                         origin->cache, stage->stage, digest, nullptr, task);
         f.symbols_record = nullptr; // the decoded view travels instead
         collect_records(f, stage->slots, decoded->corpus);
       } else {
@@ -61,7 +63,7 @@ public:
         // The digest is computed from the content here, which also checks
         // what arrived against what the origin read.
         f = analyse_file({}, file, stage->max_file_bytes, ctx.cache, stage->stage, nullptr,
-                         &content);
+                         &content, task);
         if (!item.digest.empty() && f.digest != item.digest)
           return make_caf_error(errc::corrupt_record,
                                 "file " + item.name + " arrived with another digest");

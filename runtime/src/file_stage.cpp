@@ -2,7 +2,9 @@
 #include "internal/read_buffer.hpp"
 #include "internal/report_entry.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <memory>
 #include <string_view>
 #include <vector>
@@ -15,6 +17,7 @@
 #include "troupe/cache/digest.hpp"
 #include "troupe/cache/record_bundle.hpp"
 #include "troupe/cache/tiered_cache.hpp"
+#include "troupe/config/units.hpp"
 
 namespace troupe::detail {
 
@@ -56,10 +59,86 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
 }
 
+/// A file's parse may use this share of its task's time: the agents that
+/// read the tree, and the other files of the shard, need the rest.
+constexpr double parse_share_of_task = 0.75;
+
+/// The limits of one file's parse, and whether its time is the task's
+/// (less than agents.file_timeout left of it).
+struct file_limits {
+  actors::parse_limits limits;
+  bool task_bound = false;
+};
+
+file_limits parse_limits_for(const file_budget& budget, const file_task& task) {
+  using namespace std::chrono;
+  file_limits out;
+  out.limits.time = duration_cast<microseconds>(budget.time);
+  if (budget.task_timeout.count() > 0) {
+    auto deadline = task.started
+                    + duration_cast<steady_clock::duration>(budget.task_timeout
+                                                            * parse_share_of_task);
+    auto left = duration_cast<microseconds>(deadline - steady_clock::now());
+    left = std::max(left, microseconds{1});
+    if (out.limits.time.count() == 0 || left < out.limits.time) {
+      out.limits.time = left;
+      out.task_bound = true;
+    }
+  }
+  out.limits.memory = budget.memory;
+  out.limits.pool = budget.pool.get();
+  out.limits.cancelled = task.cancelled;
+  return out;
+}
+
+/// Why a parse did not finish, for the file's detail and the warning.
+std::string over_budget_detail(const actors::limited_parse& parsed, const file_limits& limits,
+                               const file_budget& budget) {
+  char seconds[32];
+  std::snprintf(seconds, sizeof seconds, "%.1f s", parsed.seconds);
+  switch (parsed.outcome) {
+    case actors::parse_outcome::over_time:
+      if (limits.task_bound)
+        return std::string{"parsing stopped after "} + seconds
+               + ": its task's time (agents.task_timeout "
+               + config::render_duration(budget.task_timeout) + ") ran out";
+      return std::string{"parsing stopped after "} + seconds + " (agents.file_timeout "
+             + config::render_duration(budget.time) + ")";
+    case actors::parse_outcome::over_memory: {
+      auto cap = budget.memory;
+      if (budget.pool)
+        cap = std::min(cap, budget.pool->capacity());
+      auto text = "parsing needed more than " + config::render_size(cap)
+                  + " of memory (agents.file_memory " + config::render_size(budget.memory);
+      if (budget.pool)
+        text += "; the parses' share of parallel.memory_limit "
+                + config::render_size(budget.memory_limit) + ": "
+                + config::render_size(budget.pool->capacity());
+      return text + ")";
+    }
+    case actors::parse_outcome::cancelled:
+      return "the run was cancelled while the file was parsed";
+    default:
+      return {};
+  }
+}
+
 } // namespace
 
-stage_agents::stage_agents(const file_agent_list& agents)
-  : list(agents), entry_version(report_entry_version(agents)) {
+file_budget file_budget_of(const analysis_options& options) {
+  const auto& settings = options.settings;
+  file_budget out;
+  out.time = settings.agents.file_timeout;
+  out.memory = settings.agents.file_memory;
+  out.task_timeout = settings.agents.task_timeout;
+  out.memory_limit = settings.parallel.memory_limit;
+  if (out.memory_limit > 0)
+    out.pool = std::make_shared<actors::parse_memory_pool>(out.memory_limit / 4);
+  return out;
+}
+
+stage_agents::stage_agents(const file_agent_list& agents, file_budget file_limits)
+  : list(agents), entry_version(report_entry_version(agents)), budget(std::move(file_limits)) {
   for (const auto& a : agents)
     versions.push_back(std::to_string(a->descriptor().version));
 }
@@ -67,12 +146,19 @@ stage_agents::stage_agents(const file_agent_list& agents)
 file_analysis analyse_file(const std::string& root, const source_file& file,
                            std::uint64_t max_bytes, cache::tiered_cache* cache,
                            const stage_agents& stage, const cache::digest* known_digest,
-                           const std::string_view* content) {
+                           const std::string_view* content, const file_task& task) {
   const auto& agents = stage.list;
   thread_local actors::python_parser parser;
   file_analysis out;
   out.path = file.path;
   out.bytes = file.bytes;
+  if (file.name_not_utf8) {
+    // Never read: its report entry (and every report) stays UTF-8.
+    out.state = file_state::bad_name;
+    out.detail = "the file name is not UTF-8; its path shows each such byte as \\xHH and a "
+                 "backslash as \\\\";
+    return out;
+  }
   if (file.bytes > max_bytes) {
     out.state = file_state::too_large;
     out.detail = std::to_string(file.bytes) + " bytes, limit " + std::to_string(max_bytes);
@@ -200,7 +286,7 @@ file_analysis analyse_file(const std::string& root, const source_file& file,
     // Something to compute: the content is needed after all, and it must
     // still be what the known digest says, else the keys were wrong.
     if (!read_file() || cache::content_digest(bytes) != digest)
-      return analyse_file(root, file, max_bytes, cache, stage, nullptr, content);
+      return analyse_file(root, file, max_bytes, cache, stage, nullptr, content, task);
     out.bytes = bytes.size();
   }
   auto source = actors::decode_python_source(bytes, max_bytes);
@@ -223,9 +309,31 @@ file_analysis analyse_file(const std::string& root, const source_file& file,
     out.stage_seconds = seconds_since(started);
     return out;
   }
-  // One parse serves every agent whose record was missing.
-  auto tree = parser.parse(source.text);
+  // One parse serves every agent whose record was missing, within the
+  // file's budget.
+  auto limits = parse_limits_for(stage.budget, task);
+  auto parsed = parser.parse(source.text, limits.limits);
+  if (parsed.outcome == actors::parse_outcome::over_time
+      || parsed.outcome == actors::parse_outcome::over_memory
+      || parsed.outcome == actors::parse_outcome::cancelled) {
+    // Never retried, nothing cached: skipped with the reason (or, when the
+    // run was cancelled, left pending like the files it never reached).
+    out.state = parsed.outcome == actors::parse_outcome::cancelled ? file_state::pending
+                                                                   : file_state::over_budget;
+    out.detail = over_budget_detail(parsed, limits, stage.budget);
+    out.symbols = actors::no_symbols();
+    out.cache_hit = false;
+    out.records.clear();
+    out.record_hits.clear();
+    out.agent_seconds.clear();
+    out.agent_failures.clear();
+    out.report_entry = nullptr;
+    out.parse_seconds = seconds_since(started);
+    out.stage_seconds = out.parse_seconds;
+    return out;
+  }
   out.parse_seconds = seconds_since(started);
+  auto& tree = parsed.tree;
   cache::value_ptr symbols_record = out.cache_hit ? found.members[0].value : nullptr;
   // Each agent is timed and fails on its own: a record it could not
   // compute stays null (never cached), the others are kept.

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "troupe/actors/json_writer.hpp"
+#include "troupe/actors/utf8_text.hpp"
 #include "troupe/base/errc.hpp"
 #include "troupe/corpus/corpus.hpp"
 
@@ -236,7 +237,11 @@ std::string text_of(const json& value) {
     return human_number(value.get<double>());
   if (value.is_null())
     return {};
-  return value.dump();
+  return json_text(value);
+}
+
+std::string json_text(const nlohmann::json& value) {
+  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::vector<std::pair<std::string, std::string>> run_rows(const report_head& head) {
@@ -285,8 +290,8 @@ json nodes_json(const analysis_result& r) {
 }
 
 json run_section(const analysis_result& r, const analysis_options& options) {
-  json run{{"root", r.tree.root},
-           {"profile", options.settings.profile},
+  json run{{"root", actors::escape_non_utf8(r.tree.root)},
+           {"profile", actors::escape_non_utf8(options.settings.profile)},
            {"workers", r.workers},
            {"nodes", nodes_json(r)},
            {"wall_seconds", r.wall_seconds},
@@ -298,7 +303,9 @@ json run_section(const analysis_result& r, const analysis_options& options) {
             {{"unreadable", r.count(file_state::unreadable)},
              {"binary", r.count(file_state::binary)},
              {"not_utf8", r.count(file_state::not_utf8)},
-             {"too_large", r.count(file_state::too_large)}}},
+             {"too_large", r.count(file_state::too_large)},
+             {"bad_name", r.count(file_state::bad_name)},
+             {"over_budget", r.count(file_state::over_budget)}}},
            {"files_with_syntax_errors", r.files_with_syntax_errors()},
            {"excluded",
             {{"default", r.tree.excluded_by_default},
@@ -374,7 +381,7 @@ void write_report_json(std::ostream& out, const nlohmann::json& run, const nlohm
     actors::json_writer w{out};
     w.begin_object();
     write_report_preamble(w);
-    w.raw("run", run.dump()).raw("agents", agents.dump()).members(content);
+    w.raw("run", json_text(run)).raw("agents", json_text(agents)).members(content);
     w.end_object();
   }
   out.put('\n');
@@ -388,8 +395,8 @@ void write_report_json(std::ostream& out, const analysis_result& r,
     actors::json_writer w{out};
     w.begin_object();
     detail::write_report_preamble(w);
-    w.raw("run", detail::run_section(r, options).dump())
-      .raw("agents", detail::agents_section(r, options).dump());
+    w.raw("run", detail::json_text(detail::run_section(r, options)))
+      .raw("agents", detail::json_text(detail::agents_section(r, options)));
     detail::write_report_content(w, r, options);
     w.end_object();
   }

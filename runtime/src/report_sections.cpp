@@ -56,7 +56,7 @@ public:
     else if constexpr (std::is_integral_v<T>)
       w_.value(key, static_cast<std::uint64_t>(v));
     else if constexpr (std::is_same_v<T, json>)
-      w_.raw(key, v.dump());
+      w_.raw(key, json_text(v));
     else
       w_.value(key, std::string_view{v});
     return *this;

@@ -1,11 +1,14 @@
 #include "internal/run_history.hpp"
 
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
+
+#include <unistd.h>
 
 namespace troupe::detail {
 
@@ -44,12 +47,18 @@ bool run_history::save(const std::string& path, std::string& error) const {
   nlohmann::json j{{"version", format_version},
                    {"group1_bytes_per_second", group1_bytes_per_second},
                    {"agent_seconds", agent_seconds}};
-  auto tmp = path + ".tmp";
+  // A temporary file of this writer alone: runs sharing a cache folder
+  // save at the same time, and each rename puts a whole history in place.
+  static std::atomic<unsigned> sequence{0};
+  auto tmp = path + "." + std::to_string(::getpid()) + "-"
+             + std::to_string(sequence.fetch_add(1)) + ".tmp";
   {
     std::ofstream out{tmp, std::ios::trunc};
     out << j.dump(1) << '\n';
     if (!out.flush()) {
       error = "cannot write " + tmp + ": " + std::strerror(errno);
+      out.close();
+      std::remove(tmp.c_str());
       return false;
     }
   }

@@ -208,8 +208,8 @@ run_inputs digest_run_inputs(const analysis_options& options) {
     for (std::size_t i = first; i < files.size() && failed[first].empty(); i += 2) {
       const auto& f = files[i];
       std::string read_error;
-      if (f.bytes > options.max_file_bytes)
-        continue;
+      if (f.bytes > options.max_file_bytes || f.name_not_utf8)
+        continue; // never read by a run: the escaped name stands in
       if (auto known = memo.find(f)) {
         digests[i] = *known;
         bytes[first] += f.bytes;
@@ -326,6 +326,9 @@ std::optional<run_memo> make_run_memo(const analysis_result& r, const analysis_o
   bool cold = l2.hits == 0;
   if (cached > 0 && computed > 0 && !cold)
     return std::nullopt;
+  // A file over its parse budget may parse in a run with another budget.
+  if (r.count(file_state::over_budget) > 0)
+    return std::nullopt;
   run_memo memo;
   memo.content = render([&](std::ostream& out) {
     actors::json_writer w{out};
@@ -341,13 +344,15 @@ std::optional<run_memo> make_run_memo(const analysis_result& r, const analysis_o
      {{"unreadable", r.count(file_state::unreadable)},
       {"binary", r.count(file_state::binary)},
       {"not_utf8", r.count(file_state::not_utf8)},
-      {"too_large", r.count(file_state::too_large)}}},
+      {"too_large", r.count(file_state::too_large)},
+             {"bad_name", r.count(file_state::bad_name)},
+             {"over_budget", r.count(file_state::over_budget)}}},
     {"warnings", nlohmann::json::array()},
     {"summary", std::move(summary)}};
   for (const auto& f : r.files)
     if (f.state != file_state::parsed && f.state != file_state::pending)
       facts["warnings"].push_back(f.path + ": skipped (" + to_string(f.state) + "): " + f.detail);
-  memo.facts = facts.dump();
+  memo.facts = json_text(facts);
   memo.markdown_body = render([&](std::ostream& out) { write_markdown_body(out, r); });
   memo.html_body = render([&](std::ostream& out) { write_html_body(out, r); });
   const auto& ctx = options.corpus_context;

@@ -13,6 +13,8 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
+#include "troupe/actors/utf8_text.hpp"
+
 namespace troupe {
 
 namespace {
@@ -109,7 +111,8 @@ struct walker {
   void walk(const std::string& abs, const std::string& rel) {
     DIR* dir = opendir(abs.c_str());
     if (!dir) {
-      out.warnings.push_back(abs + ": cannot open directory: " + std::strerror(errno));
+      out.warnings.push_back(actors::escape_non_utf8(abs) + ": cannot open directory: "
+                             + std::strerror(errno));
       return;
     }
     struct closer {
@@ -145,7 +148,8 @@ struct walker {
       if (fstatat(dirfd(dir), name.c_str(), &st, 0) != 0) {
         // A dangling symlink or a file that vanished while walking.
         if (is_python(name.c_str()))
-          out.warnings.push_back(child_rel + ": cannot stat: " + std::strerror(errno));
+          out.warnings.push_back(actors::escape_non_utf8(child_rel) + ": cannot stat: "
+                                 + std::strerror(errno));
         continue;
       }
       if (S_ISDIR(st.st_mode)) {
@@ -162,10 +166,12 @@ struct walker {
         auto ns = [](const timespec& t) {
           return static_cast<std::int64_t>(t.tv_sec) * 1000000000 + t.tv_nsec;
         };
-        out.files.push_back({child_rel, static_cast<std::uint64_t>(st.st_size),
+        bool utf8 = actors::is_utf8(child_rel);
+        out.files.push_back({utf8 ? child_rel : actors::escape_non_utf8(child_rel),
+                             static_cast<std::uint64_t>(st.st_size),
                              static_cast<std::uint64_t>(st.st_dev),
                              static_cast<std::uint64_t>(st.st_ino), ns(st.st_mtim),
-                             ns(st.st_ctim)});
+                             ns(st.st_ctim), !utf8});
       }
     }
     if (pushed)

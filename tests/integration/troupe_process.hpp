@@ -1,6 +1,7 @@
 // File: running the troupe binary from integration tests.
 #pragma once
 
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,6 +21,8 @@ struct process_result {
   int exit_code = -1;
   std::string out;
   std::string err;
+  /// The child's peak resident set size (wait4's ru_maxrss), in bytes.
+  std::uint64_t peak_rss_bytes = 0;
 };
 
 inline std::string env_or(const char* name, const std::string& fallback) {
@@ -78,7 +82,9 @@ inline pid_t spawn(const std::vector<std::string>& args, const std::filesystem::
 inline process_result wait_for(pid_t pid, const std::filesystem::path& dir) {
   process_result r;
   int status = 0;
-  waitpid(pid, &status, 0);
+  struct rusage usage {};
+  wait4(pid, &status, 0, &usage);
+  r.peak_rss_bytes = static_cast<std::uint64_t>(usage.ru_maxrss) * 1024;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   r.out = slurp(dir / "stdout");
   r.err = slurp(dir / "stderr");

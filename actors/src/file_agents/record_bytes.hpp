@@ -12,6 +12,7 @@
 #include <capnp/any.h>
 #include <capnp/message.h>
 #include <capnp/serialize.h>
+#include <kj/array.h>
 #include <kj/exception.h>
 
 namespace troupe::actors::detail {
@@ -52,13 +53,15 @@ template <class Root, class Read>
     return false;
   // Cap'n Proto reads aligned words; heap buffers are aligned, anything else
   // (a record inside a larger blob) is copied once.
-  std::vector<capnp::word> copy;
+  // (capnp::word cannot be copied, so no std::vector of them: clang's
+  // libstdc++ checks refuse it.)
+  kj::Array<capnp::word> copy;
   auto* words = reinterpret_cast<const capnp::word*>(bytes.data());
   auto count = bytes.size() / word;
   if (reinterpret_cast<std::uintptr_t>(bytes.data()) % alignof(capnp::word) != 0) {
-    copy.resize(count);
-    std::memcpy(copy.data(), bytes.data(), bytes.size());
-    words = copy.data();
+    copy = kj::heapArray<capnp::word>(count);
+    std::memcpy(copy.begin(), bytes.data(), bytes.size());
+    words = copy.begin();
   }
   try {
     capnp::ReaderOptions limits;

@@ -3,11 +3,33 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
+#include <memory>
 #include <string_view>
 
+#include "troupe/actors/parse_budget.hpp"
 #include "troupe/actors/syntax_tree.hpp"
 
 namespace troupe::actors {
+
+namespace detail {
+struct parse_stop;
+} // namespace detail
+
+/// What a parse under parse_limits produced.
+struct limited_parse {
+  /// The parse's share of the memory pool, held until `tree` is gone
+  /// (declared first: destroyed last).
+  std::shared_ptr<const void> lease;
+  /// The tree; empty unless `outcome` is parse_outcome::done.
+  syntax_tree tree;
+  parse_outcome outcome = parse_outcome::done;
+  /// Wall seconds the parse took (waiting for the pool included).
+  double seconds = 0;
+  /// The most tree-sitter held for it at once, when counted (a memory
+  /// limit or a pool), else 0.
+  std::uint64_t peak_bytes = 0;
+};
 
 /// Parses UTF-8 Python source into syntax trees. Not thread-safe: keep one
 /// parser per thread and reuse it, since it keeps its allocations between
@@ -42,8 +64,23 @@ public:
   /// refer to `utf8`.
   [[nodiscard]] syntax_tree parse(std::string_view utf8);
 
+  /// Parses `utf8` as `parse` does, within `limits`: the parse runs in
+  /// slices of at most 50 ms and stops when it has taken `limits.time`,
+  /// when it would hold more than `limits.memory` (or the whole pool), or
+  /// when `limits.cancelled` is set. With a pool, it first waits until its
+  /// estimated cost fits; a parse that cannot grow because other parses
+  /// hold the pool is started again once it can have all it may use.
+  [[nodiscard]] limited_parse parse(std::string_view utf8, const parse_limits& limits);
+
 private:
   syntax_tree parse_once(std::string_view utf8);
+  /// One parse of `utf8`, resumed slice by slice; null when stopped, with
+  /// `outcome` saying why.
+  TSTree* parse_sliced(std::string_view utf8, const parse_limits& limits,
+                       std::chrono::steady_clock::time_point deadline,
+                       detail::parse_stop& stop, parse_outcome& outcome);
+  /// Whether `utf8` is refused before parsing (see `parse`).
+  static bool refused(std::string_view utf8);
 
   TSParser* parser_ = nullptr;
 };

@@ -143,6 +143,12 @@ private:
 
   template <class Alloc>
   const char* read_file(const cache_key& key, Alloc&& alloc, l2_payload_check check);
+  /// Removes what stands at a record's place but is no record file (a
+  /// folder, a symlink, a device), counting it as corrupt; returns `why`.
+  const char* take_out(const cache_key& key, const std::string& path, const char* why);
+  /// Renames a written record into place, first removing a folder that
+  /// took its place; 0 or an errno.
+  static int rename_record(const std::string& temp, const std::string& path);
   std::string fanout_path(const cache_key& key) const;
   int inject(l2_write_step step) const;
   cache_error write_error(const std::string& what, const std::string& path,

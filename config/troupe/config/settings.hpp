@@ -50,6 +50,13 @@ struct agents_settings {
   std::uint32_t max_retries = 3;
   /// Time one task may take before it is failed.
   std::chrono::milliseconds task_timeout = std::chrono::seconds(60);
+  /// Time the parse of one file may take; a file that needs more is
+  /// skipped (state over_budget), never retried. Less than task_timeout.
+  std::chrono::milliseconds file_timeout = std::chrono::seconds(10);
+  /// Memory the parse of one file may hold (tree-sitter's allocations);
+  /// a file that needs more is skipped like one over file_timeout. With
+  /// parallel.memory_limit, at most the parses' share of it.
+  std::uint64_t file_memory = 256ull << 20;
 };
 
 /// The adaptive auto-tuner.

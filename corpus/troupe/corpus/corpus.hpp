@@ -23,6 +23,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <list>
 #include <map>
 #include <memory>
@@ -407,6 +408,10 @@ struct corpus_context {
   bool pooled_lookups = true;
   /// Most hotspots reported.
   std::size_t hotspots_limit = 50;
+  /// Called on a worker thread before an agent reads or writes anything
+  /// below `out_dir` (troupe run locks the folder against other runs
+  /// there); may block; may be called more than once.
+  std::function<void()> before_writing;
   /// Whether codegen_tests and codegen_docs generate anything; when off,
   /// the agent is skipped with a reason and writes nothing.
   bool generate_tests = true;

@@ -1,5 +1,6 @@
-// File: replacing an output file so that readers never see half of it.
-// Internal.
+// File: replacing an output file so that readers never see half of it, and
+// writing through what is not a regular file (a device, a FIFO, standard
+// output). Internal.
 #pragma once
 
 #include <cstdint>
@@ -7,19 +8,83 @@
 #include <ostream>
 #include <string>
 
+#include <sys/types.h>
+
 namespace troupe::detail {
 
-/// A replaced file of at least this size is kept as the temporary file of
-/// the next write (see write_file_atomically).
+/// A replaced file of at least this size is kept beside its successor (as
+/// `.NAME.spare`) and the next write claims it and overwrites it in place.
 constexpr std::uintmax_t spare_min_bytes = 1u << 20;
 
-/// Writes `path` through a temporary file (PATH.tmp) swapped in by a
-/// rename: a reader sees the old or the new file, whole. A replaced file of
-/// spare_min_bytes or more stays behind as PATH.tmp and the next write
-/// overwrites it in place (deleting a 35 MB report took 16 ms of a 0.56 s
-/// run, the kernel freeing its page cache on the spot, and the next write
-/// allocated that memory again); smaller ones are deleted. False, with a
-/// message on standard error naming the file, when it cannot be written.
+/// Where one output goes, resolved (and checked) before anything is written.
+struct output_target {
+  enum class kind : std::uint8_t {
+    /// A regular file (or none yet): replaced through a temporary file.
+    file,
+    /// A character or block device or a FIFO: written through.
+    stream,
+    /// The process's standard output (`-`).
+    standard_output,
+  };
+  /// The path as given, for messages.
+  std::string shown;
+  /// The path written: symlinks followed to their final target.
+  std::string path;
+  kind type = kind::file;
+};
+
+/// Resolves `path` for writing: `-` is standard output; a symlink is
+/// followed to its final target (created if it does not exist, as other
+/// tools do); a device or FIFO is written through rather than replaced; a
+/// folder, a socket, or a file whose folder cannot be created or written
+/// is refused. Creates the missing folders of a file. Returns "" or why the
+/// output cannot be written.
+std::string resolve_output(const std::string& path, output_target& out);
+
+/// One output being written: for a regular file, into a temporary file of
+/// this process beside the target (`.NAME.PID-N.tmp`, or the claimed spare)
+/// that `commit` swaps in with one rename; for a stream, straight through.
+/// The destructor removes a temporary file that was not committed, and
+/// releases the replaced content (kept as the spare when large).
+class staged_output {
+public:
+  explicit staged_output(output_target target);
+  staged_output(staged_output&& other) noexcept;
+  staged_output& operator=(staged_output&&) = delete;
+  staged_output(const staged_output&) = delete;
+  staged_output& operator=(const staged_output&) = delete;
+  ~staged_output();
+
+  const output_target& target() const noexcept {
+    return target_;
+  }
+
+  /// Writes the content; "" or why it could not be written (the
+  /// temporary file is gone then).
+  std::string write(const std::function<void(std::ostream&)>& render);
+
+  /// Puts the written file in place of the target atomically (streams:
+  /// nothing to do); "" or why not.
+  std::string commit();
+
+  /// Undoes a commit: the replaced content goes back (or the new file is
+  /// removed when there was none).
+  void roll_back() noexcept;
+
+private:
+  void discard() noexcept;
+
+  output_target target_;
+  /// The temporary file: the new content before commit, the replaced
+  /// content after a commit that exchanged.
+  std::string temp_;
+  bool committed_ = false;
+  bool exchanged_ = false;
+};
+
+/// Writes one output (see staged_output), first resolving `path`. False,
+/// with a message on standard error naming the file, when it cannot be
+/// written; the target is unchanged then.
 bool write_file_atomically(const std::string& path,
                            const std::function<void(std::ostream&)>& write);
 

@@ -83,6 +83,10 @@ const std::vector<std::string>& agent_columns();
 /// significant digits, null as nothing.
 std::string text_of(const nlohmann::json& value);
 
+/// `value` as compact JSON text that is always UTF-8: bytes that are not
+/// (say, from a file name) become U+FFFD instead of an exception.
+std::string json_text(const nlohmann::json& value);
+
 /// A report is written as head (title and summary), body (input-derived,
 /// possibly from the run memo, with root_placeholder where the analysed
 /// root's URI goes: write_body) and tail (run details and agents).

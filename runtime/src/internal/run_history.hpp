@@ -22,8 +22,9 @@ struct run_history {
   /// malformed one too, with `warning` set to say why.
   static run_history load(const std::string& path, std::string& warning);
 
-  /// Writes through a temporary file and a rename; false with `error` set
-  /// when it cannot.
+  /// Writes through a temporary file of this writer and a rename (writers
+  /// sharing `path` each put a whole history in place); false with `error`
+  /// set when it cannot.
   bool save(const std::string& path, std::string& error) const;
 
   /// Folds in one agent's measured seconds.

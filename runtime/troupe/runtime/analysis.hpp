@@ -126,6 +126,11 @@ enum class file_state : std::uint8_t {
   binary,
   not_utf8,
   too_large,
+  /// The file's name is not UTF-8 (source_file::name_not_utf8).
+  bad_name,
+  /// Parsing it needed more time or memory than a file may take
+  /// (agents.file_timeout, agents.file_memory).
+  over_budget,
   pending,
 };
 

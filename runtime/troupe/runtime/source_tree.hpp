@@ -9,7 +9,8 @@ namespace troupe {
 
 /// One file found below the root.
 struct source_file {
-  /// Path relative to the root, with '/' separators.
+  /// Path relative to the root, with '/' separators; for a name that is not
+  /// UTF-8, as actors::escape_non_utf8 shows it (see `name_not_utf8`).
   std::string path;
   /// Size in bytes when it was found.
   std::uint64_t bytes = 0;
@@ -19,6 +20,9 @@ struct source_file {
   std::uint64_t inode = 0;
   std::int64_t mtime_ns = 0;
   std::int64_t ctime_ns = 0;
+  /// The file's path is not UTF-8: `path` is its escaped form, which names
+  /// no file; the run reports it as skipped (state `bad_name`) unread.
+  bool name_not_utf8 = false;
 };
 
 /// Which files a walk leaves out.
@@ -45,7 +49,8 @@ struct source_tree {
   std::string root;
   /// Python files in a stable (lexicographic) order.
   std::vector<source_file> files;
-  /// Directories or files that could not be read, with the reason.
+  /// Directories or files that could not be read, with the reason (paths
+  /// that are not UTF-8 escaped as in source_file::path).
   std::vector<std::string> warnings;
   /// Directory symlinks not followed because they lead into a directory
   /// already visited (a loop or a second way into the same folder).

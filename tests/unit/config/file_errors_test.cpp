@@ -1,6 +1,7 @@
 // Errors about a profile file as a whole: it is missing, empty, not UTF-8,
 // not YAML, too deep, uses anchors, aliases or tags, or is not a mapping.
 #include "troupe/config/profile_loader.hpp"
+#include "troupe/config/settings_yaml.hpp"
 
 #include <string>
 
@@ -88,6 +89,18 @@ TEST_CASE("valid multi-byte UTF-8 is accepted, NUL bytes are not") {
   CHECK(e.line == 2);
   CHECK(e.column == 14);
   CHECK_THAT(e.message, Catch::Contains("control character 0x00"));
+}
+
+TEST_CASE("the YAML escapes \\N and \\_ load as UTF-8 and render back") {
+  profile_loader loader;
+  // yaml-cpp decodes these two escapes to the single bytes 0x85 and 0xA0.
+  auto ok = loader.load_string("description: \"a\\_b\\Nc \\x41\xC3\xA9\"\n", "e.yaml");
+  REQUIRE(ok.ok());
+  CHECK(ok.value->description == "a\xC2\xA0" "b\xC2\x85" "c A\xC3\xA9");
+  auto again = loader.load_string(troupe::config::to_yaml(*ok.value), "rendered.yaml");
+  INFO(troupe::config::to_yaml(*ok.value));
+  REQUIRE(again.ok());
+  CHECK(again.value->description == ok.value->description);
 }
 
 TEST_CASE("a YAML syntax error carries yaml-cpp's position") {

@@ -34,6 +34,8 @@ TEST_CASE("show renders every key, resolved, with units") {
            "  max_concurrent: 0\n"
            "  max_retries: 3\n"
            "  task_timeout: 1m\n"
+           "  file_timeout: 10s\n"
+           "  file_memory: 256MiB\n"
            "tuner:\n"
            "  enabled: false\n"
            "  interval: 5s\n"
