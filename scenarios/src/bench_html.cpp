@@ -257,7 +257,10 @@ std::string to_bench_html(const bench_report& report) {
   out << "<p class=\"meta\" id=\"machine\">" << esc(m.cpu_model) << ", " << m.logical_cpus
       << " logical CPUs, " << fixed(m.memory_bytes / double(1ull << 30), 1) << " GiB, "
       << esc(m.kernel) << ", " << esc(m.compiler) << ", " << esc(m.build_type) << "; load "
-      << fixed(m.load_average) << " at start.</p>";
+      << fixed(m.load_average) << " at start; busy threads of this process got "
+      << fixed(m.cores_available_start) << " cores' worth of CPU at the start and "
+      << fixed(m.cores_available_end)
+      << " at the end (the ceiling of any parallel speedup measured here).</p>";
   out << "<p class=\"meta\" id=\"settings\">" << (st.quick ? "Quick run" : "Full run") << ": "
       << st.samples << " samples and " << st.warmups << " warm-up(s) per variant, "
       << st.workers << " workers, corpus " << esc(st.corpus_used) << ", started "

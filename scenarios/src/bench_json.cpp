@@ -136,7 +136,9 @@ std::string to_bench_json(const bench_report& report) {
   out["machine"] = {{"cpu_model", m.cpu_model},     {"logical_cpus", m.logical_cpus},
                     {"memory_bytes", m.memory_bytes}, {"kernel", m.kernel},
                     {"compiler", m.compiler},       {"build_type", m.build_type},
-                    {"load_average_1m", m.load_average}};
+                    {"load_average_1m", m.load_average},
+                    {"cores_available_start", m.cores_available_start},
+                    {"cores_available_end", m.cores_available_end}};
   out["settings"] = {{"quick", st.quick},         {"samples", st.samples},
                      {"warmups", st.warmups},     {"corpus", st.corpus},
                      {"corpus_used", st.corpus_used}, {"corpus_sample", st.corpus_sample},

@@ -42,7 +42,10 @@ std::string to_bench_markdown(const bench_report& report) {
   out << "# troupe bench\n\nMachine: " << m.cpu_model << ", " << m.logical_cpus
       << " logical CPUs, " << fixed(m.memory_bytes / double(1ull << 30), 1) << " GiB, "
       << m.kernel << ", " << m.compiler << ", " << m.build_type << ", load "
-      << fixed(m.load_average) << " at start.\n\n";
+      << fixed(m.load_average) << " at start; busy threads of this process got "
+      << fixed(m.cores_available_start) << " cores' worth of CPU at the start and "
+      << fixed(m.cores_available_end)
+      << " at the end (the ceiling of any parallel speedup measured here).\n\n";
   out << "Run: " << (st.quick ? "quick (a sample of the corpus, smaller workloads)" : "full")
       << ", " << st.samples << " samples and " << st.warmups
       << " warm-up(s) per variant (slow peers fewer), " << st.workers
