@@ -64,7 +64,11 @@ scenario_spec orchestration(const scenario_inputs& in) {
     s.candidate, detail::troupe_run(in, in.corpus, "", "orchestration-parallel"), {},
     detail::report_of(in, "orchestration-parallel"),
     "a whole troupe run --no-cache process, tasks dispatched in parallel by upward rank"));
-  int peer_samples = in.quick ? 1 : 3;
+  // The peers take 6-10 s a sample even on a quick run's corpus sample
+  // (interpreter start-up, ruff compiling its WebAssembly module): a quick
+  // run leaves them out and says so.
+  const char* not_quick = "left out of --quick runs (6-10 s a sample); run without --quick";
+  int peer_samples = 3;
   variant_spec pyflakes{"pyflakes3", {"/usr/bin/python3", "-m", "pyflakes", in.corpus}, {}};
   pyflakes.accepted_exit_codes = {0, 1};
   pyflakes.what = "python3 -m pyflakes on the tree (one process, one thread)";
@@ -74,6 +78,8 @@ scenario_spec orchestration(const scenario_inputs& in) {
     return detail::probe_command({"/usr/bin/python3", "-c", "import pyflakes"},
                                  "pyflakes is not installed (Debian package pyflakes3)");
   };
+  if (in.quick)
+    pyflakes.unavailable = not_quick;
   s.variants.push_back(std::move(pyflakes));
   auto node = detail::find_on_path("node");
   auto package = in.peers_dir + "/ruff-wasm-nodejs";
@@ -86,7 +92,9 @@ scenario_spec orchestration(const scenario_inputs& in) {
               "pyflakes rules (F) over the tree's UTF-8 files, one after another";
   ruff.max_samples = peer_samples;
   ruff.warm_up = false;
-  if (node.empty())
+  if (in.quick)
+    ruff.unavailable = not_quick;
+  else if (node.empty())
     ruff.unavailable = "node is not installed (Debian package nodejs)";
   else if (::access((package + "/ruff_wasm.js").c_str(), R_OK) != 0)
     ruff.unavailable = "ruff's WebAssembly build is not installed in " + package

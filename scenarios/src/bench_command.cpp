@@ -175,19 +175,27 @@ int run_bench(const std::vector<scenario_spec>& specs, const bench_command_optio
   bench_options bo;
   bo.samples = settings.samples;
   bo.warmups = settings.warmups;
+  bo.judge_requirements = !settings.quick;
   bo.log = &std::cerr;
   bench_report report;
   report.machine = describe_machine();
   report.settings = std::move(settings);
   bool failed = false;
   for (const auto& spec : specs) {
+    auto scenario_started = std::chrono::steady_clock::now();
     report.results.push_back(run_scenario(spec, bo));
+    std::cerr << "bench " << spec.name << ": "
+              << std::chrono::duration<double>(std::chrono::steady_clock::now()
+                                               - scenario_started)
+                   .count()
+              << " s in all\n";
     if (!report.results.back().error.empty()) {
       std::cerr << "troupe: error: scenario " << spec.name
                 << " failed: " << report.results.back().error << '\n';
       failed = true;
     }
   }
+  report.machine.cores_available_end = measure_cores_available();
   report.settings.wall_seconds =
     std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   report.claims = claims_table(report.results, report.settings.workers);
@@ -240,7 +248,10 @@ int bench_command(const bench_command_options& options) {
               << '\n';
     return exit_usage;
   }
-  in.scratch_dir = (fs::absolute(options.out_dir) / "scratch").string();
+  // A quick run's copies, caches and calibration are of the corpus sample:
+  // kept apart from a full run's in the same output folder.
+  in.scratch_dir =
+    (fs::absolute(options.out_dir) / (options.quick ? "scratch-quick" : "scratch")).string();
   in.corpus = options.corpus;
   if (!fs::is_directory(options.corpus, ec)) {
     std::cerr << "troupe: error: --corpus " << options.corpus << ": not a folder\n";

@@ -85,7 +85,7 @@ scenario_spec actor_micro(const scenario_inputs& in) {
 /// new connection per lookup in sequence. The original report claimed 4.5x
 /// for batched network calls; the issue asks for 8x.
 scenario_spec network(const scenario_inputs& in) {
-  auto packages = std::to_string(in.quick ? 30 : 100);
+  auto packages = std::to_string(in.quick ? 20 : 100);
   auto tool = helper_program(in, "troupe_deps_bench");
   auto mode = [&](const std::string& m, const char* pool, const char* in_flight) {
     return command{tool, "--mode",      m,    "--packages",  packages, "--latency-ms",
