@@ -50,11 +50,12 @@ scenario_spec peers(const scenario_inputs& in) {
   command prepare{tool,      "--make-dag", dag,         "--troupe", in.troupe_binary,
                   "--corpus", in.corpus,   "--out",     scratch(in, "peers/calibration")};
   // A quick run's corpus is a tenth of the full one, and so are its costs.
-  auto scale = in.quick ? "1" : "0.1";
+  auto scale = in.quick ? "0.25" : "0.1";
   auto reps = in.quick ? "2" : "3";
+  auto warmups = in.quick ? "0" : "1";
   auto engine = [&](const char* e) {
     return command{tool, "--engine", e, "--dag", dag, "--scale", scale, "--workers",
-                   std::to_string(in.workers), "--reps", reps};
+                   std::to_string(in.workers), "--reps", reps, "--warmups", warmups};
   };
   scenario_spec s;
   s.name = "peers";
@@ -62,7 +63,7 @@ scenario_spec peers(const scenario_inputs& in) {
               "flow_graph vs Dask's threaded scheduler vs one after another";
   s.description = "one task per agent of the registry with its edges; each task is CPU work "
                   "of its agent's cost in an uncached 1-worker run of the corpus (the parse "
-                  "the group-1 agents share counted to symbols), scaled by "
+                  "the group-1 agents share split evenly among them), scaled by "
                   + std::string{scale} + "; " + std::to_string(in.workers)
                   + " workers for every engine; a sample is the median of the process's "
                     "repetitions, start-up excluded";
@@ -70,8 +71,8 @@ scenario_spec peers(const scenario_inputs& in) {
   s.candidate = "troupe";
   s.also_against = {"tbb_flow_graph", "dask_threaded"};
   s.notes = {"The lower bound of any schedule is max(critical path, work / workers): see "
-             "critical_path_s and lower_bound_s; symbols (with the parse) is most of the "
-             "critical path, so the DAG's ceiling is well under the worker count.",
+             "critical_path_s and lower_bound_s. One task per agent: the group-1 agents' "
+             "work is not cut into file shards here, as a troupe run cuts it.",
              "C++ tasks spin on their thread's CPU clock; Dask's tasks hash 1 MiB buffers "
              "(hashlib releases the GIL) as often as a calibration on the same thread says "
              "their cost takes."};
@@ -89,7 +90,8 @@ scenario_spec peers(const scenario_inputs& in) {
   s.variants.push_back(variant("dask_threaded",
                                {"/usr/bin/python3", helper_program(in, "bench/dask_dag.py"),
                                 "--dag", dag, "--scale", scale, "--workers",
-                                std::to_string(in.workers), "--reps", reps},
+                                std::to_string(in.workers), "--reps", reps, "--warmups",
+                                warmups},
                                "dask.threaded.get on the same graph (Debian python3-dask)"));
   s.variants.back().probe = [] {
     return detail::probe_command({"/usr/bin/python3", "-c", "import dask.threaded"},

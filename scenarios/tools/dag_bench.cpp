@@ -10,9 +10,9 @@
 // --make-dag (once; nothing happens when DAG.json exists): runs
 // `BIN run DIR --no-cache --workers 1 --out OUT` and writes DAG.json: one
 // task per agent of report.json's agents table, its edges, and its cost in
-// seconds: the agent's own seconds, plus, for `symbols`, the work the
-// group-1 agents share (reading, decoding, the parse: the run's busy
-// seconds less every agent's own).
+// seconds: the agent's own seconds, plus, for each group-1 agent, an equal
+// share of the work those agents share (reading, decoding, the parse: the
+// run's busy seconds less every agent's own).
 //
 // An engine runs every task as CPU work of cost x scale seconds on the
 // thread that runs it (busy until the thread's CPU clock advanced that
@@ -168,9 +168,15 @@ std::vector<dag_task> read_dag(const std::string& path) {
   return out;
 }
 
+/// Bumped when the way costs are derived changes: an older file is made again.
+constexpr int dag_format = 2;
+
 int make_dag(const bench_args& a) {
-  if (access(a.make_dag.c_str(), R_OK) == 0)
-    return 0;
+  if (std::ifstream old{a.make_dag}) {
+    auto j = json::parse(old, nullptr, false);
+    if (!j.is_discarded() && j.value("format", 0) == dag_format)
+      return 0;
+  }
   pid_t pid = fork();
   if (pid == 0) {
     execl(a.troupe_binary.c_str(), a.troupe_binary.c_str(), "run", a.corpus.c_str(),
@@ -202,10 +208,14 @@ int make_dag(const bench_args& a) {
   }
   double busy = report["run"]["schedule"].value("busy_s", 0.0);
   double shared = std::max(0.0, busy - own);
-  for (auto& t : tasks)
-    if (t["id"] == "symbols")
-      t["cost_s"] = t["cost_s"].get<double>() + shared;
-  json dag{{"source", a.out_dir + "/report.json"},
+  std::size_t file_agents = 0;
+  for (const auto& agent : report["agents"])
+    file_agents += agent.value("group", 0) == 1;
+  for (std::size_t i = 0; i < tasks.size(); ++i)
+    if (report["agents"][i].value("group", 0) == 1)
+      tasks[i]["cost_s"] = tasks[i]["cost_s"].get<double>() + shared / file_agents;
+  json dag{{"format", dag_format},
+           {"source", a.out_dir + "/report.json"},
            {"corpus", a.corpus},
            {"busy_s", busy},
            {"shared_group1_s", shared},
