@@ -14,6 +14,8 @@
 #include "troupe/runtime/exit_code.hpp"
 #include "troupe/scenarios/bench_command.hpp"
 
+#include "node_cli.hpp"
+
 namespace {
 
 constexpr const char* default_corpus = "/usr/lib/python3.11";
@@ -256,6 +258,9 @@ int main(int argc, char** argv) {
   auto* cache_gc = cache->add_subcommand("gc", "evict least recently used records");
   cache_gc->add_option("--max-bytes", gc_size, "size to shrink to (e.g. 500MB)")->required();
 
+  troupe::cli::node_cli node_cli;
+  troupe::cli::add_node_command(app, node_cli);
+
   auto* version = app.add_subcommand("version", "print the version");
 
   // Every subcommand passes options it does not know to its parent.
@@ -324,6 +329,8 @@ int main(int argc, char** argv) {
   }
   if (*agents)
     return troupe::agents_command(dot);
+  if (*node_cli.command)
+    return troupe::cli::run_node_command(loader, node_cli);
   if (*version) {
     std::cout << "troupe " << TROUPE_VERSION << '\n';
     return troupe::exit_ok;

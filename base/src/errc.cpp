@@ -16,6 +16,7 @@ std::string_view to_string(errc code) noexcept {
     case errc::cancelled: return "cancelled";
     case errc::invalid_graph: return "invalid_graph";
     case errc::runtime_failure: return "runtime_failure";
+    case errc::peer_refused: return "peer_refused";
   }
   return "unknown";
 }

@@ -37,6 +37,15 @@ constexpr std::size_t frame_header = 16;
 
 l3_group::l3_group(caf::actor_system& sys, std::chrono::milliseconds timeout)
   : sys_(sys), timeout_(timeout) {
+  // A node's shard drops anonymous messages: the one-way puts need a sender.
+  sender_ = sys_.spawn([](caf::event_based_actor* self) -> caf::behavior {
+    self->set_default_handler(caf::drop);
+    return {[](caf::ok_atom) {}};
+  });
+}
+
+l3_group::~l3_group() {
+  caf::anon_send_exit(sender_, caf::exit_reason::user_shutdown);
 }
 
 void l3_group::join(const std::string& name, tier_actor shard) {
@@ -147,8 +156,8 @@ cache_error l3_group::put(const cache_key& key, const value_ptr& value) {
   member m;
   if (!owner_of(key, m))
     return {errc::peer_unreachable, "the L3 group has no member"};
-  caf::anon_send(m.shard, put_atom::value, key,
-                 shared_bytes{std::make_shared<const std::string>(frame(*value))});
+  caf::send_as(sender_, m.shard, put_atom::value, key,
+               shared_bytes{std::make_shared<const std::string>(frame(*value))});
   std::lock_guard<std::mutex> guard{mtx_};
   ++counters_.puts;
   return {};

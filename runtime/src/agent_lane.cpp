@@ -89,8 +89,10 @@ agent_actor spawn_lane(caf::actor_system& sys, const agent_executor& executor,
               errc::task_timeout,
               "took " + std::to_string((reply.finished_ns - reply.started_ns) / 1e9) + " s");
         }
-        self->send(caf::actor_cast<supervisor_actor>(sender), done_atom::value,
-                   std::move(replies));
+        if (env->tasks_done)
+          env->tasks_done->fetch_add(batch.size(), std::memory_order_relaxed);
+        auto to = env->reply_to ? env->reply_to : caf::actor_cast<supervisor_actor>(sender);
+        self->send(to, done_atom::value, std::move(replies));
       },
     };
   };

@@ -60,9 +60,9 @@ public:
       set("middleman.connection-timeout", caf::timespan{net.connection_timeout});
       if (net.tls()) {
         load<caf::openssl::manager>();
-        set("openssl.cafile", net.tls_ca);
-        set("openssl.certificate", net.tls_certificate);
-        set("openssl.key", net.tls_key);
+        openssl_cafile = net.tls_ca;
+        openssl_certificate = net.tls_certificate;
+        openssl_key = net.tls_key;
       }
     }
     for (const auto& s : opts.setup)

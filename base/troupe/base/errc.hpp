@@ -34,6 +34,9 @@ enum class errc : std::uint8_t {
   /// The actor runtime itself failed (an actor died, a message was not
   /// understood); the text names CAF's reason.
   runtime_failure,
+  /// A peer and this process do not belong together: their cluster ids,
+  /// protocol versions or tokens differ; the text names which (exit 2).
+  peer_refused,
 };
 
 /// The stable name of an error code, as shown in logs and reports.

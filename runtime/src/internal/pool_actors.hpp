@@ -2,7 +2,9 @@
 // Internal.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <memory>
 
 #include <caf/fwd.hpp>
 
@@ -10,6 +12,7 @@
 #include "troupe/runtime/internal/agent_executor.hpp"
 #include "troupe/runtime/internal/lanes.hpp"
 #include "troupe/runtime/internal/messages.hpp"
+#include "troupe/runtime/internal/sender_guard.hpp"
 
 namespace troupe::detail {
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <caf/actor_system.hpp>
+#include <caf/typed_event_based_actor.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/scoped_actor.hpp>
 
@@ -298,4 +299,52 @@ TEST_CASE("the tiered cache reads and writes whole bundles through L3 and backfi
   auto third = local.get_group(bundle, parts, "a.py");
   REQUIRE(third.complete());
   CHECK(third.members[0].tier == cache_tier::l2);
+}
+
+TEST_CASE("an L3 tier's puts and gets carry a sender (a node's shard drops anonymous ones)",
+          "[cache][actors]") {
+  tier_config cfg;
+  caf::actor_system sys{cfg};
+  auto anonymous = std::make_shared<std::atomic<int>>(0);
+  auto named = std::make_shared<std::atomic<int>>(0);
+  auto count = [anonymous, named](const caf::strong_actor_ptr& sender) {
+    ++*(sender ? named : anonymous);
+  };
+  auto shard = sys.spawn([count](tier_actor::pointer self) -> tier_actor::behavior_type {
+    return {
+      [self, count](get_atom, const cache_key&) {
+        count(self->current_sender());
+        return troupe::detail::shared_bytes{};
+      },
+      [self, count](put_atom, const cache_key&, const troupe::detail::shared_bytes&) {
+        count(self->current_sender());
+      },
+      [](commit_atom) { return std::uint64_t{0}; },
+      [](stats_atom) { return tier_counters{}; },
+    };
+  });
+  {
+    tier_actor_l3 l3{sys, shard, 500ms, "l3:test"};
+    key_parts parts;
+    parts.agent_id = "size";
+    parts.input = content_digest("y = 2\n");
+    REQUIRE_FALSE(l3.put(parts.key(), make_value("v")));
+    CHECK_FALSE(l3.get(parts.key()));
+  }
+  // The get is answered only after the put was handled (one mailbox, in
+  // order), so both were counted by now.
+  CHECK(*named == 2);
+  CHECK(*anonymous == 0);
+  {
+    l3_group group{sys, 500ms};
+    group.join("node0", shard);
+    key_parts parts;
+    parts.agent_id = "size";
+    parts.input = content_digest("z = 3\n");
+    REQUIRE_FALSE(group.put(parts.key(), make_value("v")));
+    CHECK_FALSE(group.get(parts.key()));
+  }
+  CHECK(*named == 4);
+  CHECK(*anonymous == 0);
+  caf::anon_send_exit(shard, caf::exit_reason::user_shutdown);
 }

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include <caf/actor.hpp>
 #include <caf/fwd.hpp>
 
 #include "troupe/cache/internal/messages.hpp"
@@ -40,6 +41,12 @@ struct l3_counters {
 class l3_group final : public l3_tier {
 public:
   l3_group(caf::actor_system& sys, std::chrono::milliseconds timeout);
+
+  /// Ends the actor that sends the puts.
+  ~l3_group() override;
+
+  l3_group(const l3_group&) = delete;
+  l3_group& operator=(const l3_group&) = delete;
 
   /// Adds (or replaces) a member's shard.
   void join(const std::string& member, tier_actor shard);
@@ -77,6 +84,8 @@ private:
 
   caf::actor_system& sys_;
   std::chrono::milliseconds timeout_;
+  /// The sender of the one-way puts.
+  caf::actor sender_;
   mutable std::mutex mtx_;
   std::vector<member> members_;
   l3_counters counters_;

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <vector>
 
 #include <caf/fwd.hpp>
 
@@ -38,6 +39,15 @@ struct lane_env {
   std::function<bool(const caf::strong_actor_ptr& sender)> admit;
   /// Pin per-slot lanes' threads to cores (lane i on core i mod cores).
   bool cpu_affinity = false;
+  /// Where the lanes answer: the supervisor that opened them on a node
+  /// (then a batch from anyone else is answered there too); unset, the
+  /// sender of each batch.
+  supervisor_actor reply_to;
+  /// Counts the attempts the lanes ran (a node's health), if set.
+  std::shared_ptr<std::atomic<std::uint64_t>> tasks_done;
+  /// What the lanes use and must outlive them (a served run's executors,
+  /// cache and guard).
+  std::vector<std::shared_ptr<const void>> keep_alive;
 };
 
 /// The locals a node gives the lanes of another process's run: the file
@@ -47,8 +57,9 @@ std::shared_ptr<run_locals> make_serving_locals(const agent_registry& agents,
                                                 std::uint64_t max_file_bytes = 5ull << 20);
 
 /// Spawns a lane of `executor`: an agent actor that runs each batch of
-/// attempts in order and answers its sender (the run's supervisor) with
-/// one done_atom message holding their replies. Per-item executors get a
+/// attempts in order and answers the run's supervisor (lane_env::reply_to,
+/// else the batch's sender) with one done_atom message holding their
+/// replies. Per-item executors get a
 /// detached actor (its own thread); single-lane ones run on the scheduler.
 agent_actor spawn_lane(caf::actor_system& sys, const agent_executor& executor,
                        std::shared_ptr<lane_env> env, std::uint32_t index = 0);
