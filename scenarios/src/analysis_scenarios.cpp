@@ -196,6 +196,8 @@ scenario_spec overall(const scenario_inputs& in) {
                                    cold_step, detail::report_of(in, "overall-cold"),
                                    "a whole troupe run process of the copy with an empty "
                                    "cache folder"));
+  if (in.quick)
+    s.variants.back().unavailable = detail::left_out_of_quick;
   if (::access(profile.c_str(), R_OK) != 0)
     s.variants.front().unavailable = "the profile " + profile + " is not installed";
   return s;

@@ -135,7 +135,7 @@ std::string scenario_help() {
   std::vector<std::pair<std::string, std::string>> rows;
   for (const auto& s : builtin_scenarios(in))
     rows.emplace_back(s.name, s.summary);
-  for (const auto& row : cluster_scenario_names())
+  for (const auto& row : pending_cluster_scenarios())
     if (std::none_of(rows.begin(), rows.end(), [&](auto& r) { return r.first == row.first; }))
       rows.push_back(row);
   std::size_t width = 0;
@@ -262,11 +262,11 @@ int bench_command(const bench_command_options& options) {
   for (const auto& name : options.scenarios) {
     auto i = std::find_if(all.begin(), all.end(), [&](auto& s) { return s.name == name; });
     if (i == all.end()) {
-      auto pending = cluster_scenario_names();
+      auto pending = pending_cluster_scenarios();
       auto p = std::find_if(pending.begin(), pending.end(), [&](auto& s) { return s.first == name; });
       if (p != pending.end()) {
         std::cerr << "troupe: error: scenario '" << name
-                  << "' needs nodes: it comes with the nodes component\n";
+                  << "' " << needs_run_join << '\n';
         return exit_usage;
       }
       std::cerr << "troupe: error: unknown scenario '" << name << "'; known:";

@@ -136,6 +136,8 @@ scenario_spec cache_warm(const scenario_inputs& in) {
                                    prepare, false));
   s.variants.push_back(run_variant(in, "no_cache", in.corpus, "", "cache_warm-none",
                                    "a whole troupe run process with --no-cache"));
+  if (in.quick)
+    s.variants.back().unavailable = detail::left_out_of_quick;
   return s;
 }
 
@@ -171,6 +173,8 @@ scenario_spec changed_tenth(const scenario_inputs& in, const std::string& name, 
   s.variants.push_back(run_variant(in, "no_cache", copy, "", name + "-none",
                                    "a whole troupe run process of the copy with --no-cache",
                                    {edit, "--source", in.corpus, "--copy", copy}));
+  if (in.quick)
+    s.variants.back().unavailable = detail::left_out_of_quick;
   s.also_against = {"no_cache"};
   return s;
 }

@@ -1,92 +1,104 @@
 #include "troupe/scenarios/cluster_scenarios.hpp"
 
-#include <algorithm>
-
 #include "number_format.hpp"
+#include "scenario_commands.hpp"
 #include "troupe/scenarios/statistics.hpp"
 
 namespace troupe::scenarios {
 
 namespace {
 
-constexpr const char* needs_nodes = "needs nodes: added with the nodes component";
+using detail::command;
+using detail::fixed;
+using detail::scratch;
 
-const scenario_result* find_result(const std::vector<scenario_result>& results,
-                                   const std::string& name) {
-  auto i = std::find_if(results.begin(), results.end(),
-                        [&](const scenario_result& r) { return r.name == name; });
-  return i == results.end() ? nullptr : &*i;
+scenario_spec remote_round_trip(const scenario_inputs& in) {
+  auto tool = helper_program(in, "troupe_cluster_bench");
+  std::size_t count = in.quick ? 500 : 2000;
+  auto engine = [&](const char* e) {
+    return command{tool,      "--engine", e, "--troupe", in.troupe_binary, "--count",
+                   std::to_string(count), "--reps", in.quick ? "3" : "5"};
+  };
+  scenario_spec s;
+  s.name = "remote_round_trip";
+  s.summary = "an empty task batch to a troupe node's lane and back vs a raw CAF remote "
+              "message (troupe node on 127.0.0.1)";
+  s.description = std::to_string(count)
+                  + " round trips one after another from a blocking actor: an empty task "
+                    "batch sent over loopback TCP (CAF's BASP) and the empty reply batch "
+                    "arriving at a supervisor actor of the sending process. troupe_lane: the "
+                    "lane a `troupe node` process opened for the run (node protocol: join, "
+                    "peer guard, lanes); caf_remote: a plain actor another process published "
+                    "with CAF's middleman. Node, processes and joins are started beforehand; "
+                    "a sample is the median repetition's seconds";
+  s.baseline = "caf_remote";
+  s.candidate = "troupe_lane";
+  s.work_units = count;
+  s.unit = "round trip";
+  s.max_cost_ratio = 1.2;
+  s.notes = {"Both sides send the same messages over the same transport; the ratio is what "
+             "the node's lanes and peer guard add to CAF's own remote round trip."};
+  s.variants.push_back({s.baseline, engine("caf_remote"), {}, true, detail::printed_figures});
+  s.variants.back().what = "raw CAF: a published actor in a child process answers each empty "
+                           "batch with an empty reply batch";
+  s.variants.push_back({s.candidate, engine("troupe_lane"), {}, true, detail::printed_figures});
+  s.variants.back().what = "a `troupe node` process's lane (agent size) opened for this run "
+                           "answers each empty batch";
+  if (auto why = helper_missing(in, "troupe_cluster_bench"); !why.empty())
+    s.unavailable = why;
+  return s;
 }
 
-/// The row of a scenario's speedup, or "needs nodes" when it did not run.
-claim_row cluster_row(const std::vector<scenario_result>& results, const std::string& name,
-                      std::string claim) {
-  claim_row row;
-  row.claim = std::move(claim);
-  row.claimed = "-";
-  row.unit = "x";
-  const auto* r = find_result(results, name);
-  if (!r || !r->measured()) {
-    row.verdict = !r ? needs_nodes
-                     : "not measurable here: " + (r->unavailable.empty() ? r->error
-                                                                          : r->unavailable);
-    return row;
-  }
-  row.value = r->speedup;
-  row.ci95 = r->ci95;
-  row.few_samples = r->few_samples;
-  row.status = claim_status::confirmed;
-  row.verdict = "measured: " + r->verdict;
-  row.source = name + ": " + r->candidate + " vs " + r->baseline;
-  return row;
+scenario_spec l3_latency(const scenario_inputs& in) {
+  auto tool = helper_program(in, "troupe_cluster_bench");
+  std::size_t count = in.quick ? 300 : 1000;
+  scenario_spec s;
+  s.name = "l3_latency";
+  s.summary = "a hit on a troupe node's L3 shard vs the local L1 and L2 tiers (the claimed "
+              "L3 5 ms)";
+  s.description = std::to_string(count)
+                  + " gets of present 2 KiB records from a blocking actor on each tier, in "
+                    "interleaved chunks of 100: the local L1 actor, the local L2 actor (records "
+                    "on disk, page cache warm) and the L3 shard of a `troupe node` process on "
+                    "127.0.0.1 (its welcome's tier actor, over loopback TCP)";
+  s.candidate = "tiers";
+  s.variants.push_back({s.candidate,
+                        command{tool, "--engine", "tiers", "--troupe", in.troupe_binary,
+                                "--count", std::to_string(count), "--reps",
+                                in.quick ? "2" : "3", "--dir", scratch(in, "l3_latency/l2")},
+                        {},
+                        true,
+                        detail::printed_figures});
+  s.variants.back().what = "one process: L1, L2 and a node's L3 gets in the same rounds "
+                           "(a sample: the median repetition's seconds of the L3 gets)";
+  s.summarise = [](const scenario_result& r) {
+    const auto* v = r.find(r.candidate);
+    auto figure = [&](const char* key) -> std::string {
+      auto it = v->metric_samples.find(key);
+      if (it == v->metric_samples.end() || it->second.empty())
+        return "not reported";
+      auto ci = median_ci95(it->second);
+      return fixed(median(it->second)) + " us (95% CI " + detail::range(ci)
+             + (it->second.size() < min_samples_for_interval ? ", indicative" : "") + ")";
+    };
+    return "hit p50: L3 on a node " + figure("l3_hit_p50_us") + ", local L1 actor "
+           + figure("l1_hit_p50_us") + ", local L2 actor " + figure("l2_hit_p50_us");
+  };
+  if (auto why = helper_missing(in, "troupe_cluster_bench"); !why.empty())
+    s.unavailable = why;
+  return s;
 }
 
 } // namespace
 
-std::vector<std::pair<std::string, std::string>> cluster_scenario_names() {
-  return {{"cluster", "a run on 1 node vs 3 nodes (needs nodes)"},
-          {"remote_round_trip", "a task's round trip to another node's lane (needs nodes)"},
-          {"l3_warm", "a run served from the L3 group vs cold; L3 hit latency (needs nodes)"}};
+std::vector<std::pair<std::string, std::string>> pending_cluster_scenarios() {
+  return {{"cluster", "a run on 1 node vs 3 nodes (needs troupe run --join)"},
+          {"l3_warm", "a cold node whose run is served by a warm L3 vs cold (needs troupe run "
+                      "--join)"}};
 }
 
-std::vector<scenario_spec> cluster_scenarios(const scenario_inputs&) {
-  return {};
-}
-
-std::vector<claim_row> cluster_claims(const std::vector<scenario_result>& results) {
-  std::vector<claim_row> rows;
-  rows.push_back(cluster_row(results, "cluster", "cluster: 1 node vs 3 nodes"));
-  rows.push_back(cluster_row(results, "remote_round_trip", "remote round trip"));
-  // The original claim for L3: hits of about 5 ms.
-  claim_row l3;
-  l3.claim = "L3 hit about 5 ms";
-  l3.claimed = "about 5 ms";
-  l3.target = 5;
-  l3.unit = "ms";
-  l3.higher_is_better = false;
-  const auto* r = find_result(results, "l3_warm");
-  const std::vector<double>* samples = nullptr;
-  if (r && r->measured())
-    if (const auto* v = r->find(r->candidate))
-      if (auto it = v->metric_samples.find("l3_hit_p50_us"); it != v->metric_samples.end())
-        samples = &it->second;
-  if (!samples || samples->empty()) {
-    l3.verdict = r ? "not measurable here: l3_warm reported no l3_hit_p50_us" : needs_nodes;
-  } else {
-    std::vector<double> ms = *samples;
-    for (auto& x : ms)
-      x /= 1000;
-    l3.value = median(ms);
-    l3.ci95 = median_ci95(ms);
-    l3.few_samples = ms.size() < min_samples_for_interval;
-    l3.status = judge_claim(l3.value, l3.ci95, l3.target, false);
-    l3.verdict = std::string{to_string(l3.status)} + ": " + detail::fixed(l3.value) + " ms (95% CI "
-                 + detail::range(l3.ci95) + ")";
-    l3.source = "l3_warm: l3_hit_p50_us of " + r->candidate;
-  }
-  rows.push_back(std::move(l3));
-  rows.push_back(cluster_row(results, "l3_warm", "L3 warm vs cold"));
-  return rows;
+std::vector<scenario_spec> cluster_scenarios(const scenario_inputs& in) {
+  return {remote_round_trip(in), l3_latency(in)};
 }
 
 } // namespace troupe::scenarios

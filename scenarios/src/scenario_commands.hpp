@@ -32,6 +32,10 @@ metric_map printed_figures(const std::string& stdout_text);
 /// (`agents.parallel_execution: false`), shipped with the benchmark.
 std::string one_after_another_profile(const scenario_inputs& in);
 
+/// Why a variant that only adds a comparison is not run by `--quick`.
+constexpr const char* left_out_of_quick =
+  "left out of --quick runs (a further comparison, not the claim); run without --quick";
+
 /// The first `name` found on $PATH, or "".
 std::string find_on_path(const std::string& name);
 

@@ -1,6 +1,7 @@
-// File: the scenarios that need `troupe node` processes, and their rows of
-// the claims table. They come with the nodes component; until then this
-// is where they plug in, and the claims table says they need nodes.
+// File: the scenarios that need `troupe node` processes. `remote_round_trip`
+// and `l3_latency` start nodes on 127.0.0.1 (troupe_cluster_bench); the
+// scenarios of runs across nodes need `troupe run --join` and are listed
+// as pending until this build has it.
 #pragma once
 
 #include <string>
@@ -8,24 +9,24 @@
 #include <vector>
 
 #include "troupe/scenarios/builtin_scenarios.hpp"
-#include "troupe/scenarios/claims.hpp"
 #include "troupe/scenarios/scenario.hpp"
 
 namespace troupe::scenarios {
 
-/// Name and one-line summary of each cluster scenario, in run order:
-/// `cluster` (a run on 1 node vs 3 nodes), `remote_round_trip` (a task's
-/// round trip to another node's lane vs a local lane) and `l3_warm` (a run
-/// served from the L3 group vs cold; its candidate reports the metric
-/// `l3_hit_p50_us`).
-std::vector<std::pair<std::string, std::string>> cluster_scenario_names();
+/// Why the pending cluster scenarios cannot run with this build.
+constexpr const char* needs_run_join = "needs troupe run --join (runs across nodes), which this "
+                                       "build does not have";
 
-/// The cluster scenarios this build can run; empty without the nodes
-/// component.
+/// Name and one-line summary of each cluster scenario this build cannot run
+/// yet: `cluster` (a run on 1 node vs 3 nodes) and `l3_warm` (a cold node
+/// whose run is served by a warm L3).
+std::vector<std::pair<std::string, std::string>> pending_cluster_scenarios();
+
+/// The cluster scenarios this build runs, in run order:
+/// `remote_round_trip` (an empty task batch to a node's lane and its reply,
+/// against the same messages to a raw CAF actor in another process) and
+/// `l3_latency` (a get on a node's L3 shard, with the local L1 and L2
+/// actors' gets in the same rounds; metrics l1/l2/l3_hit_p50_us).
 std::vector<scenario_spec> cluster_scenarios(const scenario_inputs& in);
-
-/// The claims table's rows for the cluster scenarios: the figure of each
-/// that ran, else "needs nodes: added with the nodes component".
-std::vector<claim_row> cluster_claims(const std::vector<scenario_result>& results);
 
 } // namespace troupe::scenarios
