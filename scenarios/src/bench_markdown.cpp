@@ -99,6 +99,16 @@ std::string to_bench_markdown(const bench_report& report) {
           << fixed(v.peak_rss_bytes / double(1 << 20), 1) << " |\n";
     }
 
+  out << "\nVariants are named for what a sample times. Names of earlier versions of this "
+         "report: ast_parse's cold_l1 and warm_l1 are symbols_stage_cold and "
+         "symbols_stage_l1_hit (only the symbols agent's parse-and-extract stage: reading and "
+         "digesting the files are left out, read_digest_floor times them apart); cache_warm's "
+         "warm_l2 is run_memo_hit (the run memo answers the whole run, no L2 record is read "
+         "per file) and warm_records is l2_records_hit; orchestration's troupe_23_agents is "
+         "parallel, measured against one_after_another (the same agents with "
+         "agents.parallel_execution: false), with pyflakes3 and ruff_wasm as peers. A "
+         "--baseline saved under the earlier names is not compared for those scenarios.\n";
+
   if (report.baseline) {
     const auto& b = *report.baseline;
     out << "\n## Against the baseline " << b.path << "\n\n"
