@@ -51,7 +51,7 @@ scenario_spec peers(const scenario_inputs& in) {
                   "--corpus", in.corpus,   "--out",     scratch(in, "peers/calibration")};
   // A quick run's corpus is a tenth of the full one, and so are its costs.
   auto scale = in.quick ? "0.25" : "0.1";
-  auto reps = in.quick ? "1" : "3";
+  auto reps = "1";
   auto warmups = in.quick ? "0" : "1";
   auto engine = [&](const char* e) {
     return command{tool, "--engine", e, "--dag", dag, "--scale", scale, "--workers",
