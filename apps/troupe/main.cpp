@@ -222,13 +222,35 @@ int main(int argc, char** argv) {
 
   troupe::scenarios::bench_command_options bench_opts;
   auto* bench = app.add_subcommand("bench", "measure the scenarios side by side with baselines");
-  bench->add_option("--scenario", bench_opts.scenarios, "scenario to run (repeatable; default all)");
-  bench->add_flag("--quick", bench_opts.quick, "fewer samples");
-  bench->add_option("--samples", bench_opts.samples, "samples per variant")->check(CLI::Range(1, 1000));
+  bench->add_option("--scenario", bench_opts.scenarios, "scenario to run (repeatable; default all)")
+    ->type_name("NAME");
+  bench->add_flag("--quick", bench_opts.quick,
+                  "a tenth of the corpus, smaller workloads, 3 samples, no warm-up");
+  bench->add_option("--samples", bench_opts.samples, "samples per variant (default 5, quick 3)")
+    ->check(CLI::Range(1, 1000));
   bench->add_option("--workers", bench_opts.workers, "workers of the parallel variants")
     ->check(CLI::Range(1u, 1024u));
   bench->add_option("--corpus", bench_opts.corpus, "tree to analyse")->capture_default_str();
-  bench->add_option("--out", bench_opts.out_dir, "output directory")->capture_default_str();
+  bench->add_option("--out", bench_opts.out_dir,
+                    "output directory (bench.json, bench.md, bench.html, scratch/)")
+    ->capture_default_str();
+  bench->add_option("--baseline", bench_opts.baseline,
+                    "compare with this bench.json; exit 5 when a figure regressed")
+    ->type_name("FILE");
+  bench->add_option("--save-baseline", bench_opts.save_baseline,
+                    "also write this run's bench.json to FILE")
+    ->type_name("FILE");
+  double threshold_pct = 5;
+  auto* threshold_opt =
+    bench->add_option("--threshold", threshold_pct,
+                      "percent a figure must move by, beyond its whole 95% interval, to count "
+                      "as a regression (default 5)")
+      ->type_name("PCT");
+  bench->footer([] {
+    return troupe::scenarios::scenario_help()
+           + "\nExit codes: 0 measured (or not measurable here, with the reason); 1 a "
+             "scenario failed to run; 2 usage error; 5 a regression against --baseline.";
+  });
 
   troupe::cache_command_options cache_opts;
   std::string gc_size;
@@ -303,8 +325,11 @@ int main(int argc, char** argv) {
     return troupe::config_show_command(loader, show_name);
   if (*diff)
     return troupe::config_diff_command(loader, diff_a, diff_b);
-  if (*bench)
+  if (*bench) {
+    if (*threshold_opt)
+      bench_opts.threshold = threshold_pct / 100;
     return troupe::scenarios::bench_command(bench_opts);
+  }
   if (*cache) {
     cache_opts.action = *cache_verify ? troupe::cache_action::verify
                         : *cache_clear ? troupe::cache_action::clear

@@ -295,7 +295,7 @@ error run_codegen_tests(const corpus& c, corpus_results& results,
     view.set("module", f.module);
     view.set("path", f.path);
     view.set("entries", entries);
-    auto text = tmpl.render(view);
+    auto text = ctx.compiled_templates ? tmpl.render(view) : compile(tests_template).render(view);
     g.items = count;
     if (!ctx.out_dir.empty())
       if (auto err = write_text(fs::path{ctx.out_dir} / g.path, text); !err.empty())
@@ -394,7 +394,7 @@ error run_codegen_docs(const corpus& c, corpus_results& results, const corpus_co
     if (!f.symbols->module_summary.empty())
       view.set("summary", markdown_text(f.symbols->module_summary));
     view.set("entries", entries);
-    auto text = tmpl.render(view);
+    auto text = ctx.compiled_templates ? tmpl.render(view) : compile(docs_template).render(view);
     if (!ctx.out_dir.empty())
       if (auto err = write_text(fs::path{ctx.out_dir} / g.path, text); !err.empty())
         return {errc::unwritable_output, err};

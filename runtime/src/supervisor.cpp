@@ -16,16 +16,11 @@
 #include "internal/pool_actors.hpp"
 #include "internal/supervisor_state.hpp"
 #include "troupe/base/internal/caf_error.hpp"
+#include "troupe/runtime/dispatch_rules.hpp"
 
 namespace troupe::detail {
 
 namespace {
-
-/// Tasks of one executor sent in one message while their measured
-/// attempts together stay under this (a round trip between the supervisor
-/// and a lane costs two thread wake-ups, some microseconds each, measured).
-constexpr double batch_budget_seconds = 200e-6;
-constexpr std::size_t max_batch = 64;
 
 using self_ptr = supervisor_actor::stateful_pointer<supervisor_state>;
 
@@ -165,7 +160,7 @@ void on_reply(self_ptr self, task_reply& reply) {
     return;
   auto& group = st.groups[run.group_of[task]];
   auto took = static_cast<double>(reply.finished_ns - reply.started_ns) / 1e9;
-  group.mean_seconds = group.mean_seconds < 0 ? took : 0.8 * group.mean_seconds + 0.2 * took;
+  group.mean_seconds = smoothed_seconds(group.mean_seconds, took);
   auto& o = outcome(st, task);
   o.worker = reply.slot;
   auto remote = st.slots[reply.slot].remote;
@@ -306,37 +301,24 @@ void on_down(self_ptr self, const caf::down_msg& msg) {
   }
 }
 
-/// The best slot for a task of `group`: the least occupied one that can run
-/// it (a single-lane group's task only on an idle local slot); no_index
+/// The best slot for a task of `group` (dispatch_rules.hpp); no_index
 /// when none has room.
-std::size_t pick_slot(const supervisor_state& st, std::size_t group) {
+std::size_t best_slot(const supervisor_state& st, std::size_t group) {
   bool single = !st.run->groups[group].per_slot;
-  // At most max_concurrent slots at work: an idle slot is not taken beyond.
-  std::size_t busy = 0;
-  for (auto n : st.in_flight)
-    busy += n > 0;
-  auto cap = st.run->options.max_concurrent;
-  bool idle_allowed = cap == 0 || busy < cap;
   // Per-item work stays off this process's slots while another node's slot
   // can take it, when the run asks so (its workers are node processes).
   bool remote_only = false;
   if (!single && !st.run->options.local_item_work)
     for (std::uint32_t s = 0; s < st.slots.size() && !remote_only; ++s)
       remote_only = !is_local(st, s) && can_run(st, group, s);
-  std::size_t best = no_index;
-  for (std::uint32_t s = 0; s < st.slots.size(); ++s) {
-    if (!can_run(st, group, s) || st.in_flight[s] >= st.run->queue_size)
-      continue;
-    if (remote_only && is_local(st, s))
-      continue;
-    if (single && (st.in_flight[s] > 0 || !is_local(st, s)))
-      continue;
-    if (st.in_flight[s] == 0 && !idle_allowed)
-      continue;
-    if (best == no_index || st.in_flight[s] < st.in_flight[best])
-      best = s;
-  }
-  return best;
+  return detail::pick_slot(
+    st.in_flight,
+    [&](std::size_t s) {
+      auto slot = static_cast<std::uint32_t>(s);
+      return can_run(st, group, slot) && !(remote_only && is_local(st, slot));
+    },
+    [&](std::size_t s) { return is_local(st, static_cast<std::uint32_t>(s)); }, single,
+    st.run->queue_size, st.run->options.max_concurrent);
 }
 
 void dispatch(self_ptr self) {
@@ -356,7 +338,7 @@ void dispatch(self_ptr self) {
       continue;
     }
     auto group = run.group_of[task];
-    auto best = pick_slot(st, group);
+    auto best = best_slot(st, group);
     if (best == no_index)
       return;
     // Every slot busy: a task sent now waits in a lane's mailbox (which
@@ -364,17 +346,16 @@ void dispatch(self_ptr self) {
     // a dependency outranks it: that task, once ready, would be stuck behind
     // it (a run's corpus stage lost the length of `hotspots`, queued on the
     // worker that then finished `import_graph`, before `call_graph`).
-    if (st.in_flight[best] > 0 && !st.waiting_ranks.empty()
-        && st.ready.top().rank < *st.waiting_ranks.rbegin())
+    if (hold_back(st.in_flight[best], !st.waiting_ranks.empty(), st.ready.top().rank,
+                  st.waiting_ranks.empty() ? 0 : *st.waiting_ranks.rbegin()))
       return;
     st.ready.pop();
     bool per_slot = run.groups[group].per_slot;
     std::vector<std::size_t> batch{task};
     double mean = st.groups[group].mean_seconds;
     // Short tasks of the same executor ride along, highest rank first.
-    while (per_slot && mean >= 0 && batch.size() < max_batch
-           && static_cast<double>(batch.size() + 1) * mean <= batch_budget_seconds
-           && !st.ready.empty() && run.group_of[st.ready.top().task] == group) {
+    while (per_slot && batch_has_room(batch.size(), mean) && !st.ready.empty()
+           && run.group_of[st.ready.top().task] == group) {
       auto next = st.ready.top().task;
       st.ready.pop();
       if (outcome(st, next).status != task_status::pending)

@@ -7,7 +7,10 @@
 #include <fstream>
 #include <sstream>
 
+#include <csignal>
+
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -26,31 +29,41 @@ child_run run_child(const std::vector<std::string>& command, std::string* stdout
     out.error = std::string{"mkstemp: "} + std::strerror(errno);
     return out;
   }
+  // Stdout goes to a file of its own even when nobody reads it.
   char out_path[] = "/tmp/troupe-bench-out-XXXXXX";
-  int out_fd = stdout_text ? mkstemp(out_path) : -1;
+  int out_fd = mkstemp(out_path);
+  if (out_fd < 0) {
+    out.error = std::string{"mkstemp: "} + std::strerror(errno);
+    close(err_fd);
+    unlink(err_path);
+    return out;
+  }
   std::vector<char*> argv;
   for (const auto& a : command)
     argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   auto start = std::chrono::steady_clock::now();
+  auto parent = getpid();
   pid_t pid = fork();
   if (pid == 0) {
-    int devnull = open("/dev/null", O_RDWR);
-    dup2(devnull, STDIN_FILENO);
-    dup2(out_fd >= 0 ? out_fd : devnull, STDOUT_FILENO);
+    // A child does not outlive an interrupted bench.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent)
+      _exit(1);
+    int nothing = open("/dev/null", O_RDONLY);
+    dup2(nothing, STDIN_FILENO);
+    dup2(out_fd, STDOUT_FILENO);
     dup2(err_fd, STDERR_FILENO);
     execv(argv[0], argv.data());
     std::fprintf(stderr, "cannot run %s: %s\n", argv[0], std::strerror(errno));
     _exit(127);
   }
   close(err_fd);
-  if (out_fd >= 0)
-    close(out_fd);
+  close(out_fd);
   if (pid < 0) {
     out.error = std::string{"fork: "} + std::strerror(errno);
     unlink(err_path);
-    if (out_fd >= 0)
-      unlink(out_path);
+    unlink(out_path);
     return out;
   }
   int status = 0;
@@ -68,13 +81,13 @@ child_run run_child(const std::vector<std::string>& command, std::string* stdout
     out.error = s.size() > 2000 ? s.substr(s.size() - 2000) : s;
   }
   unlink(err_path);
-  if (out_fd >= 0) {
+  if (stdout_text) {
     std::ifstream in{out_path};
     std::stringstream text;
     text << in.rdbuf();
     *stdout_text = text.str();
-    unlink(out_path);
   }
+  unlink(out_path);
   return out;
 }
 

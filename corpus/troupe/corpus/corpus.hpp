@@ -416,6 +416,10 @@ struct corpus_context {
   /// the agent is skipped with a reason and writes nothing.
   bool generate_tests = true;
   bool generate_docs = true;
+  /// False: parse the mustache template again for every file rendered,
+  /// instead of compiling it once per run (the baseline the `codegen`
+  /// benchmark compares compiled templates with).
+  bool compiled_templates = true;
   /// Read the imports of an `__init__.py` without `__all__` as re-exports
   /// (unused_imports then never reports them).
   bool init_reexports = false;

@@ -13,19 +13,11 @@
 #include <vector>
 
 #include "internal/run_state.hpp"
+#include "troupe/runtime/dispatch_rules.hpp"
 
 namespace troupe::detail {
 
 constexpr auto no_index = static_cast<std::size_t>(-1);
-
-/// A ready task, ordered by upward rank (critical path first), then by index.
-struct ready_entry {
-  double rank;
-  std::size_t task;
-  bool operator<(const ready_entry& other) const {
-    return rank != other.rank ? rank < other.rank : task > other.task;
-  }
-};
 
 /// An attempt sent to a lane and not answered yet.
 struct pending_attempt {

@@ -15,6 +15,8 @@ enum exit_code : int {
   exit_findings = 3,
   /// The run completed with an overall score below `--fail-under`.
   exit_score = 4,
+  /// `troupe bench --baseline`: a figure regressed beyond the threshold.
+  exit_regression = 5,
   /// A peer or service could not be reached (sysexits EX_UNAVAILABLE).
   exit_unavailable = 69,
   /// The run completed but its outputs could not be written (a full disk,

@@ -2,10 +2,7 @@
 #pragma once
 
 #include <ostream>
-#include <string>
-#include <vector>
 
-#include "troupe/scenarios/machine_info.hpp"
 #include "troupe/scenarios/scenario.hpp"
 
 namespace troupe::scenarios {
@@ -16,20 +13,19 @@ struct bench_options {
   int samples = 5;
   /// Untimed runs of every variant before sampling (page cache, lazy init).
   int warmups = 1;
+  /// Whether verdicts judge the figures against the requirements of
+  /// troupe's issues (they are set for full runs on the whole corpus; a
+  /// quick run reports its figures without them).
+  bool judge_requirements = true;
   /// Progress lines (stderr in the CLI).
   std::ostream* log = nullptr;
 };
 
 /// Measures a scenario: after the warm-ups, samples of the variants are taken
 /// round-robin (A B A B ...) so that drift in the machine's load hits every
-/// variant alike; each sample is one child process, timed from fork to exit.
+/// variant alike; each sample is one child process, timed from fork to exit
+/// (or timed inside it, variant_spec::inner_sample). Variants that cannot
+/// run here are reported so and never run.
 scenario_result run_scenario(const scenario_spec& spec, const bench_options& options);
-
-/// Renders results as bench.json (DESIGN.md "Contracts").
-std::string to_bench_json(const machine_info& machine, const std::vector<scenario_result>& results);
-
-/// Renders results as a Markdown table for people.
-std::string to_bench_markdown(const machine_info& machine,
-                              const std::vector<scenario_result>& results);
 
 } // namespace troupe::scenarios

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "run_metrics.hpp"
+#include "troupe/scenarios/bench_report.hpp"
 #include "troupe/scenarios/bench_runner.hpp"
 
 using namespace troupe::scenarios;
@@ -88,11 +89,13 @@ TEST_CASE("a cost-ratio scenario states the candidate's share and keeps metrics"
   CHECK(r.verdict.find("warm costs 20.0% of cold") == 0);
   CHECK(r.verdict.find("ABOVE the required <= 15.0%") != std::string::npos);
   CHECK(r.variants[1].metrics.at("hits") == 9);
-  auto j = nlohmann::json::parse(to_bench_json({}, {r}));
+  bench_report report;
+  report.results = {r};
+  auto j = nlohmann::json::parse(to_bench_json(report));
   const auto& js = j["scenarios"][0];
   CHECK(js["cost_ratio"]["value"].get<double>() == Approx(0.2));
   CHECK(js["cost_ratio"]["max"].get<double>() == Approx(0.15));
   CHECK(js["notes"][0] == "how to read it");
   CHECK(js["variants"][1]["metrics"]["hits"] == 9);
-  CHECK(to_bench_markdown({}, {r}).find("warm (medians): hits 9;") != std::string::npos);
+  CHECK(to_bench_markdown(report).find("warm (medians): hits 9;") != std::string::npos);
 }
