@@ -77,8 +77,10 @@ TEST_CASE("with mutual TLS only clients of the cluster's CA get through", "[clus
   test::node_process node{{"--token", token, "--tls-ca", pki.ca, "--tls-cert", pki.node_cert,
                            "--tls-key", pki.node_key}};
   REQUIRE(node.wait_listening());
+  // The log line follows the "listening on" line on stdout.
+  CHECK(test::eventually([&] { return node.err().find("mutual TLS") != std::string::npos; },
+                         std::chrono::seconds(5)));
   INFO(node.err());
-  CHECK(node.err().find("mutual TLS") != std::string::npos);
 
   // A client of the cluster's CA: joins, and is the only one ever admitted.
   test::client good{{pki.ca, pki.client_cert, pki.client_key}};
