@@ -42,6 +42,13 @@ std::vector<std::string> run_args(const fs::path& root, const fs::path& out,
   return args;
 }
 
+/// The report content of a single-process run of DIR/src (into DIR/alone).
+nlohmann::json run_alone(const fs::path& dir) {
+  child_process alone{run_args(dir / "src", dir / "alone", {})};
+  REQUIRE(alone.reap(120s) == 0);
+  return content_of(dir / "alone" / "report.json");
+}
+
 /// Three nodes of one cluster: the second and third join the first.
 struct cluster_of_three {
   std::vector<std::unique_ptr<node_process>> nodes;
@@ -91,9 +98,7 @@ TEST_CASE("a run across a cluster of three equals one process's, and survives ki
           "[cluster][run]") {
   scratch_dir dir;
   write_tree(dir.path / "src", 900);
-  child_process alone{run_args(dir.path / "src", dir.path / "alone", {})};
-  REQUIRE(alone.reap(120s) == 0);
-  auto expected = content_of(dir.path / "alone" / "report.json");
+  auto expected = run_alone(dir.path);
 
   cluster_of_three cluster;
   troupe::test::client c;
@@ -141,9 +146,7 @@ TEST_CASE("a paused node (SIGSTOP) is lost through heartbeats and its work redon
           "[cluster][run]") {
   scratch_dir dir;
   write_tree(dir.path / "src", 600);
-  child_process alone{run_args(dir.path / "src", dir.path / "alone", {})};
-  REQUIRE(alone.reap(120s) == 0);
-  auto expected = content_of(dir.path / "alone" / "report.json");
+  auto expected = run_alone(dir.path);
 
   node_process a{{"--token", token}};
   REQUIRE(a.wait_listening());
@@ -174,9 +177,7 @@ TEST_CASE("parallel.worker_type: process starts node processes, uses them and le
           "[cluster][run]") {
   scratch_dir dir;
   write_tree(dir.path / "src", 150);
-  child_process alone{run_args(dir.path / "src", dir.path / "alone", {})};
-  REQUIRE(alone.reap(120s) == 0);
-  auto expected = content_of(dir.path / "alone" / "report.json");
+  auto expected = run_alone(dir.path);
   auto profile = dir.path / "procs.yaml";
   std::ofstream{profile} << "extends: balanced\nparallel:\n  workers: 2\n  worker_type: process\n";
 
@@ -240,9 +241,7 @@ TEST_CASE("with cache.l3_enabled a node with an empty cache is answered by the o
           "[cluster][run][l3]") {
   scratch_dir dir;
   write_tree(dir.path / "src", 120);
-  child_process alone{run_args(dir.path / "src", dir.path / "alone", {})};
-  REQUIRE(alone.reap(120s) == 0);
-  auto expected = content_of(dir.path / "alone" / "report.json");
+  auto expected = run_alone(dir.path);
   auto profile = dir.path / "l3.yaml";
   std::ofstream{profile} << "extends: balanced\ncache:\n  l3_enabled: true\n";
   auto with_cache = [&](const char* name) {
