@@ -236,12 +236,17 @@ double caf_counting(caf::actor_system& sys, std::size_t n) {
     sys.spawn([counter, n, &done](caf::event_based_actor* self) {
       for (std::size_t i = 0; i < n; ++i)
         self->send(counter, add_atom::value);
-      self->request(counter, caf::infinite, get_atom::value).then([=, &done](std::size_t total) {
-        if (total != n)
-          fail("counting: the counter holds " + std::to_string(total));
-        self->send_exit(counter, caf::exit_reason::user_shutdown);
-        done.set_value();
-      });
+      // Finite: a counter that never answers ends the bench with an error
+      // instead of hanging it.
+      self->request(counter, std::chrono::seconds(60), get_atom::value)
+        .then(
+          [=, &done](std::size_t total) {
+            if (total != n)
+              fail("counting: the counter holds " + std::to_string(total));
+            self->send_exit(counter, caf::exit_reason::user_shutdown);
+            done.set_value();
+          },
+          [](caf::error& err) { fail("counting: no total: " + caf::to_string(err)); });
     });
   });
 }
