@@ -196,21 +196,21 @@ std::string check_outputs(const run_command_options& options, const std::string&
 /// or why one could not be written.
 std::string stage_reports(detail::output_set& set, const run_outputs& outputs,
                           const detail::report_head& head, const detail::run_memo& parts) {
-  auto err = set.stage(outputs.markdown, [&](std::ostream& out) {
-    detail::write_markdown_head(out, head);
-    detail::write_body(out, parts.markdown_body, head.root);
-    detail::write_markdown_tail(out, head);
-  });
-  if (err.empty())
-    err = set.stage(outputs.html, [&](std::ostream& out) {
-      detail::write_html_head(out, head);
-      detail::write_body(out, parts.html_body, head.root);
-      detail::write_html_tail(out, head);
-    });
-  if (err.empty())
-    err = set.stage(outputs.json, [&](std::ostream& out) {
-      detail::write_report_json(out, head.run, head.agents, parts.content);
-    });
+  std::vector<detail::output_item> items;
+  items.push_back({outputs.markdown, [&](std::ostream& out) {
+                     detail::write_markdown_head(out, head);
+                     detail::write_body(out, parts.markdown_body, head.root);
+                     detail::write_markdown_tail(out, head);
+                   }});
+  items.push_back({outputs.html, [&](std::ostream& out) {
+                     detail::write_html_head(out, head);
+                     detail::write_body(out, parts.html_body, head.root);
+                     detail::write_html_tail(out, head);
+                   }});
+  items.push_back({outputs.json, [&](std::ostream& out) {
+                     detail::write_report_json(out, head.run, head.agents, parts.content);
+                   }});
+  auto err = set.stage_concurrently(std::move(items));
   return err;
 }
 
@@ -638,10 +638,12 @@ int run_command(const config::profile_loader& loader, const run_command_options&
       if (!err.empty())
         return failed(err);
     } else {
-      auto err = staged.stage(outputs.markdown,
-                              [&](std::ostream& out) { write_report_markdown(out, r, ao); });
-      if (err.empty())
-        err = staged.stage(outputs.html, [&](std::ostream& out) { write_report_html(out, r, ao); });
+      // report.json carries the time the other two took to render.
+      std::vector<detail::output_item> pages;
+      pages.push_back(
+        {outputs.markdown, [&](std::ostream& out) { write_report_markdown(out, r, ao); }});
+      pages.push_back({outputs.html, [&](std::ostream& out) { write_report_html(out, r, ao); }});
+      auto err = staged.stage_concurrently(std::move(pages));
       r.report_seconds = seconds_since(writing);
       if (err.empty())
         err = staged.stage(outputs.json, [&](std::ostream& out) { write_report_json(out, r, ao); });

@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <sstream>
 #include <system_error>
+#include <thread>
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -24,6 +25,38 @@ std::string output_set::stage(output_target target,
   std::ostringstream text;
   render(text);
   streams_.push_back({std::move(target), std::move(text).str()});
+  return {};
+}
+
+std::string output_set::stage_concurrently(std::vector<output_item> items) {
+  std::vector<output_set> parts(items.size());
+  std::vector<std::string> errors(items.size());
+  auto render = [&](std::size_t i) {
+    errors[i] = parts[i].stage(std::move(items[i].target), items[i].render);
+  };
+  std::vector<std::thread> threads;
+  for (std::size_t i = 1; i < items.size(); ++i) {
+    try {
+      threads.emplace_back(render, i);
+    } catch (const std::system_error&) {
+      render(i); // no thread to be had: rendered here instead
+    }
+  }
+  if (!items.empty())
+    render(0);
+  for (auto& t : threads)
+    t.join();
+  for (const auto& err : errors)
+    if (!err.empty())
+      return err; // `parts` removes what the others staged
+  for (auto& part : parts) {
+    for (auto& f : part.files_)
+      files_.push_back(std::move(f));
+    for (auto& st : part.streams_)
+      streams_.push_back(std::move(st));
+    part.files_.clear();
+    part.streams_.clear();
+  }
   return {};
 }
 

@@ -38,6 +38,12 @@ public:
   /// output stays behind then).
   std::string stage(output_target target, const std::function<void(std::ostream&)>& render);
 
+  /// Renders several outputs at once, each on its own thread (the first on
+  /// the caller's), and stages them in order; "" or the first error (none
+  /// of these outputs stays behind then). The renderers must not share
+  /// mutable state.
+  std::string stage_concurrently(std::vector<output_item> items);
+
   /// Puts every staged output in place; "" or the first error, naming the
   /// file (no file of the set is replaced then; what went to a stream
   /// stays written). The set is empty afterwards.
