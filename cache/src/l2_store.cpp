@@ -412,6 +412,11 @@ cache_error l2_store::write_error(const std::string& what,
                      what + ' ' + path + ": " + errno_text(err)};
 }
 
+bool l2_store::holds(const cache_key& key) const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  return index_.count(key) != 0;
+}
+
 void l2_store::note_present(const cache_key& key, std::uint64_t size) {
   index_dirty_ = true;
   if (auto i = index_.find(key); i != index_.end()) {

@@ -1,6 +1,8 @@
 #include "troupe/cache/internal/l3_group.hpp"
 
 #include <algorithm>
+#include <optional>
+#include <utility>
 
 #include <caf/all.hpp>
 #include <xxhash.h>
@@ -117,22 +119,42 @@ bool l3_group::unframe(std::string_view framed, std::string& value) {
 }
 
 value_ptr l3_group::get(const cache_key& key) {
-  member m;
-  if (!owner_of(key, m)) {
-    std::lock_guard<std::mutex> guard{mtx_};
-    ++counters_.misses;
-    return nullptr;
-  }
-  shared_bytes found;
-  bool answered = false;
+  return get_many({key}).front();
+}
+
+std::vector<value_ptr> l3_group::get_many(const std::vector<cache_key>& keys) {
+  std::vector<value_ptr> out(keys.size());
   caf::scoped_actor self{sys_};
-  self->request(m.shard, timeout_, get_atom::value, key)
-    .receive(
+  // A blocking actor awaiting one response leaves the others queued, so
+  // all requests go out first and their answers are taken in order; each
+  // has its own timeout, counted from when it was sent.
+  using handle = decltype(self->request(std::declval<tier_actor>(), timeout_, get_atom::value,
+                                        std::declval<const cache_key&>()));
+  std::vector<std::optional<handle>> pending(keys.size());
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    member m;
+    if (owner_of(keys[i], m))
+      pending[i].emplace(self->request(m.shard, timeout_, get_atom::value, keys[i]));
+    else
+      out[i] = settle(true, {}); // no member: a miss
+  }
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (!pending[i])
+      continue;
+    shared_bytes found;
+    bool answered = false;
+    pending[i]->receive(
       [&](const shared_bytes& b) {
         found = b;
         answered = true;
       },
       [](caf::error&) {}); // timed out, or the shard is gone: a miss
+    out[i] = settle(answered, found);
+  }
+  return out;
+}
+
+value_ptr l3_group::settle(bool answered, const shared_bytes& found) {
   std::string value;
   bool corrupt = answered && found.data && !unframe(*found.data, value);
   std::lock_guard<std::mutex> guard{mtx_};

@@ -139,6 +139,34 @@ cache_error tiered_cache::put(const cache_key& key, std::string_view agent,
   return result;
 }
 
+void tiered_cache::prefetch_l3(const std::vector<cache_key>& bundles) {
+  if (!l3_)
+    return;
+  std::vector<cache_key> wanted;
+  for (const auto& b : bundles)
+    if (!l2_ || !l2_->holds(b))
+      wanted.push_back(b);
+  {
+    std::lock_guard<std::mutex> guard{prefetch_mtx_};
+    auto room = max_prefetched - std::min(max_prefetched, prefetched_.size());
+    if (wanted.size() > room)
+      wanted.resize(room); // the others' lookups ask one by one
+  }
+  if (wanted.size() < 2)
+    return; // one request gains nothing over the lookup's own
+  auto values = l3_->get_many(wanted);
+  std::lock_guard<std::mutex> guard{prefetch_mtx_};
+  for (std::size_t i = 0; i < wanted.size(); ++i)
+    if (values[i])
+      prefetched_[wanted[i]] = std::move(values[i]);
+}
+
+void tiered_cache::drop_prefetched(const std::vector<cache_key>& bundles) {
+  std::lock_guard<std::mutex> guard{prefetch_mtx_};
+  for (const auto& b : bundles)
+    prefetched_.erase(b);
+}
+
 group_lookup tiered_cache::get_group(const cache_key& bundle,
                                      const std::vector<key_parts>& parts,
                                      std::string_view input_name) {
@@ -228,7 +256,16 @@ group_lookup tiered_cache::get_group(const cache_key& bundle,
   if (l3_ && missing > 0) {
     l3_asked = true;
     auto start = clock::now();
-    auto payload = l3_->get(bundle);
+    value_ptr payload;
+    {
+      std::lock_guard<std::mutex> guard{prefetch_mtx_};
+      if (auto it = prefetched_.find(bundle); it != prefetched_.end()) {
+        payload = std::move(it->second);
+        prefetched_.erase(it);
+      }
+    }
+    if (!payload)
+      payload = l3_->get(bundle);
     std::vector<bundle_entry_view> entries;
     if (payload && check_bundle(*payload) == nullptr)
       (void) decode_bundle(*payload, entries);

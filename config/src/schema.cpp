@@ -117,6 +117,7 @@ const std::vector<field>& schema() {
                                          minute),
     make<nodes, &nd::connection_timeout>("nodes", "connection_timeout", k::duration, 40 * ms,
                                          hour),
+    make<nodes, &nd::lend_workers>("nodes", "lend_workers", k::flag, 0, 1),
   };
   return table;
 }

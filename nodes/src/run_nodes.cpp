@@ -352,6 +352,10 @@ public:
     bool processes = settings.parallel.type == config::worker_type::process;
     if (join.empty() && settings.nodes.join.empty() && !processes)
       return false;
+    if (processes && !settings.nodes.lend_workers)
+      return error{errc::invalid_config,
+                   "nodes.lend_workers: false leaves the node processes of "
+                   "parallel.worker_type: process no work; set one or the other"};
     for (const auto& j : join)
       if (auto ep = parse_endpoint(j, "--join"); !ep)
         return ep.error();
@@ -460,6 +464,17 @@ public:
       } else {
         out.notes.push_back("cache.l3_enabled: this run has no cache (--no-cache), so no L3");
       }
+    }
+    if (!settings.nodes.lend_workers) {
+      // The nodes serve the run's L3 tier only: this process keeps every
+      // task, and the hold lives until the run stops using the nodes.
+      out.notes.push_back("nodes.lend_workers: false: every task runs in this process");
+      out.stop = [hold]() mutable {
+        if (hold)
+          hold->end();
+        hold = nullptr;
+      };
+      return out;
     }
     // Each node the supervisor sees keeps the run's hold: the processes stop
     // when the last of them goes.

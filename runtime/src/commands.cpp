@@ -591,8 +591,11 @@ int run_command(const config::profile_loader& loader, const run_command_options&
     ao.nodes = joined.nodes;
     ao.local_item_work = !joined.nodes_are_workers;
   }
-  if (ao.settings.cache.l3_enabled && ao.nodes.empty())
+  if (ao.settings.cache.l3_enabled && !uses_nodes)
     log->warn("cache.l3_enabled: no node takes part in this run, so there is no L3 tier");
+  if (uses_nodes && !ao.settings.nodes.lend_workers && !ao.settings.cache.l3_enabled)
+    log->warn("nodes.lend_workers: false and cache.l3_enabled: false: the joined nodes serve "
+              "this run nothing");
   // The `report` agent's task renders the reports once every other agent
   // is final, into temporary files (streams into memory) that are swapped
   // in together with the trace after the run. With a cache, the

@@ -3,12 +3,16 @@
 // failed on its own, per file.
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "internal/analysis_locals.hpp"
+#include "internal/file_stage.hpp"
 #include "internal/report_entry.hpp"
 #include "troupe/base/internal/caf_error.hpp"
 #include "troupe/cache/digest.hpp"
+#include "troupe/cache/tiered_cache.hpp"
 
 namespace troupe::detail {
 
@@ -41,6 +45,7 @@ public:
     }
     // The attempt's start bounds its files' parses (agents.task_timeout).
     const file_task task{std::chrono::steady_clock::now(), ctx.cancelled};
+    prefetched_bundles prefetched{origin ? origin->cache : ctx.cache, req, origin};
     for (const auto& item : req.items) {
       if (ctx.cancelled->load(std::memory_order_relaxed))
         return make_caf_error(errc::cancelled, "analysis cancelled");
@@ -91,6 +96,39 @@ public:
   }
 
 private:
+  /// With an L3 tier, the bundles of a task's files are asked for at once
+  /// (one round trip for the shard instead of one per file); what the
+  /// task's lookups did not take is dropped when it ends.
+  class prefetched_bundles {
+  public:
+    prefetched_bundles(cache::tiered_cache* cache, const task_request& req,
+                       const analysis_locals* origin)
+      : cache_(cache) {
+      if (!cache_ || !cache_->l3())
+        return;
+      for (const auto& item : req.items) {
+        std::optional<cache::digest> d;
+        if (!origin)
+          d = cache::digest::from_hex(item.digest);
+        else if (origin->digests && item.index < origin->digests->size())
+          d = (*origin->digests)[item.index];
+        if (d)
+          keys_.push_back(file_bundle_key(*d));
+      }
+      cache_->prefetch_l3(keys_);
+    }
+    ~prefetched_bundles() {
+      if (!keys_.empty())
+        cache_->drop_prefetched(keys_);
+    }
+    prefetched_bundles(const prefetched_bundles&) = delete;
+    prefetched_bundles& operator=(const prefetched_bundles&) = delete;
+
+  private:
+    cache::tiered_cache* cache_;
+    std::vector<cache::cache_key> keys_;
+  };
+
   /// The agents' share of one file: time, hits, failures and records.
   static void describe(const task_request& req, const std::vector<std::size_t>& wanted,
                        std::uint32_t item, const file_analysis& f, bool remote,

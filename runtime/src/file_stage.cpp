@@ -143,6 +143,10 @@ stage_agents::stage_agents(const file_agent_list& agents, file_budget file_limit
     versions.push_back(std::to_string(a->descriptor().version));
 }
 
+cache::cache_key file_bundle_key(const cache::digest& content) {
+  return cache::bundle_key(bundle_group, content);
+}
+
 file_analysis analyse_file(const std::string& root, const source_file& file,
                            std::uint64_t max_bytes, cache::tiered_cache* cache,
                            const stage_agents& stage, const cache::digest* known_digest,
@@ -208,7 +212,7 @@ file_analysis analyse_file(const std::string& root, const source_file& file,
   cache::group_lookup found;
   bool agents_missing = !agents.empty();
   if (cache) {
-    found = cache->get_group(cache::bundle_key(bundle_group, digest), parts, file.path);
+    found = cache->get_group(file_bundle_key(digest), parts, file.path);
     const auto& symbols_found = found.members[0];
     if (symbols_found.value
         && symbols_found.value->compare(0, undecodable_magic.size(), undecodable_magic) == 0) {

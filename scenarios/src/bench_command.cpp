@@ -135,9 +135,6 @@ std::string scenario_help() {
   std::vector<std::pair<std::string, std::string>> rows;
   for (const auto& s : builtin_scenarios(in))
     rows.emplace_back(s.name, s.summary);
-  for (const auto& row : pending_cluster_scenarios())
-    if (std::none_of(rows.begin(), rows.end(), [&](auto& r) { return r.first == row.first; }))
-      rows.push_back(row);
   std::size_t width = 0;
   for (const auto& r : rows)
     width = std::max(width, r.first.size());
@@ -257,18 +254,15 @@ int bench_command(const bench_command_options& options) {
     std::cerr << "troupe: error: --corpus " << options.corpus << ": not a folder\n";
     return exit_usage;
   }
+  // The cache folders an earlier bench's runs left (troupe_cluster_bench
+  // keeps them while it times, see there) go now, long before the runs of
+  // this bench that create as many files.
+  fs::remove_all(fs::path{in.scratch_dir} / "runs", ec);
   auto all = builtin_scenarios(in);
   std::vector<scenario_spec> chosen;
   for (const auto& name : options.scenarios) {
     auto i = std::find_if(all.begin(), all.end(), [&](auto& s) { return s.name == name; });
     if (i == all.end()) {
-      auto pending = pending_cluster_scenarios();
-      auto p = std::find_if(pending.begin(), pending.end(), [&](auto& s) { return s.first == name; });
-      if (p != pending.end()) {
-        std::cerr << "troupe: error: scenario '" << name
-                  << "' " << needs_run_join << '\n';
-        return exit_usage;
-      }
       std::cerr << "troupe: error: unknown scenario '" << name << "'; known:";
       for (auto& s : all)
         std::cerr << ' ' << s.name;

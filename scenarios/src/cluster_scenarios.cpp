@@ -1,5 +1,7 @@
 #include "troupe/scenarios/cluster_scenarios.hpp"
 
+#include <unistd.h>
+
 #include "number_format.hpp"
 #include "scenario_commands.hpp"
 #include "troupe/scenarios/statistics.hpp"
@@ -89,16 +91,128 @@ scenario_spec l3_latency(const scenario_inputs& in) {
   return s;
 }
 
-} // namespace
-
-std::vector<std::pair<std::string, std::string>> pending_cluster_scenarios() {
-  return {{"cluster", "a run on 1 node vs 3 nodes (needs troupe run --join)"},
-          {"l3_warm", "a cold node whose run is served by a warm L3 vs cold (needs troupe run "
-                      "--join)"}};
+/// troupe_cluster_bench --engine runs: `troupe run` processes joined to
+/// `nodes` node processes started beforehand; `tool` are the options before
+/// the run's arguments.
+command runs_on_nodes(const scenario_inputs& in, const std::string& dir, int nodes,
+                      command tool, const command& run) {
+  command out{helper_program(in, "troupe_cluster_bench"),
+              "--engine",
+              "runs",
+              "--troupe",
+              in.troupe_binary,
+              "--dir",
+              scratch(in, "runs/" + dir),
+              "--nodes",
+              std::to_string(nodes)};
+  out.insert(out.end(), tool.begin(), tool.end());
+  out.emplace_back("--");
+  out.insert(out.end(), run.begin(), run.end());
+  return out;
 }
 
+scenario_spec cluster(const scenario_inputs& in) {
+  constexpr int slots = 3;
+  auto run = [&](const char* tag, int workers) {
+    return command{"run",    in.corpus, "--workers", std::to_string(workers), "--no-cache",
+                   "--quiet", "--out",   scratch(in, tag)};
+  };
+  auto report = [&](const char* tag) { return scratch(in, tag) + "/report.json"; };
+  scenario_spec s;
+  s.name = "cluster";
+  s.summary = "an uncached run on 1 node vs the same run on 3 nodes of this machine (the "
+              "nodes' overhead; 2 cores give no speedup)";
+  s.description = "a whole uncached troupe run of the corpus with " + std::to_string(slots)
+                  + " worker slots: all in the run's own process (one node) vs one slot "
+                    "there and one in each of two `troupe node` processes on 127.0.0.1 "
+                    "(--workers 1, --no-cache) that the run joins (three nodes): the file "
+                    "stage's shards go to the least busy slot and carry the files' contents; "
+                    "the corpus agents and the report stay in the run's process. Nodes are "
+                    "started before the timed run";
+  s.baseline = "one_node";
+  s.candidate = "three_nodes";
+  s.max_cost_ratio = 1.15;
+  s.notes = {"Both variants have the same worker slots on the same cores; three_nodes adds "
+             "what nodes cost: shipping file contents and records over loopback TCP, three "
+             "processes' actor systems, and the corpus agents sharing the run's one slot with "
+             "file shards. remote_tasks counts the shards the nodes ran."};
+  s.variants.push_back({s.baseline,
+                        runs_on_nodes(in, "cluster", 0,
+                                      {"--warmups", "0", "--reps", "1", "--report",
+                                       report("cluster-one")},
+                                      run("cluster-one", slots)),
+                        {},
+                        true,
+                        detail::printed_figures});
+  s.variants.back().what = "a troupe run --no-cache process with " + std::to_string(slots)
+                           + " worker slots, no node";
+  s.variants.push_back(
+    {s.candidate,
+     runs_on_nodes(in, "cluster", 2,
+                   {"--node-workers", "1", "--node-no-cache", "--warmups", "0", "--reps", "1",
+                    "--report", report("cluster-three")},
+                   run("cluster-three", 1)),
+     {},
+     true,
+     detail::printed_figures});
+  s.variants.back().what = "a troupe run --no-cache process with 1 worker slot, joined to two "
+                           "troupe node processes of 1 slot each";
+  if (auto why = helper_missing(in, "troupe_cluster_bench"); !why.empty())
+    s.unavailable = why;
+  return s;
+}
+
+scenario_spec l3_warm(const scenario_inputs& in) {
+  auto profile = helper_program(in, "bench/l3_only.yaml");
+  command run{"run",      in.corpus, "--workers", std::to_string(in.workers),
+              "--profile", profile,  "--cache-dir", "{cache}",
+              "--quiet",   "--out",  scratch(in, "l3_warm-run")};
+  auto report = scratch(in, "l3_warm-run") + "/report.json";
+  scenario_spec s;
+  s.name = "l3_warm";
+  s.summary = "a run with an empty cache whose records are in the cluster's L3 vs a fully "
+              "cold one (the L3 tier's worth)";
+  s.description = "a whole troupe run of the corpus, its own cache folder empty, joined to "
+                  "two `troupe node` processes on 127.0.0.1 whose L3 shards form the run's "
+                  "L3 tier (profile bench/l3_only.yaml: cluster, nodes.lend_workers false, so "
+                  "every task runs in the run's process): nodes whose shards hold the records "
+                  "an earlier run put there (l3_warm) vs nodes started afresh for every run "
+                  "(cold: nothing cached anywhere)";
+  s.baseline = "cold";
+  s.candidate = "l3_warm";
+  s.required = 10;
+  s.notes = {"l3_hits and l3_misses are the timed run's lookups in the L3 tier; a warm run's "
+             "L3 hits fill its L2 and L1, as a cold node joining a cluster would."};
+  s.variants.push_back({s.baseline,
+                        runs_on_nodes(in, "l3_warm", 2,
+                                      {"--fresh-nodes", "--warmups", "0", "--reps", "1",
+                                       "--report", report},
+                                      run),
+                        {},
+                        true,
+                        detail::printed_figures});
+  s.variants.back().what = "a troupe run process with an empty cache folder, joined to two "
+                           "freshly started nodes (empty L3 shards)";
+  s.variants.push_back({s.candidate,
+                        runs_on_nodes(in, "l3_warm", 2,
+                                      {"--warmups", "1", "--reps", "1", "--report", report},
+                                      run),
+                        {},
+                        true,
+                        detail::printed_figures});
+  s.variants.back().what = "a troupe run process with an empty cache folder, joined to two "
+                           "nodes whose L3 shards an untimed run of the same corpus filled";
+  if (auto why = helper_missing(in, "troupe_cluster_bench"); !why.empty())
+    s.unavailable = why;
+  else if (::access(profile.c_str(), R_OK) != 0)
+    s.unavailable = "the profile " + profile + " is not installed";
+  return s;
+}
+
+} // namespace
+
 std::vector<scenario_spec> cluster_scenarios(const scenario_inputs& in) {
-  return {remote_round_trip(in), l3_latency(in)};
+  return {remote_round_trip(in), l3_latency(in), cluster(in), l3_warm(in)};
 }
 
 } // namespace troupe::scenarios

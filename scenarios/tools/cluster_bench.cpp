@@ -3,6 +3,10 @@
 //
 //   troupe_cluster_bench --engine troupe_lane|caf_remote|tiers --troupe BIN
 //                        [--count N] [--reps 5] [--warmups 1] [--dir FOLDER]
+//   troupe_cluster_bench --engine runs --troupe BIN --dir FOLDER [--nodes K]
+//                        [--node-workers N] [--fresh-nodes] [--node-no-cache]
+//                        [--report FILE]
+//                        [--reps 5] [--warmups 1] -- RUN-ARGS...
 //
 // Engines:
 //   troupe_lane  starts `troupe node` (127.0.0.1, port 0, 1 worker, no
@@ -21,6 +25,19 @@
 //                turn (chunks of 100 interleaved): the local L1 actor, the
 //                local L2 actor (records in FOLDER, page cache warm) and the
 //                remote L3 shard.
+//   runs         starts K `troupe node` processes (127.0.0.1, port 0,
+//                --node-workers slots, the cluster profile, each with its
+//                own cache folder in FOLDER) and times whole `troupe run`
+//                processes: BIN with the arguments after `--`, then one
+//                `--join 127.0.0.1:PORT` per node. `{cache}` in them becomes
+//                a fresh empty folder for every run (FOLDER/cache-PID-N,
+//                left in place: troupe bench removes them when it starts).
+//                --fresh-nodes starts new nodes (an empty L3) before every
+//                run; --node-no-cache
+//                starts them with --no-cache. After each run the tool
+//                syncs the file systems and waits until the nodes are idle
+//                (200 ms without CPU time). --report FILE: the
+//                run's report.json, whose L3 and node figures are printed.
 // The node, the child and both actor systems are started, joined and warmed
 // up before the timed repetitions; start-up is never timed.
 //
@@ -36,6 +53,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <random>
 #include <sstream>
 #include <string>
@@ -48,6 +66,7 @@
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
+#include <nlohmann/json.hpp>
 
 #include "troupe/cache/internal/messages.hpp"
 #include "troupe/cache/key_parts.hpp"
@@ -79,13 +98,20 @@ struct bench_args {
   int warmups = 1;
   std::string dir;
   bool serve_echo = false;
+  int nodes = 0;
+  int node_workers = 1;
+  bool fresh_nodes = false;
+  bool node_cache = true;
+  std::string report;
+  std::vector<std::string> run_args;
 };
 
 [[noreturn]] void usage(const std::string& why) {
   std::fprintf(stderr,
                "troupe_cluster_bench: %s\nusage: troupe_cluster_bench --engine "
-               "troupe_lane|caf_remote|tiers --troupe BIN [--count N] [--reps N] "
-               "[--warmups N] [--dir FOLDER]\n",
+               "troupe_lane|caf_remote|tiers|runs --troupe BIN [--count N] [--reps N] "
+               "[--warmups N] [--dir FOLDER] [--nodes K] [--node-workers N] [--fresh-nodes] "
+               "[--node-no-cache] [--report FILE] [-- RUN-ARGS...]\n",
                why.c_str());
   std::exit(2);
 }
@@ -102,6 +128,18 @@ bench_args parse(int argc, char** argv) {
     if (key == "--serve-echo") {
       a.serve_echo = true;
       continue;
+    }
+    if (key == "--fresh-nodes") {
+      a.fresh_nodes = true;
+      continue;
+    }
+    if (key == "--node-no-cache") {
+      a.node_cache = false;
+      continue;
+    }
+    if (key == "--") {
+      a.run_args.assign(argv + i + 1, argv + argc);
+      break;
     }
     if (i + 1 >= argc)
       usage(key + " needs a value");
@@ -125,13 +163,22 @@ bench_args parse(int argc, char** argv) {
       a.warmups = static_cast<int>(number(0));
     else if (key == "--dir")
       a.dir = value;
+    else if (key == "--nodes")
+      a.nodes = static_cast<int>(number(0));
+    else if (key == "--node-workers")
+      a.node_workers = static_cast<int>(number(1));
+    else if (key == "--report")
+      a.report = value;
     else
       usage("unknown option " + key);
   }
   if (a.serve_echo)
     return a;
-  if (a.engine != "troupe_lane" && a.engine != "caf_remote" && a.engine != "tiers")
-    usage("--engine must be troupe_lane, caf_remote or tiers");
+  if (a.engine != "troupe_lane" && a.engine != "caf_remote" && a.engine != "tiers"
+      && a.engine != "runs")
+    usage("--engine must be troupe_lane, caf_remote, tiers or runs");
+  if (a.engine == "runs" && (a.dir.empty() || a.run_args.empty()))
+    usage("--engine runs needs --dir FOLDER and the run's arguments after --");
   if (a.engine != "caf_remote" && a.troupe.empty())
     usage("--engine " + a.engine + " needs --troupe BIN (the troupe executable)");
   return a;
@@ -172,6 +219,7 @@ public:
       argv.push_back(a.data());
     argv.push_back(nullptr);
     auto parent = getpid();
+    std::fflush(nullptr); // else the child's freopen writes our buffer again
     pid_ = fork();
     if (pid_ < 0)
       fail("fork failed");
@@ -208,6 +256,45 @@ public:
 
   child(const child&) = delete;
   child& operator=(const child&) = delete;
+
+  /// Waits for the child to end (SIGKILL after `limit`); its exit status
+  /// as waitpid(2) gives it.
+  int wait_exit(std::chrono::seconds limit) {
+    int status = 0;
+    auto end = clock_type::now() + limit;
+    while (waitpid(pid_, &status, WNOHANG) == 0) {
+      if (clock_type::now() > end) {
+        ::kill(pid_, SIGKILL);
+        waitpid(pid_, &status, 0);
+        break;
+      }
+      std::this_thread::sleep_for(1ms);
+    }
+    pid_ = -1;
+    return status;
+  }
+
+  std::string stderr_text() const {
+    return slurp(dir_ / "stderr");
+  }
+
+  /// CPU time the child used so far (clock ticks, /proc/PID/stat), or -1.
+  long long cpu_ticks() const {
+    auto stat = slurp("/proc/" + std::to_string(pid_) + "/stat");
+    auto close = stat.rfind(')');
+    if (close == std::string::npos)
+      return -1;
+    std::istringstream fields{stat.substr(close + 2)};
+    std::string field;
+    long long utime = 0, stime = 0;
+    for (int i = 3; i <= 15 && fields >> field; ++i) {
+      if (i == 14)
+        utime = std::stoll(field);
+      if (i == 15)
+        stime = std::stoll(field);
+    }
+    return utime + stime;
+  }
 
   /// The port on the stdout line starting with `marker` and ending in
   /// ":PORT"; fails naming the child's stderr when it exits or does not
@@ -393,7 +480,7 @@ int troupe_lane(const bench_args& a) {
   auto replies = std::make_shared<std::atomic<long>>(0);
   auto counter = spawn_counter(sys, replies);
   auto lanes = troupe::nodes::detail::open_lanes(
-    sys, joined.node, troupe::nodes::detail::open_request{1, {"size"}, 60'000, counter}, 5s);
+    sys, joined.node, troupe::nodes::detail::open_request{1, {"size"}, 60'000, counter, {}}, 5s);
   if (!lanes)
     fail("cannot open lanes on the node: " + lanes.error().message());
   if (lanes->groups.empty() || lanes->groups[0].lanes.empty())
@@ -506,6 +593,131 @@ int tiers(const bench_args& a) {
   return rc;
 }
 
+/// The nodes of one `runs` sample: K `troupe node` processes on 127.0.0.1.
+class node_set {
+public:
+  node_set(const bench_args& a, const std::string& token, int generation) {
+    for (int i = 0; i < a.nodes; ++i) {
+      auto cache = fs::path{a.dir} / ("node-" + std::to_string(generation) + "-"
+                                      + std::to_string(i));
+      std::error_code ec;
+      fs::remove_all(cache, ec);
+      std::vector<std::string> args{a.troupe,      "node",      "--listen",
+                                    "127.0.0.1:0", "--workers", std::to_string(a.node_workers),
+                                    "--profile",   "cluster",   "--name",
+                                    "bench-node-" + std::to_string(i)};
+      if (a.node_cache)
+        args.insert(args.end(), {"--cache-dir", cache.string()});
+      else
+        args.emplace_back("--no-cache");
+      nodes_.push_back(std::make_unique<child>(
+        std::move(args),
+        std::vector<std::pair<std::string, std::string>>{{"TROUPE_TOKEN", token}}));
+    }
+    for (auto& n : nodes_)
+      ports_.push_back(n->wait_port("troupe node: listening on ", "troupe node"));
+  }
+
+  /// Waits until no node used CPU for 200 ms (at most 20 s): the L3 puts
+  /// of a run that just ended are stored by then.
+  void settle() const {
+    auto end = clock_type::now() + 20s;
+    std::vector<long long> before;
+    for (const auto& n : nodes_)
+      before.push_back(n->cpu_ticks());
+    while (clock_type::now() < end) {
+      std::this_thread::sleep_for(200ms);
+      bool idle = true;
+      for (std::size_t i = 0; i < nodes_.size(); ++i) {
+        auto now = nodes_[i]->cpu_ticks();
+        idle &= now == before[i];
+        before[i] = now;
+      }
+      if (idle)
+        return;
+    }
+  }
+
+  std::vector<std::string> join_args() const {
+    std::vector<std::string> out;
+    for (auto p : ports_)
+      out.insert(out.end(), {"--join", "127.0.0.1:" + std::to_string(p)});
+    return out;
+  }
+
+private:
+  std::vector<std::unique_ptr<child>> nodes_;
+  std::vector<std::uint16_t> ports_;
+};
+
+/// The L3 and node figures of a run's report.json, as `name=value`.
+std::string report_figures(const std::string& path) {
+  std::string out;
+  try {
+    auto run = nlohmann::json::parse(slurp(path)).at("run");
+    const auto& l3 = run.at("cache").at("l3");
+    out += "l3_hits=" + std::to_string(l3.at("hits").get<long long>())
+           + " l3_misses=" + std::to_string(l3.at("misses").get<long long>());
+    long long remote_tasks = 0;
+    for (const auto& n : run.at("nodes"))
+      if (n.at("name").get<std::string>() != "local")
+        remote_tasks += n.at("tasks").get<long long>();
+    out += " remote_tasks=" + std::to_string(remote_tasks)
+           + " nodes=" + std::to_string(run.at("nodes").size());
+  } catch (const std::exception& e) {
+    fail(path + ": not a report with run.cache.l3 and run.nodes: " + e.what());
+  }
+  return out;
+}
+
+int runs(const bench_args& a) {
+  auto token = random_token();
+  int generation = 0;
+  std::unique_ptr<node_set> nodes;
+  if (!a.fresh_nodes)
+    nodes = std::make_unique<node_set>(a, token, generation++);
+  std::vector<double> seconds;
+  std::string figures;
+  for (int r = 0; r < a.warmups + a.reps; ++r) {
+    if (a.fresh_nodes) {
+      nodes.reset(); // the old ones stop first
+      nodes = std::make_unique<node_set>(a, token, generation++);
+    }
+    // A fresh folder, kept afterwards: ext4 skips inodes freed in the last
+    // seconds when it allocates, so deleting a run's thousands of record
+    // files before the next run made that run's writes slow (measured: the
+    // kernel's time in the run grew run after run).
+    auto cache = fs::path{a.dir} / ("cache-" + std::to_string(::getpid()) + "-"
+                                    + std::to_string(r));
+    std::vector<std::string> args{a.troupe};
+    for (const auto& x : a.run_args)
+      args.push_back(x == "{cache}" ? cache.string() : x);
+    auto joins = nodes->join_args();
+    args.insert(args.end(), joins.begin(), joins.end());
+    auto t0 = clock_type::now();
+    child run{args, {{"TROUPE_TOKEN", token}}};
+    int status = run.wait_exit(std::chrono::seconds{600});
+    double s = std::chrono::duration<double>(clock_type::now() - t0).count();
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+      fail("troupe run exited with status " + std::to_string(status) + ": "
+           + run.stderr_text());
+    if (!a.report.empty())
+      figures = report_figures(a.report);
+    // What the run left to do (its L3 puts on the nodes, its files' write
+    // back) is done before the next run is timed.
+    ::sync();
+    nodes->settle();
+    if (r < a.warmups)
+      continue;
+    seconds.push_back(s);
+    std::printf("repetition %d: %.6f s %s\n", r - a.warmups + 1, s, figures.c_str());
+  }
+  if (!figures.empty())
+    std::printf("%s\n", figures.c_str()); // the last timed run's
+  std::printf("sample_s=%.9f\n", median(seconds));
+  return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -518,5 +730,7 @@ int main(int argc, char** argv) {
     return caf_remote(a, self_exe);
   if (a.engine == "troupe_lane")
     return troupe_lane(a);
+  if (a.engine == "runs")
+    return runs(a);
   return tiers(a);
 }

@@ -4,6 +4,7 @@
 // a single-process run's.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <filesystem>
@@ -311,4 +312,36 @@ TEST_CASE("with cache.l3_enabled a node with an empty cache is answered by the o
   CHECK(text.find("L3 (3 shards") != std::string::npos);
   CHECK(text.find("  total: ") != std::string::npos);
   CHECK(text.find(c.address()) != std::string::npos);
+
+  // nodes.lend_workers: false: the nodes serve L3 only, this process runs
+  // every task, and its empty cache is filled from the shards (those keys
+  // the newcomer's shard took over since the first run are misses: the
+  // second run found them in its nodes' L2, which puts nothing in L3).
+  auto l3_only = dir.path / "l3-only.yaml";
+  std::ofstream{l3_only} << "extends: " << profile.string() << "\nnodes:\n  lend_workers: false\n";
+  auto args = cached_run("third", "run-3", a.address());
+  args[std::find(args.begin(), args.end(), profile.string()) - args.begin()] = l3_only.string();
+  child_process third{args};
+  INFO("third run: " << slurp(third.err_file()));
+  REQUIRE(third.reap(120s) == 0);
+  CHECK(content_of(dir.path / "third" / "report.json") == expected);
+  auto only = nlohmann::json::parse(slurp(dir.path / "third" / "report.json"));
+  REQUIRE(only["run"]["nodes"].size() == 1);
+  CHECK(only["run"]["nodes"][0]["name"] == "local");
+  CHECK(only["run"]["cache"]["l3"]["hits"].get<long>()
+        > only["run"]["cache"]["l3"]["misses"].get<long>());
+}
+
+TEST_CASE("nodes.lend_workers: false with worker processes is refused, naming both",
+          "[cluster][run]") {
+  scratch_dir dir;
+  write_tree(dir.path / "src", 3);
+  auto profile = dir.path / "p.yaml";
+  std::ofstream{profile}
+    << "extends: balanced\nparallel:\n  worker_type: process\nnodes:\n  lend_workers: false\n";
+  child_process run{run_args(dir.path / "src", dir.path / "o", {"--profile", profile.string()})};
+  CHECK(run.reap(30s) == 2);
+  CHECK(run.err().find("nodes.lend_workers") != std::string::npos);
+  CHECK(run.err().find("parallel.worker_type: process") != std::string::npos);
+  CHECK_FALSE(fs::exists(dir.path / "o" / "report.json"));
 }

@@ -94,6 +94,10 @@ public:
   /// failure.
   value_ptr get(const cache_key& key, l2_payload_check check = nullptr);
 
+  /// Whether the folder's index lists `key` (a hint: the record may still
+  /// turn out damaged or be evicted before it is read).
+  bool holds(const cache_key& key) const;
+
   /// Like `get`, but reads the payload into `buffer` instead of a new
   /// shared string, for callers that copy parts out of it (bundles);
   /// returns whether a verified record was read.

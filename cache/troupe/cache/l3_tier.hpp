@@ -7,6 +7,7 @@
 #pragma once
 
 #include <string_view>
+#include <vector>
 
 #include "troupe/cache/cache_error.hpp"
 #include "troupe/cache/cache_key.hpp"
@@ -25,6 +26,17 @@ public:
 
   /// The record under `key`, already verified against its digest, or null.
   virtual value_ptr get(const cache_key& key) = 0;
+
+  /// The records under `keys` (null where missing), in order. An
+  /// implementation over a network asks for all of them at once, so the
+  /// whole batch takes about one round trip; this default asks one by one.
+  virtual std::vector<value_ptr> get_many(const std::vector<cache_key>& keys) {
+    std::vector<value_ptr> out;
+    out.reserve(keys.size());
+    for (const auto& k : keys)
+      out.push_back(get(k));
+    return out;
+  }
 
   /// Stores `value` under `key`; may return before the shard has it.
   virtual cache_error put(const cache_key& key, const value_ptr& value) = 0;

@@ -45,6 +45,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "troupe/cache/cache_error.hpp"
@@ -121,6 +122,15 @@ public:
   /// and why-missed are per member, as with `get`.
   group_lookup get_group(const cache_key& bundle, const std::vector<key_parts>& parts,
                          std::string_view input_name);
+
+  /// Asks L3 at once for those of `bundles` (bundle keys, as `get_group`
+  /// takes them) that L2 does not list, so that the `get_group` calls that
+  /// follow find them without a round trip each. Does nothing without L3.
+  /// At most `max_prefetched` values wait at a time (the rest are asked
+  /// for by their lookups); the caller drops what its lookups did not take.
+  void prefetch_l3(const std::vector<cache_key>& bundles);
+  void drop_prefetched(const std::vector<cache_key>& bundles);
+  static constexpr std::size_t max_prefetched = 256;
 
   /// Stores the members' records after `get_group`: `values` has one entry
   /// per member (the found value, a newly computed one, or null for a
@@ -219,6 +229,8 @@ private:
   std::atomic<bool> l2_writable_{true};
   mutable std::mutex mtx_;
   tiered_stats stats_;
+  std::mutex prefetch_mtx_;
+  std::unordered_map<cache_key, value_ptr> prefetched_;
 };
 
 } // namespace troupe::cache

@@ -102,6 +102,10 @@ struct nodes_settings {
   /// How long a silent peer stays connected before it is lost (at least
   /// four heartbeat periods).
   std::chrono::milliseconds connection_timeout = std::chrono::milliseconds(1250);
+  /// Whether the joined nodes lend the run their worker slots; false keeps
+  /// every task in the run's own process and uses the nodes for their L3
+  /// shards only (with cache.l3_enabled).
+  bool lend_workers = true;
 };
 /// All settings of a run.
 struct settings {

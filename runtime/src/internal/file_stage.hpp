@@ -79,6 +79,9 @@ struct file_task {
 /// With `content`, the file's bytes come from there (a task that carries
 /// them, on a node that cannot read the origin's files), not from `root`.
 /// `task` gives the attempt's start and the run's cancellation flag.
+/// The L2 and L3 key of the bundle that holds a file's group-1 records.
+cache::cache_key file_bundle_key(const cache::digest& content);
+
 file_analysis analyse_file(const std::string& root, const source_file& file,
                            std::uint64_t max_bytes, cache::tiered_cache* cache,
                            const stage_agents& agents,

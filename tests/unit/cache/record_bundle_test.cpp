@@ -402,6 +402,44 @@ TEST_CASE("a group lookup reads through L3 and writes the bundle back") {
   CHECK(s.cache->stats().tiers[1].hits == 6);
 }
 
+TEST_CASE("bundles prefetched from L3 at once serve the lookups without a request each") {
+  scratch_dir dir;
+  scratch_dir other;
+  auto l3 = std::make_shared<fake_l3>();
+  const std::vector<std::string> contents{"a = 1\n", "b = 2\n", "c = 3\n"};
+  {
+    session s{other, l3}; // another node filled L3
+    for (const auto& c : contents)
+      CHECK(s.run(members(six, c), c) == 6);
+  }
+  std::vector<cache_key> bundles;
+  for (const auto& c : contents)
+    bundles.push_back(bundle_key(group, content_digest(c)));
+  l3->gets = 0;
+  session s{dir, l3};
+  CHECK(s.run(members(six, contents[0]), contents[0]) == 0); // one request, backfilled to L2
+  CHECK(l3->gets == 1);
+  // The first bundle is in L2 now: only the other two are asked for.
+  s.cache->prefetch_l3(bundles);
+  CHECK(l3->gets == 3);
+  CHECK(s.run(members(six, contents[1]), contents[1]) == 0);
+  CHECK(s.run(members(six, contents[2]), contents[2]) == 0);
+  CHECK(l3->gets == 3); // both served by the prefetch
+  CHECK(s.cache->stats().tiers[2].hits == 18);
+  // What no lookup took is dropped; a lookup then asks L3 itself.
+  scratch_dir third;
+  session t{third, l3};
+  t.cache->prefetch_l3(bundles);
+  CHECK(l3->gets == 6);
+  t.cache->drop_prefetched(bundles);
+  CHECK(t.run(members(six, contents[0]), contents[0]) == 0);
+  CHECK(l3->gets == 7);
+  // Without L3 nothing is asked.
+  session none{dir};
+  none.cache->prefetch_l3(bundles);
+  CHECK(l3->gets == 7);
+}
+
 TEST_CASE("failed agents are never cached in a bundle") {
   scratch_dir dir;
   const std::string content = "z = 3\n";

@@ -251,6 +251,54 @@ TEST_CASE("the L3 group: rendezvous owners, digests checked, members that leave 
   CHECK(group.counters().unanswered >= 1);
 }
 
+TEST_CASE("the L3 group's get_many asks every shard at once and answers in order",
+          "[cache][actors][l3]") {
+  tier_config cfg;
+  caf::actor_system sys{cfg};
+  l3_group group{sys, 500ms};
+  std::vector<std::shared_ptr<l1_store>> stores;
+  for (int i = 0; i < 3; ++i) {
+    stores.push_back(std::make_shared<l1_store>(l1_options{}));
+    group.join("node" + std::to_string(i), spawn_l1_actor(sys, stores.back()));
+  }
+  std::vector<cache_key> keys;
+  for (int k = 0; k < 40; ++k) {
+    keys.push_back(key_of(k));
+    if (k % 4 != 3) // every fourth key is never put
+      REQUIRE_FALSE(group.put(key_of(k), make_value("value " + std::to_string(k))));
+  }
+  // The puts are one-way: all are in once the last one's owner answers.
+  for (int tries = 0; tries < 50 && !group.get(key_of(38)); ++tries)
+    std::this_thread::sleep_for(10ms);
+  auto got = group.get_many(keys);
+  REQUIRE(got.size() == keys.size());
+  for (int k = 0; k < 40; ++k) {
+    INFO("key " << k);
+    if (k % 4 == 3) {
+      CHECK_FALSE(got[k]);
+    } else {
+      REQUIRE(got[k]);
+      CHECK(*got[k] == "value " + std::to_string(k));
+    }
+  }
+  // A vanished shard: its keys are misses within the timeout, the others hits.
+  auto victim = group.owner(key_of(0));
+  tier_actor dead = spawn_l1_actor(sys, std::make_shared<l1_store>(l1_options{}));
+  caf::scoped_actor self{sys};
+  self->send_exit(dead, caf::exit_reason::kill);
+  group.join(victim, dead);
+  auto t0 = std::chrono::steady_clock::now();
+  got = group.get_many(keys);
+  CHECK(std::chrono::steady_clock::now() - t0 < 2s);
+  int hits = 0;
+  for (int k = 0; k < 40; ++k) {
+    if (group.owner(key_of(k)) == victim)
+      CHECK_FALSE(got[k]);
+    hits += got[k] != nullptr;
+  }
+  CHECK(hits > 0);
+}
+
 TEST_CASE("the tiered cache reads and writes whole bundles through L3 and backfills L2",
           "[cache][actors][l3]") {
   scratch_dir dir;

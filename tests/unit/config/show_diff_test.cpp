@@ -53,6 +53,7 @@ TEST_CASE("show renders every key, resolved, with units") {
            "nodes:\n"
            "  heartbeat_interval: 250ms\n"
            "  connection_timeout: 1250ms\n"
+           "  lend_workers: true\n"
            "  join: []\n");
 }
 

@@ -116,11 +116,32 @@ TEST_CASE("the claims table judges measured rows and says why the others have no
   CHECK(orch.verdict == "not measurable here: orchestration: pyflakes is not installed");
   const auto& overall = row(claims, "5-8x overall");
   CHECK(overall.verdict.find("was not run (troupe bench --scenario overall)") != std::string::npos);
-  const auto& cluster = row(claims, "cluster: a run on 3 nodes");
+  const auto& cluster = row(claims, "a run on 3 nodes");
   CHECK(cluster.status == claim_status::not_measurable);
-  CHECK(cluster.verdict.find("needs troupe run --join") != std::string::npos);
+  CHECK(cluster.verdict.find("was not run (troupe bench --scenario cluster)")
+        != std::string::npos);
   const auto& sim = row(claims, "parallel efficiency 85% at 4 workers");
   CHECK(sim.simulated);
+}
+
+TEST_CASE("the cluster rows: 3 nodes' cost against 1.15x, a warm L3's speedup against 10x") {
+  std::vector<scenario_result> results{
+    measured("cluster", "one_node", {1, 1, 1, 1, 1}, "three_nodes", {1.1, 1.1, 1.1, 1.1, 1.1}),
+    measured("l3_warm", "cold", {5, 5, 5, 5, 5}, "l3_warm", {0.4, 0.4, 0.4, 0.4, 0.4})};
+  auto claims = claims_table(results, 2);
+  const auto& cluster = row(claims, "a run on 3 nodes");
+  CHECK(cluster.value == Approx(1.1));
+  CHECK_FALSE(cluster.higher_is_better);
+  CHECK(cluster.status == claim_status::confirmed);
+  const auto& warm = row(claims, "cold node with a warm L3");
+  CHECK(warm.value == Approx(12.5));
+  CHECK(warm.status == claim_status::confirmed);
+  results[0] = measured("cluster", "one_node", {1, 1, 1, 1, 1}, "three_nodes",
+                        {1.3, 1.3, 1.3, 1.3, 1.3});
+  results[1] = measured("l3_warm", "cold", {5, 5, 5, 5, 5}, "l3_warm", {1, 1, 1, 1, 1});
+  claims = claims_table(results, 2);
+  CHECK(row(claims, "a run on 3 nodes").status == claim_status::not_reached);
+  CHECK(row(claims, "cold node with a warm L3").status == claim_status::not_reached);
 }
 
 TEST_CASE("a remote round trip above 1.2x raw CAF's is not reached") {
@@ -198,5 +219,5 @@ TEST_CASE("bench.html is self-contained with a bar and whiskers per measured sce
   CHECK(html.find("data-scenario=\"codegen\" data-speedup=\"3.0000\"") != std::string::npos);
   CHECK(html.find("data-few=\"1\"") != std::string::npos);
   CHECK(html.find("<table class=\"claims\">") != std::string::npos);
-  CHECK(html.find("needs troupe run --join") != std::string::npos);
+  CHECK(html.find("was not run (troupe bench --scenario cluster)") != std::string::npos);
 }

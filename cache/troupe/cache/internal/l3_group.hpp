@@ -61,6 +61,8 @@ public:
   std::string owner(const cache_key& key) const;
 
   value_ptr get(const cache_key& key) override;
+  /// Every request goes out before the first answer is awaited.
+  std::vector<value_ptr> get_many(const std::vector<cache_key>& keys) override;
   cache_error put(const cache_key& key, const value_ptr& value) override;
   std::string_view name() const noexcept override {
     return "l3:rendezvous";
@@ -74,6 +76,8 @@ public:
   static bool unframe(std::string_view framed, std::string& value);
 
 private:
+  /// Counts one lookup's outcome; the verified value or null.
+  value_ptr settle(bool answered, const shared_bytes& found);
   struct member {
     std::string name;
     tier_actor shard;
