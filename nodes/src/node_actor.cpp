@@ -12,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include "troupe/base/internal/caf_error.hpp"
+#include "troupe/cache/l2_store.hpp"
 #include "troupe/nodes/internal/endpoint.hpp"
 #include "troupe/nodes/internal/handshake.hpp"
 #include "troupe/nodes/internal/l3_shard.hpp"
@@ -106,6 +107,8 @@ std::uint32_t close_runs(self_ptr self, Pred pred) {
       ++i;
     }
   }
+  if (stopped > 0 && self->state.setup.runs_ended)
+    self->state.setup.runs_ended();
   return stopped;
 }
 
@@ -199,6 +202,8 @@ void on_down(self_ptr self, const caf::down_msg& msg) {
                        r->second.run);
     r->second.lanes->stop();
     st.runs.erase(r);
+    if (st.setup.runs_ended)
+      st.setup.runs_ended();
   }
 }
 
@@ -403,6 +408,21 @@ node_actor::behavior_type node_behavior(self_ptr self, node_setup setup) {
         return caf::delegated<opened_lanes>{};
       return on_open(self, req);
     },
+    [self, peers](cached_atom, const bundle_query& q) -> caf::result<cached_bundles> {
+      if (!peers->admit(self->current_sender()))
+        return caf::delegated<cached_bundles>{};
+      if (q.bundles.size() > max_bundle_query)
+        return troupe::detail::make_caf_error(errc::invalid_graph,
+                              "a bundle query of " + std::to_string(q.bundles.size())
+                                + " keys (at most " + std::to_string(max_bundle_query) + ")");
+      cached_bundles out;
+      out.held.assign(q.bundles.size(), 0);
+      const auto& cache = self->state.setup.cache;
+      if (cache && cache->l2())
+        for (std::size_t i = 0; i < q.bundles.size(); ++i)
+          out.held[i] = cache->l2()->holds(q.bundles[i]) ? 1 : 0;
+      return out;
+    },
     [self, peers](close_atom, std::uint64_t run) -> caf::result<std::uint32_t> {
       const auto& sender = self->current_sender();
       if (!peers->admit(sender))
@@ -482,6 +502,8 @@ void add_node_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<lane_group>("troupe.node.lane_group");
   cfg.add_message_type<opened_lanes>("troupe.node.opened_lanes");
   cfg.add_message_type<joined_member>("troupe.node.joined_member");
+  cfg.add_message_type<bundle_query>("troupe.node.bundle_query");
+  cfg.add_message_type<cached_bundles>("troupe.node.cached_bundles");
 }
 
 } // namespace troupe::nodes::detail

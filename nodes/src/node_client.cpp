@@ -195,6 +195,13 @@ expected<std::uint32_t> close_lanes(caf::actor_system& sys, const node_actor& no
                             close_atom::value, run);
 }
 
+expected<cached_bundles> request_cached(caf::actor_system& sys, const node_actor& node,
+                                        const bundle_query& query,
+                                        std::chrono::milliseconds timeout) {
+  return ask<cached_bundles>(sys, node, timeout, "cached", caf::to_string(node.node()),
+                             cached_atom::value, query);
+}
+
 expected<node_health> request_health(caf::actor_system& sys, const node_actor& node,
                                      std::chrono::milliseconds timeout) {
   return ask<node_health>(sys, node, timeout, "health", caf::to_string(node.node()),

@@ -220,6 +220,8 @@ int node_command(const config::profile_loader& loader, const node_command_option
   setup.workers = rt.workers();
   setup.agents = std::make_shared<const agent_registry>(builtin_agents());
   setup.cache = rt.cache();
+  if (setup.cache)
+    setup.runs_ended = [&rt] { rt.persist_in_background(); };
   setup.peers = std::make_shared<peer_registry>(sys.node());
   cache::l1_options l3o;
   l3o.max_bytes = settings.cache.l1_size;

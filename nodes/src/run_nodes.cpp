@@ -54,6 +54,13 @@ public:
     return joined_.info.name;
   }
 
+  std::vector<std::uint8_t> cached(const std::vector<cache::cache_key>& bundles) override {
+    auto answer = request_cached(sys_, joined_.node, bundle_query{bundles}, timeout_);
+    if (!answer || answer->held.size() != bundles.size())
+      return {};
+    return std::move(answer->held);
+  }
+
   std::uint32_t workers() const noexcept override {
     return joined_.info.workers;
   }

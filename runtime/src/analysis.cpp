@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "internal/analysis_locals.hpp"
+#include "internal/file_stage.hpp"
 #include "internal/read_buffer.hpp"
 #include "internal/report_entry.hpp"
 #include "troupe/actors/symbols_codec.hpp"
@@ -22,6 +23,7 @@
 #include "troupe/cache/l2_store.hpp"
 #include "troupe/cache/tiered_cache.hpp"
 #include "troupe/runtime/graph_plan.hpp"
+#include "troupe/runtime/internal/remote_node.hpp"
 
 namespace troupe {
 
@@ -82,6 +84,42 @@ agent_registry runnable_agents(const analysis_options& options) {
 
 double seconds_since(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+/// Per file, where its records are cached (graph_run_options::item_home):
+/// this process's L2 when it lists the file's bundle and this process takes
+/// per-file work, else a node whose cache does (one query per node; several
+/// holders are told apart by the key, so their files spread over them).
+/// Empty without nodes or without the files' digests.
+std::vector<std::uint32_t> item_homes(const analysis_options& options,
+                                      const std::vector<cache::digest>* digests) {
+  if (options.nodes.empty() || !digests)
+    return {};
+  std::vector<cache::cache_key> bundles;
+  bundles.reserve(digests->size());
+  for (const auto& d : *digests)
+    bundles.push_back(detail::file_bundle_key(d));
+  std::vector<std::uint32_t> home(bundles.size(), 0);
+  std::vector<std::uint64_t> score(bundles.size(), 0);
+  for (std::size_t r = 0; r < options.nodes.size(); ++r) {
+    auto held = options.nodes[r]->cached(bundles);
+    if (held.size() != bundles.size())
+      continue; // the node could not tell: no preference for it
+    for (std::size_t i = 0; i < bundles.size(); ++i) {
+      if (!held[i])
+        continue;
+      auto s = (bundles[i].value().low ^ (0x9E3779B97F4A7C15ull * (r + 1))) * 0xBF58476D1CE4E5B9ull;
+      if (home[i] == 0 || s > score[i]) {
+        home[i] = static_cast<std::uint32_t>(r + 1);
+        score[i] = s;
+      }
+    }
+  }
+  if (options.local_item_work && options.cache && options.cache->l2())
+    for (std::size_t i = 0; i < bundles.size(); ++i)
+      if (options.cache->l2()->holds(bundles[i]))
+        home[i] = graph_run_options::home_here;
+  return home;
 }
 
 } // namespace
@@ -482,6 +520,7 @@ troupe::error run_analysis(runtime& rt, const analysis_options& options, analysi
   ro.locals = locals;
   ro.nodes = options.nodes;
   ro.local_item_work = options.local_item_work;
+  ro.item_home = item_homes(options, locals->digests);
   if (options.before_run)
     options.before_run(graph, ro);
   // Only group-1 tasks use the cache: once the last of them is final, the

@@ -494,16 +494,10 @@ int run_command(const config::profile_loader& loader, const run_command_options&
   // memory (measured: 40 MB less for a run with 10% of the files changed,
   // ~100 MB less for a cold run); contents seen twice are kept.
   ro.l1_admission = cache::l1_admission::second_use;
-  // A run whose every input matches a stored run is answered by its memo
-  // (not when a trace is asked for: a trace shows the tasks of a run). Its
-  // key needs every file read and digested, which needs no cache: done
-  // while the runtime starts.
+  // A run whose every input matches a stored run is answered by its memo.
   std::future<detail::run_inputs> digesting;
   if (!ro.cache_dir.empty())
     ao.digest_memo_file = (fs::path{ro.cache_dir} / "digests").string();
-  if (!ro.cache_dir.empty() && !options.no_run_memo && trace_path.empty())
-    digesting = std::async(std::launch::async,
-                           [inputs_of = ao] { return detail::digest_run_inputs(inputs_of); });
   // Other nodes: the network is set up before the runtime starts, the
   // nodes joined (or started) once it runs.
   bool uses_nodes = false;
@@ -521,6 +515,14 @@ int run_command(const config::profile_loader& loader, const run_command_options&
               << " needs the nodes component, which this program does not include\n";
     return exit_usage;
   }
+  // Every file is read and digested while the runtime starts: for the run
+  // memo's key (not when a trace is asked for: a trace shows the tasks of a
+  // run), and for placement on other nodes (which asks each node which
+  // files' records its cache holds). It needs no cache.
+  bool memo_allowed = !options.no_run_memo && trace_path.empty();
+  if (!ro.cache_dir.empty() && (memo_allowed || uses_nodes))
+    digesting = std::async(std::launch::async,
+                           [inputs_of = ao] { return detail::digest_run_inputs(inputs_of); });
   auto starting = std::chrono::steady_clock::now();
   runtime rt{ro};
   auto start_s = seconds_since(starting);
@@ -562,7 +564,13 @@ int run_command(const config::profile_loader& loader, const run_command_options&
   // lookup_s: the wall time the memo lookup added after the runtime started.
   detail::run_memo_lookup memo;
   double lookup_s = 0;
-  if (digesting.valid()) { // a cache folder was given: rt.cache() exists
+  if (digesting.valid() && !memo_allowed) { // digested for placement only
+    auto inputs = digesting.get();
+    if (inputs.walked) {
+      ao.walked_tree = std::move(inputs.tree);
+      ao.content_digests = std::move(inputs.digests);
+    }
+  } else if (digesting.valid()) { // a cache folder was given: rt.cache() exists
     auto looking = std::chrono::steady_clock::now();
     memo = detail::lookup_run_memo(*ao.cache, ao, digesting.get());
     lookup_s = seconds_since(looking);

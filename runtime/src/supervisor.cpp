@@ -24,11 +24,17 @@ namespace {
 
 using self_ptr = supervisor_actor::stateful_pointer<supervisor_state>;
 
+/// Attempts one slot may hold: queue_size, twice that for tasks whose
+/// records its node's cache holds (best_slot).
+std::uint32_t slot_depth(const run_state& run) {
+  return run.options.item_home.empty() ? run.queue_size : 2 * run.queue_size;
+}
+
 /// How long a lane may keep an attempt before the watchdog writes it off: a
-/// slot runs at most queue_size attempts back to back, each checked against
+/// slot runs at most slot_depth attempts back to back, each checked against
 /// task_timeout by the lane itself, so this only catches a hang.
 std::chrono::steady_clock::duration hang_limit(const run_state& run) {
-  return run.options.task_timeout * (run.queue_size + 1) + std::chrono::seconds(1);
+  return run.options.task_timeout * (slot_depth(run) + 1) + std::chrono::seconds(1);
 }
 
 bool is_local(const supervisor_state& st, std::uint32_t slot) {
@@ -301,10 +307,55 @@ void on_down(self_ptr self, const caf::down_msg& msg) {
   }
 }
 
-/// The best slot for a task of `group` (dispatch_rules.hpp); no_index
-/// when none has room.
-std::size_t best_slot(const supervisor_state& st, std::size_t group) {
+/// Where the cache holding most of `task`'s items is
+/// (graph_run_options::item_home): an index into run_state::remotes,
+/// `remotes.size()` for this process, or no_index.
+std::size_t home_of(const supervisor_state& st, std::size_t task) {
+  const auto& home = st.run->options.item_home;
+  if (home.empty())
+    return no_index;
+  const auto here = st.run->remotes.size();
+  std::vector<std::size_t> counts(here + 1, 0);
+  std::size_t best = no_index;
+  std::size_t best_count = 0;
+  for (auto item : spec(st, task).items) {
+    if (item >= home.size() || home[item] == 0)
+      continue;
+    auto at = home[item] == graph_run_options::home_here ? here : home[item] - 1;
+    if (at > here)
+      continue;
+    if (++counts[at] > best_count) {
+      best_count = counts[at];
+      best = at;
+    }
+  }
+  return best;
+}
+
+/// The best slot for `task` of `group` (dispatch_rules.hpp); no_index
+/// when none has room. A per-item task goes to the node whose cache holds
+/// most of its items when one of that node's slots has room.
+std::size_t best_slot(const supervisor_state& st, std::size_t group, std::size_t task) {
   bool single = !st.run->groups[group].per_slot;
+  if (!single && st.run->options.max_concurrent == 0) {
+    auto home = home_of(st, task);
+    bool here = home == st.run->remotes.size();
+    if (home != no_index && (here || !st.lost[home])) {
+      // A task whose records are there is mostly a cache hit, much shorter
+      // than computing it elsewhere: its home's slots queue twice as deep
+      // before another slot takes it.
+      auto queue_size = slot_depth(*st.run);
+      auto slot_home = here ? no_index : home;
+      std::size_t best = no_index;
+      for (std::uint32_t s = 0; s < st.slots.size(); ++s)
+        if (st.slots[s].remote == slot_home && can_run(st, group, s)
+            && st.in_flight[s] < queue_size
+            && (best == no_index || st.in_flight[s] < st.in_flight[best]))
+          best = s;
+      if (best != no_index)
+        return best;
+    }
+  }
   // Per-item work stays off this process's slots while another node's slot
   // can take it, when the run asks so (its workers are node processes).
   bool remote_only = false;
@@ -338,7 +389,7 @@ void dispatch(self_ptr self) {
       continue;
     }
     auto group = run.group_of[task];
-    auto best = best_slot(st, group);
+    auto best = best_slot(st, group, task);
     if (best == no_index)
       return;
     // Every slot busy: a task sent now waits in a lane's mailbox (which

@@ -332,6 +332,59 @@ TEST_CASE("with cache.l3_enabled a node with an empty cache is answered by the o
         > only["run"]["cache"]["l3"]["misses"].get<long>());
 }
 
+TEST_CASE("placement sends a file's task to the node whose cache holds its records",
+          "[cluster][run][placement]") {
+  scratch_dir dir;
+  write_tree(dir.path / "src", 300);
+  auto expected = run_alone(dir.path);
+  // Nodes with a cache folder of their own (node_process's defaults have none).
+  auto node_with_cache = [&](const char* name) {
+    return std::vector<std::string>{"--listen", "127.0.0.1:0", "--workers", "1", "--token",
+                                    token, "--cache-dir", (dir.path / name).string()};
+  };
+  node_process a{node_with_cache("cache-a"), {}, false};
+  REQUIRE(a.wait_listening());
+  node_process b{node_with_cache("cache-b"), {}, false};
+  REQUIRE(b.wait_listening());
+  auto cached_run = [&](const char* out, std::vector<std::string> joins) {
+    std::vector<std::string> args{troupe_binary(), "run", (dir.path / "src").string(), "--out",
+                                  (dir.path / out).string(), "-q", "--token", token,
+                                  "--no-run-memo", "--cache-dir", (dir.path / "run").string()};
+    for (const auto& j : joins)
+      args.insert(args.end(), {"--join", j});
+    return args;
+  };
+  // The first run splits the files between this process's cache and a's.
+  child_process first{cached_run("first", {a.address()})};
+  INFO("first run: " << slurp(first.err_file()));
+  REQUIRE(first.reap(120s) == 0);
+  auto one = nlohmann::json::parse(slurp(dir.path / "first" / "report.json"));
+  REQUIRE(one["run"]["nodes"].size() == 2);
+  REQUIRE(one["run"]["nodes"][1]["tasks"].get<long>() > 0); // else nothing to place
+  REQUIRE(one["run"]["nodes"][0]["tasks"].get<long>() > 0);
+
+  // The second run also has b, whose cache is empty: each file goes where
+  // its records are, so (almost) nothing is computed again. Misses left:
+  // shards whose files were split between the two caches (the shards of
+  // this run need not be the first run's).
+  child_process second{cached_run("second", {a.address(), b.address()})};
+  INFO("second run: " << slurp(second.err_file()));
+  REQUIRE(second.reap(120s) == 0);
+  CHECK(content_of(dir.path / "second" / "report.json") == expected);
+  auto two = nlohmann::json::parse(slurp(dir.path / "second" / "report.json"));
+  long hits = -1, misses = -1;
+  for (const auto& row : two["agents"])
+    if (row["id"] == "symbols") {
+      hits = row["cache_hits"].get<long>();
+      misses = row["cache_misses"].get<long>();
+    }
+  REQUIRE(hits >= 0);
+  WARN("second run: " << hits << " files found cached, " << misses << " computed; node b "
+                      << two["run"]["nodes"][2]["tasks"] << " tasks");
+  CHECK(misses * 10 <= hits + misses);
+  CHECK(two["run"]["nodes"][2]["cache_hits"].get<long>() == 0); // b held nothing
+}
+
 TEST_CASE("nodes.lend_workers: false with worker processes is refused, naming both",
           "[cluster][run]") {
   scratch_dir dir;

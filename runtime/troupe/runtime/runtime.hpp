@@ -76,6 +76,12 @@ struct graph_run_options {
   /// slot could; false when the nodes are this run's workers (worker
   /// processes): then they take it unless every one of them is lost.
   bool local_item_work = true;
+  /// Per item, the node whose cache holds its results (index into `nodes`
+  /// plus one, `home_here` for this process; 0 or missing: none known): a
+  /// per-item task goes to the node holding most of its items while a slot
+  /// there has room.
+  std::vector<std::uint32_t> item_home;
+  static constexpr std::uint32_t home_here = 0xffffffffu;
 };
 
 namespace detail {

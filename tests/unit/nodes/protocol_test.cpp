@@ -194,6 +194,12 @@ TEST_CASE("node protocol messages survive serialisation", "[nodes][protocol]") {
     CHECK(y.failure == "no answer");
   });
 
+  bundle_query bq{{troupe::cache::cache_key{troupe::cache::content_digest("one")},
+                   troupe::cache::cache_key{troupe::cache::content_digest("two")}}};
+  both(sys, bq, [&](const bundle_query& y) { CHECK(y.bundles == bq.bundles); });
+  cached_bundles cb{{1, 0, 1}};
+  both(sys, cb, [&](const cached_bundles& y) { CHECK(y.held == cb.held); });
+
   for (auto* a : {&anchor})
     caf::anon_send_exit(*a, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(shard, caf::exit_reason::user_shutdown);

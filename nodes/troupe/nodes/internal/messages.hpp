@@ -19,6 +19,7 @@
 //   anyone -> node : (health_atom)                -> node_health
 //   anyone -> node : (open_atom, open_request)    -> opened_lanes
 //   anyone -> node : (close_atom, run id)         -> lanes stopped (uint32)
+//   anyone -> node : (cached_atom, bundle_query)  -> cached_bundles
 //   member -> node : (member_atom, member_info)      a newcomer joined the sender
 //   local  -> node : (joined_atom, joined_member)    a join this node made succeeded
 //
@@ -53,6 +54,7 @@ using open_atom = caf::atom_constant<caf::atom("open")>;
 using close_atom = caf::atom_constant<caf::atom("close")>;
 using member_atom = caf::atom_constant<caf::atom("member")>;
 using joined_atom = caf::atom_constant<caf::atom("joined")>;
+using cached_atom = caf::atom_constant<caf::atom("cached")>;
 
 /// What a joiner is to the node it joins.
 enum class peer_role : std::uint8_t {
@@ -260,6 +262,31 @@ typename Inspector::result_type inspect(Inspector& f, opened_lanes& x) {
   return f(caf::meta::type_name("opened_lanes"), x.run, x.node, x.groups);
 }
 
+/// Which of a run's file bundles (the L2 keys of its files' records) a
+/// node's cache holds: placement sends a file's task where its records are.
+struct bundle_query {
+  std::vector<cache::cache_key> bundles;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, bundle_query& x) {
+  return f(caf::meta::type_name("bundle_query"), x.bundles);
+}
+
+/// The answer to a bundle_query: one flag per bundle, 1 where the node's
+/// L2 lists it.
+struct cached_bundles {
+  std::vector<std::uint8_t> held;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, cached_bundles& x) {
+  return f(caf::meta::type_name("cached_bundles"), x.held);
+}
+
+/// Most bundles one query may name (a larger one is refused).
+constexpr std::size_t max_bundle_query = 1u << 22;
+
 struct joined_member;
 
 /// The interface of a node actor.
@@ -269,6 +296,7 @@ using node_actor = caf::typed_actor<
   caf::replies_to<health_atom>::with<node_health>,
   caf::replies_to<open_atom, open_request>::with<opened_lanes>,
   caf::replies_to<close_atom, std::uint64_t>::with<std::uint32_t>,
+  caf::replies_to<cached_atom, bundle_query>::with<cached_bundles>,
   caf::reacts_to<member_atom, member_info>,
   caf::reacts_to<joined_atom, joined_member>>;
 

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -64,6 +65,10 @@ struct node_setup {
   /// The node runtime's cache (L1, L2, and the cluster's L3), which the
   /// file stage of served runs uses; may be null.
   std::shared_ptr<cache::tiered_cache> cache;
+  /// Called when served runs end: makes what their lanes put in `cache`
+  /// durable and visible (a group commit waits for more puts otherwise).
+  /// Must not block the node actor. May be empty.
+  std::function<void()> runs_ended;
   /// Who may talk to the node's actors.
   std::shared_ptr<peer_registry> peers;
   /// The L3 shard and its store.

@@ -103,6 +103,11 @@ expected<std::uint32_t> close_lanes(caf::actor_system& sys, const node_actor& no
                                     std::uint64_t run, std::chrono::milliseconds timeout);
 
 /// Asks `node` for its health.
+/// Which of `query`'s bundles the node's cache holds.
+expected<cached_bundles> request_cached(caf::actor_system& sys, const node_actor& node,
+                                        const bundle_query& query,
+                                        std::chrono::milliseconds timeout);
+
 expected<node_health> request_health(caf::actor_system& sys, const node_actor& node,
                                      std::chrono::milliseconds timeout);
 

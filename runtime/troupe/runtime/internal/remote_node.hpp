@@ -10,6 +10,7 @@
 #include <caf/actor.hpp>
 
 #include "troupe/base/expected.hpp"
+#include "troupe/cache/cache_key.hpp"
 #include "troupe/runtime/internal/messages.hpp"
 
 namespace troupe::detail {
@@ -39,6 +40,14 @@ public:
 
   /// Ends the lanes of run `run` (one-way).
   virtual void close_lanes(std::uint64_t run) = 0;
+
+  /// One flag per bundle key (the L2 keys of files' records), 1 where the
+  /// node's cache holds it; empty when the node cannot tell. Blocks for at
+  /// most a finite timeout.
+  virtual std::vector<std::uint8_t> cached(const std::vector<cache::cache_key>& bundles) {
+    (void) bundles;
+    return {};
+  }
 };
 
 } // namespace troupe::detail
