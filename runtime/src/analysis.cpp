@@ -206,9 +206,8 @@ void analysis_locals::fill_content(task_item& item) {
     return;
   // Read on the supervisor's thread: a shard's files, some milliseconds, for
   // a task another node runs.
-  std::string error;
   read_buffer buffer;
-  if (buffer.read(root + "/" + (*sources)[item.index].path, error, (*sources)[item.index].bytes)) {
+  if (!buffer.read(root + "/" + (*sources)[item.index].path, (*sources)[item.index].bytes)) {
     item.content.data = std::make_shared<const std::string>(buffer.view());
     item.bytes = buffer.view().size();
     item.digest = cache::content_digest(buffer.view()).hex();
@@ -434,9 +433,8 @@ troupe::error run_analysis(runtime& rt, const analysis_options& options, analysi
   if (options.walked_tree) {
     out.tree = *options.walked_tree;
   } else {
-    std::string error;
-    if (!walk_source_tree(options.root, options.walk, out.tree, error))
-      return {errc::not_found, error};
+    if (auto err = walk_source_tree(options.root, options.walk, out.tree))
+      return err;
     out.phases.emplace_back("walk", seconds_since(started));
   }
   auto analyse_started = std::chrono::steady_clock::now();
@@ -572,9 +570,8 @@ troupe::error run_analysis(runtime& rt, const analysis_options& options, analysi
       if (!is_group1[t] && o.status == task_status::done)
         history.record_agent(graph.tasks()[t].agent(), o.finished_s - o.started_s);
     }
-    std::string error;
-    if (!history.save(options.history_file, error))
-      rt.logger("troupe.run")->debug("run history not saved: {}", error);
+    if (auto err = history.save(options.history_file))
+      rt.logger("troupe.run")->debug("run history not saved: {}", err.message());
   }
   detail::complete_result(out, options, started, analyse_started);
   return {};

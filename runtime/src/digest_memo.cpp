@@ -61,8 +61,7 @@ digest_memo digest_memo::load(const std::string& path, const std::string& root) 
   digest_memo out;
   out.root_ = root;
   read_buffer file;
-  std::string error;
-  if (!file.read(path, error))
+  if (file.read(path))
     return out;
   auto bytes = file.view();
   if (bytes.size() < sizeof magic + sizeof(std::uint64_t)

@@ -176,7 +176,10 @@ file_analysis analyse_file(const std::string& root, const source_file& file,
       bytes = *content;
       return read = true;
     }
-    read = buffer.read(root + "/" + file.path, out.detail, file.bytes);
+    if (auto err = buffer.read(root + "/" + file.path, file.bytes))
+      out.detail = err.message();
+    else
+      read = true;
     bytes = buffer.view();
     return read;
   };

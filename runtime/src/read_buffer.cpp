@@ -11,38 +11,37 @@ namespace troupe::detail {
 
 namespace {
 
-int open_for_reading(const std::string& path, std::string& error) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    error = std::strerror(errno);
-  return fd;
+error system_error(int err) {
+  return {errc::unreadable_input, err, std::strerror(err)};
 }
 
 } // namespace
 
-bool read_buffer::read(const std::string& path, std::string& error) {
+error read_buffer::read(const std::string& path) {
   size_ = 0;
-  int fd = open_for_reading(path, error);
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0)
-    return false;
+    return system_error(errno);
   struct stat st {};
   if (fstat(fd, &st) != 0) {
-    error = std::strerror(errno);
+    auto err = system_error(errno);
     ::close(fd);
-    return false;
+    return err;
   }
-  return read(fd, static_cast<std::uint64_t>(st.st_size), error);
+  return read(fd, static_cast<std::uint64_t>(st.st_size));
 }
 
-bool read_buffer::read(const std::string& path, std::string& error, std::uint64_t expected_size) {
+error read_buffer::read(const std::string& path, std::uint64_t expected_size) {
   size_ = 0;
-  int fd = open_for_reading(path, error);
-  return fd >= 0 && read(fd, expected_size, error);
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return system_error(errno);
+  return read(fd, expected_size);
 }
 
-bool read_buffer::read(int fd, std::uint64_t expected_size, std::string& error) {
+error read_buffer::read(int fd, std::uint64_t expected_size) {
   reserve(static_cast<std::size_t>(expected_size) + 1);
-  bool ok = true;
+  error out;
   for (;;) {
     if (size_ == capacity_)
       reserve(capacity_ * 2); // the file grew while we read it
@@ -51,9 +50,8 @@ bool read_buffer::read(int fd, std::uint64_t expected_size, std::string& error) 
     if (n < 0 && errno == EINTR)
       continue;
     if (n <= 0) {
-      ok = n == 0;
-      if (!ok)
-        error = std::strerror(errno);
+      if (n < 0)
+        out = system_error(errno);
       break;
     }
     size_ += static_cast<std::size_t>(n);
@@ -63,7 +61,7 @@ bool read_buffer::read(int fd, std::uint64_t expected_size, std::string& error) 
       break;
   }
   ::close(fd);
-  return ok;
+  return out;
 }
 
 void read_buffer::reserve(std::size_t n) {

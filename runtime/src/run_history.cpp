@@ -43,7 +43,7 @@ run_history run_history::load(const std::string& path, std::string& warning) {
   return h;
 }
 
-bool run_history::save(const std::string& path, std::string& error) const {
+error run_history::save(const std::string& path) const {
   nlohmann::json j{{"version", format_version},
                    {"group1_bytes_per_second", group1_bytes_per_second},
                    {"agent_seconds", agent_seconds}};
@@ -56,18 +56,18 @@ bool run_history::save(const std::string& path, std::string& error) const {
     std::ofstream out{tmp, std::ios::trunc};
     out << j.dump(1) << '\n';
     if (!out.flush()) {
-      error = "cannot write " + tmp + ": " + std::strerror(errno);
+      int err = errno;
       out.close();
       std::remove(tmp.c_str());
-      return false;
+      return {errc::unwritable_output, err, "cannot write " + tmp + ": " + std::strerror(err)};
     }
   }
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    error = "cannot rename " + tmp + ": " + std::strerror(errno);
+    int err = errno;
     std::remove(tmp.c_str());
-    return false;
+    return {errc::unwritable_output, err, "cannot rename " + tmp + ": " + std::strerror(err)};
   }
-  return true;
+  return {};
 }
 
 void run_history::record_agent(const std::string& id, double seconds) {

@@ -171,8 +171,7 @@ std::string read_generated_manifest(const std::string& out_dir, const char* name
   if (out_dir.empty())
     return {};
   read_buffer buffer;
-  std::string error;
-  if (!buffer.read((fs::path{out_dir} / "generated" / name).string(), error))
+  if (buffer.read((fs::path{out_dir} / "generated" / name).string()))
     return {};
   return std::string{buffer.view()};
 }
@@ -183,9 +182,8 @@ run_inputs digest_run_inputs(const analysis_options& options) {
     out.not_used = "a package index is configured (deps_lookup asks the network)";
     return out;
   }
-  std::string error;
-  if (!walk_source_tree(options.root, options.walk, out.tree, error)) {
-    out.not_used = error;
+  if (auto err = walk_source_tree(options.root, options.walk, out.tree)) {
+    out.not_used = err.message();
     return out;
   }
   out.walked = true;
@@ -207,18 +205,17 @@ run_inputs digest_run_inputs(const analysis_options& options) {
     read_buffer buffer;
     for (std::size_t i = first; i < files.size() && failed[first].empty(); i += 2) {
       const auto& f = files[i];
-      std::string read_error;
       if (f.bytes > options.max_file_bytes || f.name_not_utf8)
         continue; // never read by a run: the escaped name stands in
       if (auto known = memo.find(f)) {
         digests[i] = *known;
         bytes[first] += f.bytes;
-      } else if (buffer.read(out.tree.root + "/" + f.path, read_error, f.bytes)) {
+      } else if (auto err = buffer.read(out.tree.root + "/" + f.path, f.bytes)) {
+        failed[first] = f.path + ": " + err.message();
+      } else {
         digests[i] = cache::content_digest(buffer.view());
         bytes[first] += buffer.view().size();
         read_size[i] = static_cast<std::int64_t>(buffer.view().size());
-      } else {
-        failed[first] = f.path + ": " + read_error;
       }
     }
   };

@@ -241,22 +241,19 @@ const std::vector<std::string>& default_exclude_names() {
   return names;
 }
 
-bool walk_source_tree(const std::string& root, source_tree& out, std::string& error) {
-  return walk_source_tree(root, walk_options{{}, false, false}, out, error);
+error walk_source_tree(const std::string& root, source_tree& out) {
+  return walk_source_tree(root, walk_options{{}, false, false}, out);
 }
 
-bool walk_source_tree(const std::string& root, const walk_options& options, source_tree& out,
-                      std::string& error) {
+error walk_source_tree(const std::string& root, const walk_options& options, source_tree& out) {
   char resolved[PATH_MAX];
   if (!realpath(root.c_str(), resolved)) {
-    error = root + ": " + std::strerror(errno);
-    return false;
+    int err = errno;
+    return {errc::not_found, err, root + ": " + std::strerror(err)};
   }
   struct stat st {};
-  if (stat(resolved, &st) != 0 || !S_ISDIR(st.st_mode)) {
-    error = root + ": not a directory";
-    return false;
-  }
+  if (stat(resolved, &st) != 0 || !S_ISDIR(st.st_mode))
+    return {errc::not_found, root + ": not a directory"};
   out = source_tree{};
   out.root = resolved;
   walker w{options, out, {{st.st_dev, st.st_ino}}, {}, {}, false, {}};
@@ -266,7 +263,7 @@ bool walk_source_tree(const std::string& root, const walk_options& options, sour
     w.find_work_tree(out.root);
   w.walk(out.root, "");
   out.package = package_of(out.root);
-  return true;
+  return {};
 }
 
 } // namespace troupe

@@ -77,11 +77,10 @@ std::string unwritable(const std::string& path) {
 /// unless `dest` already holds that selection; returns "" or an error.
 std::string make_quick_corpus(const std::string& corpus, const std::string& dest) {
   source_tree tree;
-  std::string error;
   walk_options walk;
   walk.gitignore = false;
-  if (!walk_source_tree(corpus, walk, tree, error))
-    return error;
+  if (auto err = walk_source_tree(corpus, walk, tree))
+    return err.message();
   std::ostringstream selection;
   std::vector<const source_file*> chosen;
   for (std::size_t i = 0; i < tree.files.size(); i += quick_every) {

@@ -77,6 +77,7 @@
 #include "troupe/runtime/caf_interop.hpp"
 #include "troupe/runtime/internal/messages.hpp"
 #include "troupe/runtime/runtime.hpp"
+#include "tool_args.hpp"
 
 namespace {
 
@@ -106,81 +107,60 @@ struct bench_args {
   std::vector<std::string> run_args;
 };
 
-[[noreturn]] void usage(const std::string& why) {
-  std::fprintf(stderr,
-               "troupe_cluster_bench: %s\nusage: troupe_cluster_bench --engine "
-               "troupe_lane|caf_remote|tiers|runs --troupe BIN [--count N] [--reps N] "
-               "[--warmups N] [--dir FOLDER] [--nodes K] [--node-workers N] [--fresh-nodes] "
-               "[--node-no-cache] [--report FILE] [-- RUN-ARGS...]\n",
-               why.c_str());
-  std::exit(2);
-}
-
-[[noreturn]] void fail(const std::string& why) {
-  std::fprintf(stderr, "troupe_cluster_bench: %s\n", why.c_str());
-  std::exit(1);
-}
+const troupe::scenarios::tools::tool_args cli{
+  "troupe_cluster_bench",
+  "--engine troupe_lane|caf_remote|tiers|runs --troupe BIN [--count N] [--reps N] "
+  "[--warmups N] [--dir FOLDER] [--nodes K] [--node-workers N] [--fresh-nodes] "
+  "[--node-no-cache] [--report FILE] [-- RUN-ARGS...]"};
 
 bench_args parse(int argc, char** argv) {
   bench_args a;
-  for (int i = 1; i < argc; ++i) {
-    std::string key = argv[i];
-    if (key == "--serve-echo") {
+  auto flag = [&](const std::string& key) {
+    if (key == "--serve-echo")
       a.serve_echo = true;
-      continue;
-    }
-    if (key == "--fresh-nodes") {
+    else if (key == "--fresh-nodes")
       a.fresh_nodes = true;
-      continue;
-    }
-    if (key == "--node-no-cache") {
+    else if (key == "--node-no-cache")
       a.node_cache = false;
-      continue;
-    }
-    if (key == "--") {
-      a.run_args.assign(argv + i + 1, argv + argc);
-      break;
-    }
-    if (i + 1 >= argc)
-      usage(key + " needs a value");
-    std::string value = argv[++i];
-    auto number = [&](long long min) {
-      char* end = nullptr;
-      auto v = std::strtoll(value.c_str(), &end, 10);
-      if (*end != '\0' || v < min)
-        usage(key + " " + value + ": not a whole number >= " + std::to_string(min));
-      return v;
-    };
-    if (key == "--engine")
-      a.engine = value;
-    else if (key == "--troupe")
-      a.troupe = value;
-    else if (key == "--count")
-      a.count = static_cast<std::size_t>(number(1));
-    else if (key == "--reps")
-      a.reps = static_cast<int>(number(1));
-    else if (key == "--warmups")
-      a.warmups = static_cast<int>(number(0));
-    else if (key == "--dir")
-      a.dir = value;
-    else if (key == "--nodes")
-      a.nodes = static_cast<int>(number(0));
-    else if (key == "--node-workers")
-      a.node_workers = static_cast<int>(number(1));
-    else if (key == "--report")
-      a.report = value;
     else
-      usage("unknown option " + key);
-  }
+      return false;
+    return true;
+  };
+  cli.parse(
+    argc, argv, flag,
+    [&](const std::string& key, const std::string& value) {
+      if (key == "--engine")
+        a.engine = value;
+      else if (key == "--troupe")
+        a.troupe = value;
+      else if (key == "--count")
+        a.count = static_cast<std::size_t>(cli.whole(key, value, 1));
+      else if (key == "--reps")
+        a.reps = static_cast<int>(cli.whole(key, value, 1));
+      else if (key == "--warmups")
+        a.warmups = static_cast<int>(cli.whole(key, value, 0));
+      else if (key == "--dir")
+        a.dir = value;
+      else if (key == "--nodes")
+        a.nodes = static_cast<int>(cli.whole(key, value, 0));
+      else if (key == "--node-workers")
+        a.node_workers = static_cast<int>(cli.whole(key, value, 1));
+      else if (key == "--report")
+        a.report = value;
+      else
+        return false;
+      return true;
+    },
+    &a.run_args);
   if (a.serve_echo)
     return a;
   if (a.engine != "troupe_lane" && a.engine != "caf_remote" && a.engine != "tiers"
       && a.engine != "runs")
-    usage("--engine must be troupe_lane, caf_remote, tiers or runs");
+    cli.usage("--engine must be troupe_lane, caf_remote, tiers or runs");
   if (a.engine == "runs" && (a.dir.empty() || a.run_args.empty()))
-    usage("--engine runs needs --dir FOLDER and the run's arguments after --");
+    cli.usage("--engine runs needs --dir FOLDER and the run's arguments after --");
   if (a.engine != "caf_remote" && a.troupe.empty())
-    usage("--engine " + a.engine + " needs --troupe BIN (the troupe executable)");
+    cli.usage("--engine " + a.engine + " needs --troupe BIN (the troupe executable)");
   return a;
 }
 
@@ -210,7 +190,7 @@ public:
   child(std::vector<std::string> args, std::vector<std::pair<std::string, std::string>> env) {
     char tmpl[] = "/tmp/troupe-cluster-bench-XXXXXX";
     if (!mkdtemp(tmpl))
-      fail("cannot make a folder in /tmp");
+      cli.fail("cannot make a folder in /tmp");
     dir_ = tmpl;
     auto out = (dir_ / "stdout").string();
     auto err = (dir_ / "stderr").string();
@@ -222,7 +202,7 @@ public:
     std::fflush(nullptr); // else the child's freopen writes our buffer again
     pid_ = fork();
     if (pid_ < 0)
-      fail("fork failed");
+      cli.fail("fork failed");
     if (pid_ == 0) {
       prctl(PR_SET_PDEATHSIG, SIGKILL);
       if (getppid() != parent)
@@ -314,10 +294,10 @@ public:
       int status = 0;
       if (waitpid(pid_, &status, WNOHANG) == pid_) {
         pid_ = -1;
-        fail(what + " exited before it listened: " + slurp(dir_ / "stderr"));
+        cli.fail(what + " exited before it listened: " + slurp(dir_ / "stderr"));
       }
       if (clock_type::now() > end)
-        fail(what + " printed no '" + marker + "' line within 30 s: " + slurp(dir_ / "stderr"));
+        cli.fail(what + " printed no '" + marker + "' line within 30 s: " + slurp(dir_ / "stderr"));
       std::this_thread::sleep_for(10ms);
     }
   }
@@ -333,7 +313,7 @@ troupe::runtime_options network_runtime() {
   ro.workers = 1;
   troupe::nodes::network_options net;
   if (auto err = troupe::nodes::enable_network(ro, net))
-    fail(err.message());
+    cli.fail(err.message());
   return ro;
 }
 
@@ -368,7 +348,7 @@ troupe::nodes::detail::joined_node join(caf::actor_system& sys, std::uint16_t po
   jo.role = troupe::nodes::detail::peer_role::run;
   auto joined = troupe::nodes::detail::join_node(sys, "127.0.0.1", port, jo);
   if (!joined)
-    fail("cannot join the node on 127.0.0.1:" + std::to_string(port) + ": "
+    cli.fail("cannot join the node on 127.0.0.1:" + std::to_string(port) + ": "
          + joined.error().message());
   return std::move(*joined);
 }
@@ -389,7 +369,7 @@ std::vector<double> round_trips(caf::actor_system& sys, const Handle& target,
     while (replies.load(std::memory_order_acquire) < expected) {
       std::this_thread::yield();
       if (clock_type::now() > give_up)
-        fail("no reply batch within 10 s (round trip " + std::to_string(i) + ")");
+        cli.fail("no reply batch within 10 s (round trip " + std::to_string(i) + ")");
     }
     us.push_back(micros(clock_type::now() - t0));
   }
@@ -437,7 +417,7 @@ int serve_echo() {
   });
   auto port = sys.middleman().publish(echo, 0, "127.0.0.1");
   if (!port)
-    fail("cannot publish the echo actor on 127.0.0.1: " + sys.render(port.error()));
+    cli.fail("cannot publish the echo actor on 127.0.0.1: " + sys.render(port.error()));
   std::printf("troupe_cluster_bench: echo listening on 127.0.0.1:%u\n", unsigned{*port});
   std::fflush(stdout);
   for (;;)
@@ -451,7 +431,7 @@ int caf_remote(const bench_args& a, const std::string& self_exe) {
   auto& sys = troupe::runtime_access::system(rt);
   auto remote = sys.middleman().remote_actor("127.0.0.1", port);
   if (!remote)
-    fail("cannot reach the echo actor: " + sys.render(remote.error()));
+    cli.fail("cannot reach the echo actor: " + sys.render(remote.error()));
   auto replies = std::make_shared<std::atomic<long>>(0);
   auto counter = spawn_counter(sys, replies);
   {
@@ -459,9 +439,9 @@ int caf_remote(const bench_args& a, const std::string& self_exe) {
     bool ok = false;
     self->request(*remote, 10s, caf::ok_atom::value, caf::actor_cast<caf::actor>(counter))
       .receive([&](caf::ok_atom) { ok = true; },
-               [&](caf::error& e) { fail("echo actor: " + sys.render(e)); });
+               [&](caf::error& e) { cli.fail("echo actor: " + sys.render(e)); });
     if (!ok)
-      fail("echo actor did not answer");
+      cli.fail("echo actor did not answer");
   }
   int rc = repeat(a, "round_trip", [&] { return round_trips(sys, *remote, *replies, a.count); });
   caf::anon_send_exit(counter, caf::exit_reason::user_shutdown);
@@ -482,13 +462,13 @@ int troupe_lane(const bench_args& a) {
   auto lanes = troupe::nodes::detail::open_lanes(
     sys, joined.node, troupe::nodes::detail::open_request{1, {"size"}, 60'000, counter, {}}, 5s);
   if (!lanes)
-    fail("cannot open lanes on the node: " + lanes.error().message());
+    cli.fail("cannot open lanes on the node: " + lanes.error().message());
   if (lanes->groups.empty() || lanes->groups[0].lanes.empty())
-    fail("the node opened no lane for agent 'size'");
+    cli.fail("the node opened no lane for agent 'size'");
   auto lane = lanes->groups[0].lanes[0];
   int rc = repeat(a, "round_trip", [&] { return round_trips(sys, lane, *replies, a.count); });
   if (auto closed = troupe::nodes::detail::close_lanes(sys, joined.node, 1, 5s); !closed)
-    fail("cannot close the lanes: " + closed.error().message());
+    cli.fail("cannot close the lanes: " + closed.error().message());
   caf::anon_send_exit(counter, caf::exit_reason::user_shutdown);
   return rc;
 }
@@ -504,7 +484,7 @@ troupe::cache::cache_key key_of(std::size_t i) {
 int tiers(const bench_args& a) {
   namespace cd = troupe::cache::detail;
   if (a.dir.empty())
-    usage("--engine tiers needs --dir FOLDER (the L2 records)");
+    cli.usage("--engine tiers needs --dir FOLDER (the L2 records)");
   auto token = random_token();
   child node{{a.troupe, "node", "--listen", "127.0.0.1:0", "--workers", "1", "--no-cache",
               "--name", "bench-node"},
@@ -515,7 +495,7 @@ int tiers(const bench_args& a) {
   auto joined = join(sys, port, token);
   auto l3 = joined.info.l3;
   if (!l3)
-    fail("the node's welcome named no L3 shard");
+    cli.fail("the node's welcome named no L3 shard");
   constexpr std::size_t keys = 200;
   auto record = troupe::cache::make_value(std::string(2048, 'x'));
   auto l1 = std::make_shared<troupe::cache::l1_store>(troupe::cache::l1_options{});
@@ -526,12 +506,12 @@ int tiers(const bench_args& a) {
   l2o.sync = false; // a throwaway store: its reads are what is timed
   auto l2 = std::make_shared<troupe::cache::l2_store>(l2o);
   if (auto err = l2->open())
-    fail(err.message());
+    cli.fail(err.message());
   caf::scoped_actor self{sys};
   for (std::size_t i = 0; i < keys; ++i) {
     l1->put(key_of(i), record);
     if (auto err = l2->put(key_of(i), *record))
-      fail(err.message());
+      cli.fail(err.message());
     self->send(l3, cd::put_atom::value, key_of(i), shared_bytes{record});
   }
   auto l1_actor = cd::spawn_l1_actor(sys, l1);
@@ -543,10 +523,10 @@ int tiers(const bench_args& a) {
     bool hit = false;
     self->request(tier, 10s, cd::get_atom::value, key)
       .receive([&](const shared_bytes& v) { hit = v.view().size() == 2048; },
-               [&](caf::error& e) { fail(std::string{name} + " get: " + sys.render(e)); });
+               [&](caf::error& e) { cli.fail(std::string{name} + " get: " + sys.render(e)); });
     auto us = micros(clock_type::now() - t0);
     if (!hit)
-      fail(std::string{name} + " missed a key it holds");
+      cli.fail(std::string{name} + " missed a key it holds");
     return us;
   };
   // The L3 puts are one-way and ordered: once the last key answers, all are in.
@@ -557,10 +537,10 @@ int tiers(const bench_args& a) {
     while (!hit && clock_type::now() < end) {
       self->request(l3, 10s, cd::get_atom::value, key_of(keys - 1))
         .receive([&](const shared_bytes& v) { hit = !v.view().empty(); },
-                 [&](caf::error& e) { fail("L3 get: " + sys.render(e)); });
+                 [&](caf::error& e) { cli.fail("L3 get: " + sys.render(e)); });
     }
     if (!hit)
-      fail("the node's L3 shard did not keep the records put into it");
+      cli.fail("the node's L3 shard did not keep the records put into it");
   }
   std::vector<double> l1_all, l2_all;
   auto one = [&] {
@@ -665,7 +645,7 @@ std::string report_figures(const std::string& path) {
     out += " remote_tasks=" + std::to_string(remote_tasks)
            + " nodes=" + std::to_string(run.at("nodes").size());
   } catch (const std::exception& e) {
-    fail(path + ": not a report with run.cache.l3 and run.nodes: " + e.what());
+    cli.fail(path + ": not a report with run.cache.l3 and run.nodes: " + e.what());
   }
   return out;
 }
@@ -699,7 +679,7 @@ int runs(const bench_args& a) {
     int status = run.wait_exit(std::chrono::seconds{600});
     double s = std::chrono::duration<double>(clock_type::now() - t0).count();
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-      fail("troupe run exited with status " + std::to_string(status) + ": "
+      cli.fail("troupe run exited with status " + std::to_string(status) + ": "
            + run.stderr_text());
     if (!a.report.empty())
       figures = report_figures(a.report);

@@ -22,6 +22,7 @@
 #include "troupe/corpus/agents.hpp"
 #include "troupe/runtime/analysis.hpp"
 #include "troupe/runtime/runtime.hpp"
+#include "tool_args.hpp"
 
 namespace {
 
@@ -36,34 +37,14 @@ struct bench_args {
   unsigned workers = 2;
 };
 
-[[noreturn]] void usage(const std::string& why) {
-  std::fprintf(stderr,
-               "troupe_codegen_bench: %s\nusage: troupe_codegen_bench --mode "
-               "compiled|per_render --corpus DIR --cache-dir DIR [--reps N] [--warmups N] "
-               "[--workers N]\n",
-               why.c_str());
-  std::exit(2);
-}
-
-[[noreturn]] void fail(const std::string& why) {
-  std::fprintf(stderr, "troupe_codegen_bench: %s\n", why.c_str());
-  std::exit(1);
-}
+const troupe::scenarios::tools::tool_args cli{
+  "troupe_codegen_bench",
+  "--mode compiled|per_render --corpus DIR --cache-dir DIR [--reps N] [--warmups N] "
+  "[--workers N]"};
 
 bench_args parse(int argc, char** argv) {
   bench_args a;
-  for (int i = 1; i < argc; ++i) {
-    std::string key = argv[i];
-    if (i + 1 >= argc)
-      usage("missing value for " + key);
-    std::string value = argv[++i];
-    auto number = [&](unsigned long min) {
-      char* end = nullptr;
-      auto n = std::strtoul(value.c_str(), &end, 10);
-      if (!end || *end != '\0' || value.empty() || n < min)
-        usage("not a number >= " + std::to_string(min) + ": " + key + " " + value);
-      return n;
-    };
+  cli.parse(argc, argv, nullptr, [&](const std::string& key, const std::string& value) {
     if (key == "--mode")
       a.mode = value;
     else if (key == "--corpus")
@@ -71,18 +52,19 @@ bench_args parse(int argc, char** argv) {
     else if (key == "--cache-dir")
       a.cache_dir = value;
     else if (key == "--reps")
-      a.reps = static_cast<int>(number(1));
+      a.reps = static_cast<int>(cli.whole(key, value, 1));
     else if (key == "--warmups")
-      a.warmups = static_cast<int>(number(0));
+      a.warmups = static_cast<int>(cli.whole(key, value, 0));
     else if (key == "--workers")
-      a.workers = static_cast<unsigned>(number(1));
+      a.workers = static_cast<unsigned>(cli.whole(key, value, 1));
     else
-      usage("unknown option " + key);
-  }
+      return false;
+    return true;
+  });
   if (a.mode != "compiled" && a.mode != "per_render")
-    usage("--mode must be compiled or per_render");
+    cli.usage("--mode must be compiled or per_render");
   if (a.corpus.empty() || a.cache_dir.empty())
-    usage("--corpus and --cache-dir are required");
+    cli.usage("--corpus and --cache-dir are required");
   return a;
 }
 
@@ -103,9 +85,9 @@ int main(int argc, char** argv) {
   ao.corpus_context.generate_docs = false;
   troupe::analysis_result res;
   if (auto err = troupe::run_analysis(rt, ao, res))
-    fail(err.message());
+    cli.fail(err.message());
   if (!res.graph.ok())
-    fail("the analysis had failed tasks");
+    cli.fail("the analysis had failed tasks");
   troupe::corpus::corpus_context ctx; // no output folder: render in memory
   ctx.compiled_templates = a.mode == "compiled";
   std::vector<double> runs;
@@ -118,7 +100,7 @@ int main(int argc, char** argv) {
       why = troupe::corpus::run_codegen_docs(res.corpus, res.corpus_results, ctx);
     auto s = std::chrono::duration<double>(clock_type::now() - t0).count();
     if (why)
-      fail(why.message());
+      cli.fail(why.message());
     files = res.corpus_results.generated_tests.files.size()
             + res.corpus_results.generated_docs.files.size();
     entries = 0;

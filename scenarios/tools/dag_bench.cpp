@@ -38,6 +38,7 @@
 
 #include "troupe/runtime/graph_plan.hpp"
 #include "troupe/runtime/runtime.hpp"
+#include "tool_args.hpp"
 
 namespace {
 
@@ -63,34 +64,15 @@ struct bench_args {
   int warmups = 1;
 };
 
-[[noreturn]] void usage(const std::string& why) {
-  std::fprintf(stderr,
-               "troupe_dag_bench: %s\nusage: troupe_dag_bench --make-dag DAG.json --troupe BIN "
-               "--corpus DIR --out DIR\n       troupe_dag_bench --engine troupe|tbb|sequential "
-               "--dag DAG.json [--scale X] [--workers N] [--reps N] [--warmups N]\n",
-               why.c_str());
-  std::exit(2);
-}
-
-[[noreturn]] void fail(const std::string& why) {
-  std::fprintf(stderr, "troupe_dag_bench: %s\n", why.c_str());
-  std::exit(1);
-}
+const troupe::scenarios::tools::tool_args cli{
+  "troupe_dag_bench",
+  "--make-dag DAG.json --troupe BIN --corpus DIR --out DIR\n"
+  "       troupe_dag_bench --engine troupe|tbb|sequential --dag DAG.json [--scale X] "
+  "[--workers N] [--reps N] [--warmups N]"};
 
 bench_args parse(int argc, char** argv) {
   bench_args a;
-  for (int i = 1; i < argc; ++i) {
-    std::string key = argv[i];
-    if (i + 1 >= argc)
-      usage("missing value for " + key);
-    std::string value = argv[++i];
-    auto number = [&](double min) {
-      char* end = nullptr;
-      auto x = std::strtod(value.c_str(), &end);
-      if (!end || *end != '\0' || value.empty() || !(x >= min))
-        usage("not a number >= " + std::to_string(min) + ": " + key + " " + value);
-      return x;
-    };
+  cli.parse(argc, argv, nullptr, [&](const std::string& key, const std::string& value) {
     if (key == "--make-dag")
       a.make_dag = value;
     else if (key == "--troupe")
@@ -104,23 +86,24 @@ bench_args parse(int argc, char** argv) {
     else if (key == "--dag")
       a.dag = value;
     else if (key == "--scale")
-      a.scale = number(1e-6);
+      a.scale = cli.real(key, value, 1e-6);
     else if (key == "--workers")
-      a.workers = static_cast<unsigned>(number(1));
+      a.workers = static_cast<unsigned>(cli.whole(key, value, 1));
     else if (key == "--reps")
-      a.reps = static_cast<int>(number(1));
+      a.reps = static_cast<int>(cli.whole(key, value, 1));
     else if (key == "--warmups")
-      a.warmups = static_cast<int>(number(0));
+      a.warmups = static_cast<int>(cli.whole(key, value, 0));
     else
-      usage("unknown option " + key);
-  }
+      return false;
+    return true;
+  });
   if (a.make_dag.empty()) {
     if (a.engine != "troupe" && a.engine != "tbb" && a.engine != "sequential")
-      usage("--engine must be troupe, tbb or sequential");
+      cli.usage("--engine must be troupe, tbb or sequential");
     if (a.dag.empty())
-      usage("--dag is required");
+      cli.usage("--dag is required");
   } else if (a.troupe_binary.empty() || a.corpus.empty() || a.out_dir.empty()) {
-    usage("--make-dag needs --troupe, --corpus and --out");
+    cli.usage("--make-dag needs --troupe, --corpus and --out");
   }
   return a;
 }
@@ -145,12 +128,12 @@ void spin(double seconds) {
 std::vector<dag_task> read_dag(const std::string& path) {
   std::ifstream in{path};
   if (!in)
-    fail("cannot read " + path);
+    cli.fail("cannot read " + path);
   json j;
   try {
     j = json::parse(in);
   } catch (const json::exception& e) {
-    fail(path + ": " + e.what());
+    cli.fail(path + ": " + e.what());
   }
   std::vector<dag_task> out;
   for (const auto& t : j.at("tasks")) {
@@ -160,7 +143,7 @@ std::vector<dag_task> read_dag(const std::string& path) {
     for (const auto& dep : t.at("depends_on")) {
       auto i = std::find_if(out.begin(), out.end(), [&](auto& x) { return x.id == dep; });
       if (i == out.end())
-        fail(path + ": " + d.id + " depends on " + dep.get<std::string>() + ", not listed before");
+        cli.fail(path + ": " + d.id + " depends on " + dep.get<std::string>() + ", not listed before");
       d.depends_on.push_back(static_cast<std::size_t>(i - out.begin()));
     }
     out.push_back(std::move(d));
@@ -188,7 +171,7 @@ int make_dag(const bench_args& a) {
   while (waitpid(pid, &status, 0) < 0) {
   }
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    fail("the calibration run (" + a.troupe_binary + " run " + a.corpus + ") failed");
+    cli.fail("the calibration run (" + a.troupe_binary + " run " + a.corpus + ") failed");
   std::ifstream in{a.out_dir + "/report.json"};
   // Only the run and agents sections are read: the files are dropped.
   json::parser_callback_t skip_files = [](int depth, json::parse_event_t event, json& parsed) {
@@ -196,7 +179,7 @@ int make_dag(const bench_args& a) {
   };
   auto report = json::parse(in, skip_files, false);
   if (report.is_discarded() || !report.contains("agents"))
-    fail("the calibration run wrote no readable report.json in " + a.out_dir);
+    cli.fail("the calibration run wrote no readable report.json in " + a.out_dir);
   double own = 0;
   json tasks = json::array();
   for (const auto& agent : report["agents"]) {
@@ -223,7 +206,7 @@ int make_dag(const bench_args& a) {
   std::ofstream out{a.make_dag + ".tmp"};
   out << dag.dump(2) << '\n';
   if (!out.flush() || std::rename((a.make_dag + ".tmp").c_str(), a.make_dag.c_str()) != 0)
-    fail("cannot write " + a.make_dag);
+    cli.fail("cannot write " + a.make_dag);
   return 0;
 }
 
@@ -251,7 +234,7 @@ std::vector<double> run_troupe(const bench_args& a, const std::vector<dag_task>&
           spin(cost);
           return std::string{};
         }))
-      fail(err.message());
+      cli.fail(err.message());
   }
   troupe::plan_options po;
   po.describe = [&](troupe::task_spec& task, std::size_t) {
@@ -266,7 +249,7 @@ std::vector<double> run_troupe(const bench_args& a, const std::vector<dag_task>&
     auto res = rt.run(reg, graph);
     auto s = std::chrono::duration<double>(clock_type::now() - t0).count();
     if (!res.ok())
-      fail("the troupe run had failed tasks");
+      cli.fail("the troupe run had failed tasks");
     if (r >= a.warmups)
       out.push_back(s);
   }

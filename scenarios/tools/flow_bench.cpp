@@ -46,6 +46,7 @@
 
 #include "troupe/runtime/graph_plan.hpp"
 #include "troupe/runtime/runtime.hpp"
+#include "tool_args.hpp"
 
 namespace {
 
@@ -62,58 +63,39 @@ struct bench_args {
   int warmups = 1;
 };
 
-[[noreturn]] void usage(const std::string& why) {
-  std::fprintf(stderr,
-               "troupe_flow_bench: %s\nusage: troupe_flow_bench --pattern "
-               "ping_pong|fork_join|thread_ring|counting --engine troupe|caf [--size N] "
-               "[--actors N] [--fan-out N] [--workers N] [--reps N] [--warmups N]\n",
-               why.c_str());
-  std::exit(2);
-}
-
-[[noreturn]] void fail(const std::string& why) {
-  std::fprintf(stderr, "troupe_flow_bench: %s\n", why.c_str());
-  std::exit(1);
-}
+const troupe::scenarios::tools::tool_args cli{
+  "troupe_flow_bench",
+  "--pattern ping_pong|fork_join|thread_ring|counting --engine troupe|caf [--size N] "
+  "[--actors N] [--fan-out N] [--workers N] [--reps N] [--warmups N]"};
 
 bench_args parse(int argc, char** argv) {
   bench_args a;
-  for (int i = 1; i < argc; ++i) {
-    std::string key = argv[i];
-    if (i + 1 >= argc)
-      usage("missing value for " + key);
-    std::string value = argv[++i];
-    auto number = [&](bool zero_ok = false) {
-      char* end = nullptr;
-      auto n = std::strtoull(value.c_str(), &end, 10);
-      if (!end || *end != '\0' || value.empty() || (n == 0 && !zero_ok))
-        usage("not a positive number: " + key + " " + value);
-      return n;
-    };
+  cli.parse(argc, argv, nullptr, [&](const std::string& key, const std::string& value) {
     if (key == "--pattern")
       a.pattern = value;
     else if (key == "--engine")
       a.engine = value;
     else if (key == "--size")
-      a.size = number();
+      a.size = cli.whole(key, value, 1);
     else if (key == "--actors")
-      a.actors = number();
+      a.actors = cli.whole(key, value, 1);
     else if (key == "--fan-out")
-      a.fan_out = number();
+      a.fan_out = cli.whole(key, value, 1);
     else if (key == "--workers")
-      a.workers = static_cast<unsigned>(number());
+      a.workers = static_cast<unsigned>(cli.whole(key, value, 1));
     else if (key == "--reps")
-      a.reps = static_cast<int>(number());
+      a.reps = static_cast<int>(cli.whole(key, value, 1));
     else if (key == "--warmups")
-      a.warmups = static_cast<int>(number(true));
+      a.warmups = static_cast<int>(cli.whole(key, value, 0));
     else
-      usage("unknown option " + key);
-  }
+      return false;
+    return true;
+  });
   if (a.pattern != "ping_pong" && a.pattern != "fork_join" && a.pattern != "thread_ring"
       && a.pattern != "counting")
-    usage("--pattern must be ping_pong, fork_join, thread_ring or counting");
+    cli.usage("--pattern must be ping_pong, fork_join, thread_ring or counting");
   if (a.engine != "troupe" && a.engine != "caf")
-    usage("--engine must be troupe or caf");
+    cli.usage("--engine must be troupe or caf");
   if (a.size == 0)
     a.size = a.pattern == "fork_join" ? 200 : a.pattern == "counting" ? 20000 : 10000;
   return a;
@@ -242,11 +224,11 @@ double caf_counting(caf::actor_system& sys, std::size_t n) {
         .then(
           [=, &done](std::size_t total) {
             if (total != n)
-              fail("counting: the counter holds " + std::to_string(total));
+              cli.fail("counting: the counter holds " + std::to_string(total));
             self->send_exit(counter, caf::exit_reason::user_shutdown);
             done.set_value();
           },
-          [](caf::error& err) { fail("counting: no total: " + caf::to_string(err)); });
+          [](caf::error& err) { cli.fail("counting: no total: " + caf::to_string(err)); });
     });
   });
 }
@@ -280,7 +262,7 @@ troupe::agent_handler empty_handler() {
 void add_agent(troupe::agent_registry& reg, troupe::agent_descriptor d,
                troupe::agent_handler handler) {
   if (auto err = reg.add(std::move(d), std::move(handler)))
-    fail(err.message());
+    cli.fail(err.message());
 }
 
 /// A chain of `n` tasks, task i running agent `names[i % names.size()]`.
@@ -362,12 +344,12 @@ std::vector<double> run_troupe(const bench_args& a) {
     auto res = items.empty() ? rt.run(reg, graph) : rt.run(reg, graph, items);
     auto s = seconds_since(t0);
     if (!res.ok())
-      fail("the troupe run had failed tasks");
+      cli.fail("the troupe run had failed tasks");
     if (a.pattern == "counting") {
       const auto& last = res.tasks.back();
       if (last.outputs.empty() || !last.outputs.front().bytes
           || *last.outputs.front().bytes != std::to_string(a.size))
-        fail("counting: the total task did not see every increment");
+        cli.fail("counting: the total task did not see every increment");
     }
     if (r >= a.warmups)
       out.push_back(s);

@@ -27,6 +27,7 @@
 #include "troupe/runtime/analysis.hpp"
 #include "troupe/runtime/runtime.hpp"
 #include "troupe/scenarios/schedule_sim.hpp"
+#include "tool_args.hpp"
 
 namespace {
 
@@ -38,34 +39,21 @@ struct bench_args {
   std::vector<unsigned> simulate{1, 2, 4, 8};
 };
 
-[[noreturn]] void usage(const std::string& why) {
-  std::fprintf(stderr,
-               "troupe_schedule_bench: %s\nusage: troupe_schedule_bench --corpus DIR --out DIR "
-               "[--measure-workers N] [--check-workers N] [--simulate 1,2,4,8]\n",
-               why.c_str());
-  std::exit(2);
-}
+const troupe::scenarios::tools::tool_args cli{
+  "troupe_schedule_bench",
+  "--corpus DIR --out DIR [--measure-workers N] [--check-workers N] [--simulate 1,2,4,8]"};
 
-[[noreturn]] void fail(const std::string& why) {
-  std::fprintf(stderr, "troupe_schedule_bench: %s\n", why.c_str());
-  std::exit(1);
-}
-
+/// A worker count of at most 1024.
 unsigned count_of(const std::string& key, const std::string& value, unsigned min) {
-  char* end = nullptr;
-  auto n = std::strtoul(value.c_str(), &end, 10);
-  if (!end || *end != '\0' || value.empty() || n < min || n > 1024)
-    usage("not a count >= " + std::to_string(min) + ": " + key + " " + value);
+  auto n = cli.whole(key, value, min);
+  if (n > 1024)
+    cli.usage(key + " " + value + ": more than 1024 workers");
   return static_cast<unsigned>(n);
 }
 
 bench_args parse(int argc, char** argv) {
   bench_args a;
-  for (int i = 1; i < argc; ++i) {
-    std::string key = argv[i];
-    if (i + 1 >= argc)
-      usage("missing value for " + key);
-    std::string value = argv[++i];
+  cli.parse(argc, argv, nullptr, [&](const std::string& key, const std::string& value) {
     if (key == "--corpus") {
       a.corpus = value;
     } else if (key == "--out") {
@@ -80,11 +68,12 @@ bench_args parse(int argc, char** argv) {
       for (std::string item; std::getline(list, item, ',');)
         a.simulate.push_back(count_of(key, item, 1));
     } else {
-      usage("unknown option " + key);
+      return false;
     }
-  }
+    return true;
+  });
   if (a.corpus.empty() || a.out_dir.empty())
-    usage("--corpus and --out are required");
+    cli.usage("--corpus and --out are required");
   return a;
 }
 
@@ -109,10 +98,10 @@ troupe::analysis_result analyse(const bench_args& a, unsigned workers,
   };
   troupe::analysis_result res;
   if (auto err = troupe::run_analysis(rt, ao, res))
-    fail(err.message());
+    cli.fail(err.message());
   for (std::size_t t = 0; t < res.graph.tasks.size(); ++t)
     if (res.graph.tasks[t].status != troupe::task_status::done)
-      fail("task " + res.plan.tasks()[t].name + " " + troupe::to_string(res.graph.tasks[t].status)
+      cli.fail("task " + res.plan.tasks()[t].name + " " + troupe::to_string(res.graph.tasks[t].status)
            + ": " + res.graph.tasks[t].error.message());
   return res;
 }
@@ -124,7 +113,7 @@ int main(int argc, char** argv) {
   std::error_code ec;
   std::filesystem::create_directories(a.out_dir, ec);
   if (ec)
-    fail("cannot create " + a.out_dir + ": " + ec.message());
+    cli.fail("cannot create " + a.out_dir + ": " + ec.message());
   troupe::analysis_options ao;
   auto measured = analyse(a, a.measure_workers, ao);
   auto input = troupe::scenarios::schedule_input_of(ao.agents, measured.plan, measured.graph);

@@ -129,9 +129,8 @@ double phase_seconds(const troupe::analysis_result& res, const std::string& name
 /// Summed seconds of reading and digesting every file, one after another.
 int run_floor(const bench_args& a) {
   troupe::source_tree tree;
-  std::string error;
-  if (!troupe::walk_source_tree(a.corpus, tree, error)) {
-    std::fprintf(stderr, "troupe_stage_bench: %s\n", error.c_str());
+  if (auto err = troupe::walk_source_tree(a.corpus, tree)) {
+    std::fprintf(stderr, "troupe_stage_bench: %s\n", err.message().c_str());
     return 1;
   }
   std::vector<char> buffer;

@@ -25,7 +25,8 @@ import subprocess
 import sys
 import tempfile
 
-CHROMIUM = "/usr/bin/chromium"
+import chromium_dom
+
 SCENARIOS = ["ping_pong", "fork_join"]
 SAMPLES = 3
 
@@ -86,33 +87,6 @@ CHECK_SCRIPT = r"""
 })();
 </script>
 """
-
-
-def render(html_path, tmp):
-    page = os.path.join(tmp, "page.html")
-    with open(html_path, encoding="utf-8") as f:
-        text = f.read()
-    if "</body></html>" not in text:
-        print("bench.html does not end with </body></html>")
-        sys.exit(1)
-    with open(page, "w", encoding="utf-8") as f:
-        f.write(text.replace("</body></html>", CHECK_SCRIPT + "</body></html>"))
-    profile = tempfile.mkdtemp(dir=tmp)
-    proc = subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-         "--no-first-run", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--user-data-dir=" + profile, "--window-size=1024,800",
-         "--dump-dom", "file://" + page],
-        capture_output=True, text=True, timeout=120)
-    dom = proc.stdout
-    start = dom.find('<pre id="verdict">')
-    if start < 0:
-        print("no verdict in the DOM; chromium said:", proc.stderr[-2000:])
-        sys.exit(1)
-    end = dom.find("</pre>", start)
-    raw = dom[start + len('<pre id="verdict">'):end]
-    raw = raw.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&amp;", "&")
-    return json.loads(raw)
 
 
 def check(name, v, failures, with_baseline):
@@ -177,9 +151,7 @@ def bench(troupe, out, extra):
 
 def main():
     troupe = sys.argv[1]
-    if not os.access(CHROMIUM, os.X_OK):
-        print("chromium is not installed (Debian package chromium): skipped")
-        sys.exit(77)
+    chromium_dom.require_chromium()
     failures = []
     with tempfile.TemporaryDirectory() as tmp:
         baseline = os.path.join(tmp, "baseline.json")
@@ -195,7 +167,7 @@ def main():
             sys.exit(1)
         for name, out, with_baseline in (("first run", "a", False),
                                          ("against the baseline", "b", True)):
-            verdict = render(os.path.join(tmp, out, "bench.html"), tmp)
+            verdict = chromium_dom.render(os.path.join(tmp, out, "bench.html"), tmp, CHECK_SCRIPT)
             print(name, json.dumps(verdict)[:800])
             check(name, verdict, failures, with_baseline)
     for f in failures:

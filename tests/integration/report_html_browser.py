@@ -17,12 +17,11 @@ Exits 77 (reported as skipped by ctest) when Chromium is not installed.
 """
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 
-CHROMIUM = "/usr/bin/chromium"
+import chromium_dom
 
 CHECK_SCRIPT = r"""
 <script>
@@ -63,30 +62,6 @@ CHECK_SCRIPT = r"""
 """
 
 
-def render(html_path, tmp):
-    page = os.path.join(tmp, "page.html")
-    with open(html_path, encoding="utf-8") as f:
-        text = f.read()
-    with open(page, "w", encoding="utf-8") as f:
-        f.write(text.replace("</body></html>", CHECK_SCRIPT + "</body></html>"))
-    profile = tempfile.mkdtemp(dir=tmp)
-    proc = subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-         "--no-first-run", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--user-data-dir=" + profile, "--window-size=1024,800",
-         "--dump-dom", "file://" + page],
-        capture_output=True, text=True, timeout=120)
-    dom = proc.stdout
-    start = dom.find('<pre id="verdict">')
-    if start < 0:
-        print("no verdict in the DOM; chromium said:", proc.stderr[-2000:])
-        sys.exit(1)
-    end = dom.find("</pre>", start)
-    raw = dom[start + len('<pre id="verdict">'):end]
-    raw = raw.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&amp;", "&")
-    return json.loads(raw)
-
-
 def check(name, v, failures, expect_findings):
     def fail(what):
         failures.append(f"{name}: {what}")
@@ -122,9 +97,7 @@ def check(name, v, failures, expect_findings):
 
 def main():
     troupe, source = sys.argv[1:3]
-    if not os.access(CHROMIUM, os.X_OK):
-        print("chromium is not installed (Debian package chromium): skipped")
-        sys.exit(77)
+    chromium_dom.require_chromium()
     failures = []
     with tempfile.TemporaryDirectory() as tmp:
         cases = [("workflow", os.path.join(source, "tests/fixtures/workflow"), True),
@@ -136,7 +109,7 @@ def main():
             if run.returncode != 0:
                 print(run.stderr)
                 sys.exit(1)
-            verdict = render(os.path.join(out, "report.html"), tmp)
+            verdict = chromium_dom.render(os.path.join(out, "report.html"), tmp, CHECK_SCRIPT)
             print(name, json.dumps(verdict)[:600])
             check(name, verdict, failures, expect_findings)
     for f in failures:

@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "troupe/base/error.hpp"
+
 namespace troupe::detail {
 
 /// A read buffer that grows but is never zero-filled or freed between
@@ -14,13 +16,14 @@ namespace troupe::detail {
 /// per 4 KiB and a memset, which dominated warm runs. Keep one per thread.
 class read_buffer {
 public:
-  /// Reads the whole file; false with `error` set on failure.
-  bool read(const std::string& path, std::string& error);
+  /// Reads the whole file; errc::unreadable_input with the system's reason
+  /// (not the path) on failure.
+  error read(const std::string& path);
 
   /// Reads the whole file, expected to hold `expected_size` bytes (from a
   /// listing moments ago): no fstat, and a read that stops at that size is
   /// the end (a file that grew or shrank since is still read whole).
-  bool read(const std::string& path, std::string& error, std::uint64_t expected_size);
+  error read(const std::string& path, std::uint64_t expected_size);
 
   /// The bytes of the last successful read.
   std::string_view view() const noexcept {
@@ -28,7 +31,7 @@ public:
   }
 
 private:
-  bool read(int fd, std::uint64_t expected_size, std::string& error);
+  error read(int fd, std::uint64_t expected_size);
   void reserve(std::size_t n);
 
   std::unique_ptr<char[]> data_;

@@ -3,6 +3,8 @@
 // duration (DESIGN.md "The flow of one run": "using past durations").
 #pragma once
 
+#include "troupe/base/error.hpp"
+
 #include <map>
 #include <string>
 
@@ -23,9 +25,9 @@ struct run_history {
   static run_history load(const std::string& path, std::string& warning);
 
   /// Writes through a temporary file of this writer and a rename (writers
-  /// sharing `path` each put a whole history in place); false with `error`
-  /// set when it cannot.
-  bool save(const std::string& path, std::string& error) const;
+  /// sharing `path` each put a whole history in place);
+  /// errc::unwritable_output naming the file when it cannot.
+  error save(const std::string& path) const;
 
   /// Folds in one agent's measured seconds.
   void record_agent(const std::string& id, double seconds);

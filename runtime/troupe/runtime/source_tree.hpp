@@ -1,6 +1,8 @@
 // File: finding the files of a source tree to analyse.
 #pragma once
 
+#include "troupe/base/error.hpp"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -69,13 +71,12 @@ struct source_tree {
 };
 
 /// Walks `root` for `*.py` files, following symlinks but never into a
-/// directory already visited, so symlink loops end. Returns false with
-/// `error` set when the root does not exist or is not a readable directory.
-[[nodiscard]] bool walk_source_tree(const std::string& root, source_tree& out,
-                                    std::string& error);
+/// directory already visited, so symlink loops end. errc::not_found naming
+/// the root when it does not exist or is not a readable directory.
+[[nodiscard]] error walk_source_tree(const std::string& root, source_tree& out);
 
 /// Walks as above, leaving out what `options` excludes.
-[[nodiscard]] bool walk_source_tree(const std::string& root, const walk_options& options,
-                                    source_tree& out, std::string& error);
+[[nodiscard]] error walk_source_tree(const std::string& root, const walk_options& options,
+                                     source_tree& out);
 
 } // namespace troupe

@@ -33,9 +33,8 @@ TEST_CASE("writers saving one run history at once each succeed and leave it whol
       for (int i = 0; i < 40; ++i)
         h.record_agent("agent_" + std::to_string(i), 0.25 * (w + 1));
       for (int i = 0; i < saves; ++i) {
-        std::string error;
-        if (!h.save(path, error) && failed.fetch_add(1) == 0)
-          first_error = error;
+        if (auto err = h.save(path); err && failed.fetch_add(1) == 0)
+          first_error = err.message();
       }
     });
   }
