@@ -175,6 +175,7 @@ nlohmann::json content_of(runtime& rt, analysis_options ao, analysis_result& r) 
   auto doc = nlohmann::json::parse(text);
   doc.erase("run");
   doc.erase("agents");
+  doc.erase("generated_at"); // the clock's second, which two runs may straddle
   return doc;
 }
 
