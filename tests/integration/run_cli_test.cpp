@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "troupe_process.hpp"
+#include "sanitized.hpp"
 
 using namespace troupe::test;
 namespace fs = std::filesystem;
@@ -160,7 +161,9 @@ TEST_CASE("SIGINT stops a run, writes an incomplete report, exits 130",
   auto pid = spawn({troupe_binary(), "run", "/usr/lib/python3.11", "--workers", "1",
                     "--no-cache", "--json", report_path.string()},
                    tmp.path);
-  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  // Under AddressSanitizer the process takes seconds to reach its analysis.
+  std::this_thread::sleep_for(std::chrono::milliseconds(troupe::test::address_sanitized ? 4000
+                                                                                         : 600));
   auto sent = std::chrono::steady_clock::now();
   kill(pid, SIGINT);
   auto r = wait_for(pid, tmp.path);
