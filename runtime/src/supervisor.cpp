@@ -310,15 +310,14 @@ void on_down(self_ptr self, const caf::down_msg& msg) {
 /// Where the cache holding most of `task`'s items is
 /// (graph_run_options::item_home): an index into run_state::remotes,
 /// `remotes.size()` for this process, or no_index.
-std::size_t home_of(const supervisor_state& st, std::size_t task) {
-  const auto& home = st.run->options.item_home;
-  if (home.empty())
-    return no_index;
-  const auto here = st.run->remotes.size();
-  std::vector<std::size_t> counts(here + 1, 0);
+std::size_t home_of(const run_state& run, const task_spec& task,
+                    std::vector<std::size_t>& counts) {
+  const auto& home = run.options.item_home;
+  const auto here = run.remotes.size();
+  counts.assign(here + 1, 0);
   std::size_t best = no_index;
   std::size_t best_count = 0;
-  for (auto item : spec(st, task).items) {
+  for (auto item : task.items) {
     if (item >= home.size() || home[item] == 0)
       continue;
     auto at = home[item] == graph_run_options::home_here ? here : home[item] - 1;
@@ -338,7 +337,7 @@ std::size_t home_of(const supervisor_state& st, std::size_t task) {
 std::size_t best_slot(const supervisor_state& st, std::size_t group, std::size_t task) {
   bool single = !st.run->groups[group].per_slot;
   if (!single && st.run->options.max_concurrent == 0) {
-    auto home = home_of(st, task);
+    auto home = st.task_home.empty() ? no_index : st.task_home[task];
     bool here = home == st.run->remotes.size();
     if (home != no_index && (here || !st.lost[home])) {
       // A task whose records are there is mostly a cache hit, much shorter
@@ -451,6 +450,12 @@ void set_up_slots(self_ptr self) {
   st.pending.resize(st.slots.size());
   st.lost.assign(run.remotes.size(), false);
   st.resend_pending.assign(run.remotes.size(), false);
+  if (!run.options.item_home.empty()) {
+    std::vector<std::size_t> counts;
+    st.task_home.resize(run.graph->size());
+    for (std::size_t t = 0; t < st.task_home.size(); ++t)
+      st.task_home[t] = home_of(run, run.graph->tasks()[t], counts);
+  }
   if (run.result.nodes.empty())
     run.result.nodes.push_back({"local", run.workers});
   run.result.workers = static_cast<std::uint32_t>(st.slots.size());

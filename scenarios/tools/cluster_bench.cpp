@@ -307,6 +307,17 @@ private:
   pid_t pid_ = -1;
 };
 
+/// `troupe node --listen 127.0.0.1:0 ARGS...` with `token` in its
+/// environment; the caller waits for its port.
+std::unique_ptr<child> spawn_node(const std::string& troupe, const std::string& token,
+                                  const std::vector<std::string>& args) {
+  std::vector<std::string> argv{troupe, "node", "--listen", "127.0.0.1:0"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return std::make_unique<child>(std::move(argv),
+                                 std::vector<std::pair<std::string, std::string>>{
+                                   {"TROUPE_TOKEN", token}});
+}
+
 /// This process's runtime, able to join nodes (CAF's middleman loaded).
 troupe::runtime_options network_runtime() {
   troupe::runtime_options ro;
@@ -450,10 +461,8 @@ int caf_remote(const bench_args& a, const std::string& self_exe) {
 
 int troupe_lane(const bench_args& a) {
   auto token = random_token();
-  child node{{a.troupe, "node", "--listen", "127.0.0.1:0", "--workers", "1", "--no-cache",
-              "--name", "bench-node"},
-             {{"TROUPE_TOKEN", token}}};
-  auto port = node.wait_port("troupe node: listening on ", "troupe node");
+  auto node = spawn_node(a.troupe, token, {"--workers", "1", "--no-cache", "--name", "bench-node"});
+  auto port = node->wait_port("troupe node: listening on ", "troupe node");
   troupe::runtime rt{network_runtime()};
   auto& sys = troupe::runtime_access::system(rt);
   auto joined = join(sys, port, token);
@@ -486,10 +495,8 @@ int tiers(const bench_args& a) {
   if (a.dir.empty())
     cli.usage("--engine tiers needs --dir FOLDER (the L2 records)");
   auto token = random_token();
-  child node{{a.troupe, "node", "--listen", "127.0.0.1:0", "--workers", "1", "--no-cache",
-              "--name", "bench-node"},
-             {{"TROUPE_TOKEN", token}}};
-  auto port = node.wait_port("troupe node: listening on ", "troupe node");
+  auto node = spawn_node(a.troupe, token, {"--workers", "1", "--no-cache", "--name", "bench-node"});
+  auto port = node->wait_port("troupe node: listening on ", "troupe node");
   troupe::runtime rt{network_runtime()};
   auto& sys = troupe::runtime_access::system(rt);
   auto joined = join(sys, port, token);
@@ -582,17 +589,13 @@ public:
                                       + std::to_string(i));
       std::error_code ec;
       fs::remove_all(cache, ec);
-      std::vector<std::string> args{a.troupe,      "node",      "--listen",
-                                    "127.0.0.1:0", "--workers", std::to_string(a.node_workers),
-                                    "--profile",   "cluster",   "--name",
-                                    "bench-node-" + std::to_string(i)};
+      std::vector<std::string> args{"--workers", std::to_string(a.node_workers), "--profile",
+                                    "cluster", "--name", "bench-node-" + std::to_string(i)};
       if (a.node_cache)
         args.insert(args.end(), {"--cache-dir", cache.string()});
       else
         args.emplace_back("--no-cache");
-      nodes_.push_back(std::make_unique<child>(
-        std::move(args),
-        std::vector<std::pair<std::string, std::string>>{{"TROUPE_TOKEN", token}}));
+      nodes_.push_back(spawn_node(a.troupe, token, args));
     }
     for (auto& n : nodes_)
       ports_.push_back(n->wait_port("troupe node: listening on ", "troupe node"));

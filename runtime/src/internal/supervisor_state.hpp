@@ -79,6 +79,10 @@ struct supervisor_state {
   /// to be timed.
   std::vector<bool> lost;
   std::vector<bool> resend_pending;
+  /// Per task, where the cache holding most of its items is (an index into
+  /// run_state::remotes, remotes.size() for this process, or no_index);
+  /// empty without graph_run_options::item_home. Set with the slots.
+  std::vector<std::size_t> task_home;
   /// Tasks whose attempts a lost node held.
   std::set<std::size_t> orphans;
   std::size_t final_count = 0;
