@@ -1,5 +1,5 @@
 #include "troupe/actors/json_writer.hpp"
-#include "troupe/actors/utf8_text.hpp"
+#include "troupe/actors/source/utf8_text.hpp"
 
 #include <charconv>
 #include <cmath>

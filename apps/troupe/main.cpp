@@ -1,5 +1,5 @@
 // The troupe command line: parses arguments, then calls the command functions
-// of troupe/runtime/commands.hpp and troupe/scenarios/bench_command.hpp.
+// of troupe/commands/commands.hpp and troupe/scenarios/bench_command.hpp.
 #include <algorithm>
 #include <csignal>
 #include <iostream>
@@ -9,10 +9,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include "troupe/base/exit_code.hpp"
+#include "troupe/commands/cache_commands.hpp"
+#include "troupe/commands/commands.hpp"
 #include "troupe/config/units.hpp"
-#include "troupe/runtime/cache_commands.hpp"
-#include "troupe/runtime/commands.hpp"
-#include "troupe/runtime/exit_code.hpp"
 #include "troupe/scenarios/bench_command.hpp"
 
 #include "node_cli.hpp"
@@ -313,7 +313,7 @@ int main(int argc, char** argv) {
 
   for (auto& d : builtin_profile_dirs())
     profile_dirs.push_back(d);
-  troupe::config::profile_loader loader{troupe::profile_search(profile_dirs)};
+  troupe::config::profile_loader loader{troupe::config::profile_search(profile_dirs)};
 
   if (*run) {
     run_opts.nodes = troupe::nodes::detail::make_run_nodes(run_nodes.options);

@@ -6,10 +6,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include "troupe/commands/commands.hpp"
 #include "troupe/config/profile_loader.hpp"
 #include "troupe/nodes/internal/run_nodes.hpp"
 #include "troupe/nodes/node_command.hpp"
-#include "troupe/runtime/commands.hpp"
 
 namespace troupe::cli {
 

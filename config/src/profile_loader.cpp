@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <iostream>
 #include <optional>
 #include <system_error>
 #include <tuple>
@@ -374,6 +375,25 @@ std::vector<fs::path> profile_path_from_env() {
                                            : rest.substr(colon + 1);
   }
   return dirs;
+}
+
+loader_options profile_search(const std::vector<std::string>& extra_dirs) {
+  loader_options opts;
+  for (auto& dir : profile_path_from_env())
+    opts.search_dirs.push_back(dir);
+  for (auto& dir : extra_dirs)
+    opts.search_dirs.emplace_back(dir);
+  return opts;
+}
+
+std::optional<settings> load_profile_or_report(const profile_loader& loader,
+                                               const std::string& name_or_path) {
+  auto res = loader.load(name_or_path);
+  for (const auto& err : res.errors)
+    std::cerr << "troupe: error: " << err.to_string() << '\n';
+  if (!res.errors.empty() || !res.value)
+    return std::nullopt;
+  return res.value;
 }
 
 } // namespace troupe::config

@@ -12,8 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "troupe/cache/cache_dir.hpp"
 #include "troupe/nodes/internal/handshake.hpp"
-#include "troupe/runtime/commands.hpp"
 
 namespace troupe::nodes {
 
@@ -69,7 +69,7 @@ troupe::error create_token_file(const std::string& path) {
 } // namespace
 
 std::string default_token_file() {
-  return (fs::path{default_cache_dir()} / "node-token").string();
+  return (fs::path{cache::default_cache_dir()} / "node-token").string();
 }
 
 expected<std::string> resolve_token(const std::string& given, std::string token_file) {

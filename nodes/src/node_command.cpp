@@ -18,15 +18,16 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "troupe/analysis/builtin_agents.hpp"
+#include "troupe/base/exit_code.hpp"
 #include "troupe/base/internal/caf_error.hpp"
+#include "troupe/cache/cache_dir.hpp"
 #include "troupe/config/settings_diff.hpp"
 #include "troupe/nodes/internal/endpoint.hpp"
 #include "troupe/nodes/internal/l3_shard.hpp"
 #include "troupe/nodes/internal/node_actor.hpp"
 #include "troupe/nodes/internal/node_client.hpp"
 #include "troupe/runtime/caf_interop.hpp"
-#include "troupe/runtime/commands.hpp"
-#include "troupe/runtime/exit_code.hpp"
 #include "troupe/runtime/runtime.hpp"
 #include "troupe/runtime/signal_watch.hpp"
 
@@ -164,7 +165,7 @@ int node_command(const config::profile_loader& loader, const node_command_option
     }
     joins.push_back(*ep);
   }
-  auto loaded = load_profile_or_report(loader, o.profile);
+  auto loaded = config::load_profile_or_report(loader, o.profile);
   if (!loaded)
     return exit_usage;
   auto& settings = *loaded;
@@ -193,7 +194,7 @@ int node_command(const config::profile_loader& loader, const node_command_option
   ro.queue_size = settings.parallel.queue_size;
   ro.memory_budget = settings.parallel.memory_limit;
   if (!o.no_cache)
-    ro.cache_dir = o.cache_dir.empty() ? default_cache_dir() : o.cache_dir;
+    ro.cache_dir = o.cache_dir.empty() ? cache::default_cache_dir() : o.cache_dir;
   ro.l1_bytes = settings.cache.l1_size;
   ro.l2_bytes = settings.cache.l2_size;
   ro.l1_ttl = settings.cache.ttl;

@@ -14,15 +14,6 @@ error agent_registry::add(agent_descriptor descriptor, agent_handler handler) {
   return add({std::move(descriptor), detail::make_handler_executor(scope, std::move(handler)), nullptr});
 }
 
-error agent_registry::add(std::shared_ptr<const actors::file_agent> agent) {
-  if (!agent)
-    return {errc::invalid_graph, "a file agent must not be null"};
-  auto descriptor = agent->descriptor();
-  if (descriptor.scope != agent_scope::per_item)
-    return {errc::invalid_graph, "file agent '" + descriptor.id + "' must be per-item"};
-  return add({std::move(descriptor), detail::file_stage_executor(), std::move(agent)});
-}
-
 error agent_registry::add(agent_definition definition) {
   const auto& d = definition.descriptor;
   if (d.id.empty())

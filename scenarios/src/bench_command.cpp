@@ -12,8 +12,8 @@
 
 #include <unistd.h>
 
-#include "troupe/runtime/exit_code.hpp"
-#include "troupe/runtime/source_tree.hpp"
+#include "troupe/analysis/source_tree.hpp"
+#include "troupe/base/exit_code.hpp"
 #include "troupe/scenarios/bench_runner.hpp"
 #include "troupe/scenarios/builtin_scenarios.hpp"
 #include "troupe/scenarios/cluster_scenarios.hpp"

@@ -19,10 +19,10 @@
 #include <string>
 #include <vector>
 
-#include "troupe/corpus/agents.hpp"
-#include "troupe/runtime/analysis.hpp"
-#include "troupe/runtime/runtime.hpp"
 #include "tool_args.hpp"
+#include "troupe/actors/corpus/agents.hpp"
+#include "troupe/analysis/analysis.hpp"
+#include "troupe/runtime/runtime.hpp"
 
 namespace {
 

@@ -23,7 +23,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "troupe/corpus/agents.hpp"
+#include "troupe/actors/corpus/agents.hpp"
 #include "troupe/net/index_server.hpp"
 
 namespace {

@@ -24,10 +24,11 @@
 #include <string>
 #include <vector>
 
-#include "troupe/runtime/analysis.hpp"
+#include "tool_args.hpp"
+#include "troupe/analysis/analysis.hpp"
+#include "troupe/reports/reports.hpp"
 #include "troupe/runtime/runtime.hpp"
 #include "troupe/scenarios/schedule_sim.hpp"
-#include "tool_args.hpp"
 
 namespace {
 

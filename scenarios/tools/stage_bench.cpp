@@ -33,12 +33,13 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "troupe/analysis/analysis.hpp"
+#include "troupe/analysis/builtin_agents.hpp"
+#include "troupe/analysis/source_tree.hpp"
 #include "troupe/cache/digest.hpp"
 #include "troupe/cache/l1_store.hpp"
 #include "troupe/cache/tiered_cache.hpp"
-#include "troupe/runtime/analysis.hpp"
 #include "troupe/runtime/runtime.hpp"
-#include "troupe/runtime/source_tree.hpp"
 
 namespace {
 

@@ -10,13 +10,13 @@
 #include <string>
 #include <vector>
 
-#include "internal/report_entry.hpp"
 #include "l2_record.hpp"
-#include "troupe/actors/extract_references.hpp"
-#include "troupe/actors/file_agent.hpp"
-#include "troupe/actors/python_parser.hpp"
-#include "troupe/actors/python_source.hpp"
-#include "troupe/actors/symbols_codec.hpp"
+#include "troupe/actors/file/extract_references.hpp"
+#include "troupe/actors/file/file_agent.hpp"
+#include "troupe/actors/file/symbols_codec.hpp"
+#include "troupe/actors/source/python_parser.hpp"
+#include "troupe/actors/source/python_source.hpp"
+#include "troupe/analysis/internal/report_entry.hpp"
 #include "troupe/cache/digest.hpp"
 #include "troupe/cache/record_bundle.hpp"
 

@@ -6,9 +6,9 @@
 #include <string>
 
 #include "fuzz_input.hpp"
-#include "troupe/actors/python_parser.hpp"
-#include "troupe/actors/python_source.hpp"
-#include "troupe/actors/utf8_text.hpp"
+#include "troupe/actors/source/python_parser.hpp"
+#include "troupe/actors/source/python_source.hpp"
+#include "troupe/actors/source/utf8_text.hpp"
 
 namespace {
 

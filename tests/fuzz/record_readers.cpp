@@ -10,11 +10,11 @@
 #include <nlohmann/json.hpp>
 
 #include "fuzz_input.hpp"
-#include "troupe/actors/file_agent.hpp"
+#include "troupe/actors/file/file_agent.hpp"
+#include "troupe/actors/file/record_codecs.hpp"
+#include "troupe/actors/file/symbols_codec.hpp"
+#include "troupe/actors/file/symbols_view.hpp"
 #include "troupe/actors/json_writer.hpp"
-#include "troupe/actors/record_codecs.hpp"
-#include "troupe/actors/symbols_codec.hpp"
-#include "troupe/actors/symbols_view.hpp"
 
 namespace {
 

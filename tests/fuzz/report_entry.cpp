@@ -5,7 +5,7 @@
 #include <string>
 
 #include "fuzz_input.hpp"
-#include "internal/report_entry.hpp"
+#include "troupe/analysis/internal/report_entry.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using troupe::fuzz::expect;

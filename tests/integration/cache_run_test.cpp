@@ -324,7 +324,7 @@ TEST_CASE("an unchanged run is answered by the run memo with identical output",
     CHECK(content_of(third) == content_of(changed));
   }
   SECTION("a change of the same size under the old modification time misses the memo") {
-    // The digest memo (runtime/src/internal/digest_memo.hpp) trusts a file
+    // The digest memo (analysis/troupe/analysis/internal/digest_memo.hpp) trusts a file
     // whose stat identity is unchanged; a write moves the change time,
     // which no tool sets back, even when size and mtime are restored.
     fs::path victim;

@@ -66,7 +66,7 @@ std::string markdown_body(const fs::path& md) {
 }
 
 /// `bytes` as report.md's run table shows it (human_bytes in
-/// runtime/src/report_json.cpp).
+/// reports/src/report_json.cpp).
 std::string shown_bytes(std::uint64_t n) {
   char buf[32];
   if (n >= (1ull << 30))

@@ -11,9 +11,9 @@ prints {"files": {relative_path: {agent: record}}, "unparsed": {path: reason}}
 for every .py file below ROOT (or the FILEs given, relative to ROOT) that
 ast.parse accepts. Records, with the rules of troupe's headers:
   size        {total, code, comment, blank, docstring} from tokenize tokens
-              and the docstring nodes of ast (troupe/actors/size_metrics.hpp)
+              and the docstring nodes of ast (troupe/actors/file/size_metrics.hpp)
   complexity  [{key, line, column, complexity}]: mccabe's
-              PathGraphingAstVisitor graphs (troupe/actors/complexity.hpp)
+              PathGraphingAstVisitor graphs (troupe/actors/file/complexity.hpp)
   imports     [{module, alias, names: [[name, alias]], line, level,
               from_import, conditional, in_function}] from ast.Import and
               ast.ImportFrom anywhere, in (line, column) order

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "troupe/actors/symbols_view.hpp"
+#include "troupe/actors/file/symbols_view.hpp"
 
 namespace troupe::actors {
 

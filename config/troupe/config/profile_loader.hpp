@@ -17,6 +17,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -73,5 +74,14 @@ private:
 /// The directories listed in the TROUPE_PROFILE_PATH environment variable
 /// (':'-separated), in order; empty when it is not set.
 std::vector<std::filesystem::path> profile_path_from_env();
+
+/// Where the CLI looks for profiles: $TROUPE_PROFILE_PATH's directories,
+/// then `extra_dirs`.
+loader_options profile_search(const std::vector<std::string>& extra_dirs);
+
+/// Loads a profile by name or path; prints every error to stderr (the
+/// CLI's reporting).
+[[nodiscard]] std::optional<settings> load_profile_or_report(const profile_loader& loader,
+                                                             const std::string& name_or_path);
 
 } // namespace troupe::config

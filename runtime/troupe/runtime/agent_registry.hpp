@@ -6,7 +6,8 @@
 //
 // Usage:
 //
-//   troupe::agent_registry reg = troupe::builtin_agents();   // or empty
+//   troupe::agent_registry reg;   // or troupe::builtin_agents()
+//                                 // (troupe/analysis/builtin_agents.hpp)
 //   if (auto err = reg.add({"my_metric", 1, troupe::agent_scope::corpus,
 //                           {"symbols"}, "my metric"}, my_handler))
 //     fail(err.message());
@@ -19,7 +20,7 @@
 #include <string>
 #include <vector>
 
-#include "troupe/actors/file_agent.hpp"
+#include "troupe/actors/file/file_agent.hpp"
 #include "troupe/base/error.hpp"
 #include "troupe/runtime/agent.hpp"
 
@@ -48,11 +49,6 @@ public:
   /// the id is empty or taken, or a dependency is not registered yet.
   error add(agent_descriptor descriptor, agent_handler handler);
 
-  /// Adds an agent computed from each file's syntax tree in an analysis
-  /// (run_analysis): it shares the file stage's one parse per file with
-  /// the built-in group-1 agents. Same checks.
-  error add(std::shared_ptr<const actors::file_agent> agent);
-
   /// Adds an agent with an executor of the runtime's own; same checks.
   error add(agent_definition definition);
 
@@ -70,8 +66,5 @@ public:
 private:
   std::vector<agent_definition> agents_;
 };
-
-/// The 23 built-in agents of DESIGN.md with their edges and executors.
-agent_registry builtin_agents();
 
 } // namespace troupe

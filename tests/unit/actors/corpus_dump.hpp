@@ -13,8 +13,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "troupe/actors/python_parser.hpp"
-#include "troupe/actors/python_source.hpp"
+#include "troupe/actors/source/python_parser.hpp"
+#include "troupe/actors/source/python_source.hpp"
 
 namespace troupe::actors::testing {
 

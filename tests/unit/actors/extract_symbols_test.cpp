@@ -1,8 +1,8 @@
 // Symbol extraction on small in-memory sources; the fixture test covers the
 // same ground against Python's own ast output.
-#include "troupe/actors/extract_symbols.hpp"
-#include "troupe/actors/python_parser.hpp"
-#include "troupe/actors/python_source.hpp"
+#include "troupe/actors/file/extract_symbols.hpp"
+#include "troupe/actors/source/python_parser.hpp"
+#include "troupe/actors/source/python_source.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -3,9 +3,9 @@
 // expected_symbols.json.
 #include "symbols_json.hpp"
 
-#include "troupe/actors/extract_symbols.hpp"
-#include "troupe/actors/python_parser.hpp"
-#include "troupe/actors/python_source.hpp"
+#include "troupe/actors/file/extract_symbols.hpp"
+#include "troupe/actors/source/python_parser.hpp"
+#include "troupe/actors/source/python_source.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -3,8 +3,8 @@
 // second), when it would hold more memory than it may; parses sharing a
 // memory pool wait for room and never hold more than the pool together; a
 // parse within its budget gives the tree an unlimited parse gives.
-#include "troupe/actors/parse_budget.hpp"
-#include "troupe/actors/python_parser.hpp"
+#include "troupe/actors/source/parse_budget.hpp"
+#include "troupe/actors/source/python_parser.hpp"
 
 #include <catch2/catch.hpp>
 

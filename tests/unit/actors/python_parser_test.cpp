@@ -1,6 +1,6 @@
 // Parsing: error counting, robustness, and the two workarounds for defects
 // of the pinned tree-sitter runtime and grammar.
-#include "troupe/actors/python_parser.hpp"
+#include "troupe/actors/source/python_parser.hpp"
 
 #include <catch2/catch.hpp>
 

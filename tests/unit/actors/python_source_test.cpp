@@ -1,5 +1,5 @@
 // Decoding .py bytes: BOM, PEP 263 cookies, strict UTF-8, binary, size.
-#include "troupe/actors/python_source.hpp"
+#include "troupe/actors/source/python_source.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -9,9 +9,9 @@
 // runs, goes to stderr.
 #include "symbols_json.hpp"
 
-#include "troupe/actors/extract_symbols.hpp"
-#include "troupe/actors/python_parser.hpp"
-#include "troupe/actors/python_source.hpp"
+#include "troupe/actors/file/extract_symbols.hpp"
+#include "troupe/actors/source/python_parser.hpp"
+#include "troupe/actors/source/python_source.hpp"
 
 #include <algorithm>
 #include <chrono>

@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "troupe/actors/symbol_records.hpp"
+#include "troupe/actors/file/symbol_records.hpp"
 
 namespace troupe::actors::testing {
 

@@ -1,10 +1,10 @@
 // The compact form a run holds symbols in (symbols_view): decoded from the
 // record, it says exactly what the extraction said, for every fixture and
 // every field; damaged records do not decode; a move keeps its views valid.
-#include "troupe/actors/extract_references.hpp"
-#include "troupe/actors/python_parser.hpp"
-#include "troupe/actors/python_source.hpp"
-#include "troupe/actors/symbols_codec.hpp"
+#include "troupe/actors/file/extract_references.hpp"
+#include "troupe/actors/file/symbols_codec.hpp"
+#include "troupe/actors/source/python_parser.hpp"
+#include "troupe/actors/source/python_source.hpp"
 
 #include <catch2/catch.hpp>
 

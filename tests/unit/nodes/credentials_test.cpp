@@ -8,8 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "troupe/cache/cache_dir.hpp"
 #include "troupe/nodes/join_credentials.hpp"
-#include "troupe/runtime/commands.hpp"
 
 using namespace troupe;
 namespace fs = std::filesystem;

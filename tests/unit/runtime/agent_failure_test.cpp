@@ -13,8 +13,9 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/sinks/null_sink.h>
 
-#include "troupe/actors/file_agent.hpp"
-#include "troupe/runtime/analysis.hpp"
+#include "troupe/actors/file/file_agent.hpp"
+#include "troupe/analysis/analysis.hpp"
+#include "troupe/reports/reports.hpp"
 #include "troupe/runtime/runtime.hpp"
 
 namespace fs = std::filesystem;
@@ -74,7 +75,7 @@ TEST_CASE("an agent that throws on a file fails only its own record of that file
   ao.root = (dir.path / "src").string();
   ao.settings.agents.max_retries = 2;
   ao.shard_bytes = 1 << 20; // one task for every file
-  REQUIRE_FALSE(ao.agents.add(std::make_shared<poison_agent>()));
+  REQUIRE_FALSE(troupe::add_file_agent(ao.agents, std::make_shared<poison_agent>()));
   ao.corpus_context.out_dir = (dir.path / "out").string();
   std::string report_text;
   ao.report = [&](troupe::analysis_result& r) -> troupe::error {

@@ -2,8 +2,8 @@
 // as the next write's spare and overwritten in place (shorter or longer
 // content), a small one deleted; temporary files of this process only; a set
 // of outputs replaced together or not at all.
-#include "internal/atomic_file.hpp"
-#include "internal/report_set.hpp"
+#include "troupe/reports/internal/atomic_file.hpp"
+#include "troupe/reports/internal/report_set.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,7 +1,7 @@
 // The digest memo (a stat cache): a remembered digest comes back only for
 // the same file identity and root; files changed just before they were read
 // are not remembered; a damaged or foreign memo file is ignored.
-#include "internal/digest_memo.hpp"
+#include "troupe/analysis/internal/digest_memo.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -14,7 +14,7 @@
 
 #include <spdlog/sinks/null_sink.h>
 
-#include "troupe/runtime/analysis.hpp"
+#include "troupe/analysis/analysis.hpp"
 #include "troupe/runtime/graph_plan.hpp"
 #include "troupe/runtime/internal/agent_executor.hpp"
 #include "troupe/runtime/runtime.hpp"
@@ -175,7 +175,7 @@ TEST_CASE("each agent's row shows its own time, not its tasks'", "[runtime][anal
   analysis_options ao;
   ao.root = dir.string();
   ao.shard_bytes = 1; // a task per file
-  REQUIRE_FALSE(ao.agents.add(std::make_shared<slow_agent>()));
+  REQUIRE_FALSE(add_file_agent(ao.agents, std::make_shared<slow_agent>()));
   ao.corpus_context.out_dir = (dir / "out").string();
   analysis_result r;
   REQUIRE_FALSE(run_analysis(rt, ao, r));

@@ -18,7 +18,9 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/sinks/null_sink.h>
 
-#include "troupe/runtime/analysis.hpp"
+#include "troupe/analysis/analysis.hpp"
+#include "troupe/analysis/builtin_agents.hpp"
+#include "troupe/reports/reports.hpp"
 #include "troupe/runtime/caf_interop.hpp"
 #include "troupe/runtime/internal/lanes.hpp"
 #include "troupe/runtime/internal/remote_node.hpp"

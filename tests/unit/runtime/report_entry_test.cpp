@@ -1,6 +1,6 @@
 // A report entry's packed form (LZ4, length first): the text back exactly,
 // a reused buffer, and damaged packs refused without reading out of bounds.
-#include "internal/report_entry.hpp"
+#include "troupe/analysis/internal/report_entry.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -79,7 +79,7 @@ public:
 
 /// The executor of an analysis's group-1 agents (`symbols` and the file
 /// agents): one per process, so that they share tasks and one parse per
-/// file (runtime/src/file_executor.cpp).
+/// file (analysis/src/file_executor.cpp).
 std::shared_ptr<const agent_executor> file_stage_executor();
 
 /// The executor of a host agent: calls `handler` once per item of a task

@@ -7,8 +7,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "troupe/actors/python_parser.hpp"
-#include "troupe/actors/python_source.hpp"
+#include "troupe/actors/source/python_parser.hpp"
+#include "troupe/actors/source/python_source.hpp"
 
 namespace troupe::actors::testing {
 

@@ -8,8 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "troupe/actors/file_agent.hpp"
-#include "troupe/actors/syntax_tree.hpp"
+#include "troupe/actors/file/file_agent.hpp"
+#include "troupe/actors/source/syntax_tree.hpp"
 
 namespace troupe::actors::testing {
 

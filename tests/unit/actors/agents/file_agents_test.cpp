@@ -12,15 +12,15 @@
 #include <utility>
 
 #include "troupe/actors/agent_descriptor.hpp"
-#include "troupe/actors/complexity.hpp"
-#include "troupe/actors/docstrings.hpp"
-#include "troupe/actors/imports.hpp"
-#include "troupe/actors/naming.hpp"
-#include "troupe/actors/python_parser.hpp"
-#include "troupe/actors/python_source.hpp"
-#include "troupe/actors/security.hpp"
-#include "troupe/actors/size_metrics.hpp"
-#include "troupe/actors/todos.hpp"
+#include "troupe/actors/file/complexity.hpp"
+#include "troupe/actors/file/docstrings.hpp"
+#include "troupe/actors/file/imports.hpp"
+#include "troupe/actors/file/naming.hpp"
+#include "troupe/actors/file/security.hpp"
+#include "troupe/actors/file/size_metrics.hpp"
+#include "troupe/actors/file/todos.hpp"
+#include "troupe/actors/source/python_parser.hpp"
+#include "troupe/actors/source/python_source.hpp"
 
 using namespace troupe::actors;
 using namespace troupe::actors::testing;

@@ -7,9 +7,9 @@
 
 #include <random>
 
-#include "file_agents/metric_codecs.hpp"
-#include "troupe/actors/python_parser.hpp"
-#include "troupe/actors/python_source.hpp"
+#include "file/metric_codecs.hpp"
+#include "troupe/actors/source/python_parser.hpp"
+#include "troupe/actors/source/python_source.hpp"
 
 using namespace troupe::actors;
 using namespace troupe::actors::testing;

@@ -22,9 +22,9 @@
 #include <string>
 #include <vector>
 
-#include "troupe/actors/python_parser.hpp"
-#include "troupe/actors/python_source.hpp"
-#include "troupe/actors/todos.hpp"
+#include "troupe/actors/file/todos.hpp"
+#include "troupe/actors/source/python_parser.hpp"
+#include "troupe/actors/source/python_source.hpp"
 
 namespace {
 

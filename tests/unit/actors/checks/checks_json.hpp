@@ -8,9 +8,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "troupe/actors/naming.hpp"
-#include "troupe/actors/security.hpp"
-#include "troupe/actors/syntax_tree.hpp"
+#include "troupe/actors/file/naming.hpp"
+#include "troupe/actors/file/security.hpp"
+#include "troupe/actors/source/syntax_tree.hpp"
 
 namespace troupe::actors::testing {
 

@@ -3,7 +3,7 @@
 // non-ASCII names, noqa/nosec, and damaged trees.
 #include "checks_json.hpp"
 
-#include "troupe/actors/python_parser.hpp"
+#include "troupe/actors/source/python_parser.hpp"
 
 #include <catch2/catch.hpp>
 

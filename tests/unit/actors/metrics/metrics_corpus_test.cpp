@@ -5,8 +5,8 @@
 // process while this process runs troupe's extractors.
 #include "metrics_json.hpp"
 
-#include "troupe/actors/python_parser.hpp"
-#include "troupe/actors/python_source.hpp"
+#include "troupe/actors/source/python_parser.hpp"
+#include "troupe/actors/source/python_source.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -10,8 +10,8 @@
 #include "metrics_json.hpp"
 #include "../corpus_dump.hpp"
 
-#include "troupe/actors/python_parser.hpp"
-#include "troupe/actors/python_source.hpp"
+#include "troupe/actors/source/python_parser.hpp"
+#include "troupe/actors/source/python_source.hpp"
 
 #include <algorithm>
 #include <cstdlib>

@@ -5,8 +5,8 @@
 // derived by hand.
 #include "metrics_json.hpp"
 
-#include "troupe/actors/python_parser.hpp"
-#include "troupe/actors/python_source.hpp"
+#include "troupe/actors/source/python_parser.hpp"
+#include "troupe/actors/source/python_source.hpp"
 
 #include <catch2/catch.hpp>
 

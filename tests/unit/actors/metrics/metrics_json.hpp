@@ -7,12 +7,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "troupe/actors/complexity.hpp"
-#include "troupe/actors/docstrings.hpp"
-#include "troupe/actors/imports.hpp"
-#include "troupe/actors/size_metrics.hpp"
-#include "troupe/actors/syntax_tree.hpp"
-#include "troupe/actors/todos.hpp"
+#include "troupe/actors/file/complexity.hpp"
+#include "troupe/actors/file/docstrings.hpp"
+#include "troupe/actors/file/imports.hpp"
+#include "troupe/actors/file/size_metrics.hpp"
+#include "troupe/actors/file/todos.hpp"
+#include "troupe/actors/source/syntax_tree.hpp"
 
 namespace troupe::actors::testing {
 

@@ -2,7 +2,7 @@
 // deliberate difference from the Python tools they are checked against.
 #include "metrics_json.hpp"
 
-#include "troupe/actors/python_parser.hpp"
+#include "troupe/actors/source/python_parser.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,0 +1,88 @@
+// File: counting what tree-sitter allocates for the parse running on a
+// thread (private to the actors component; see parse_budget.hpp).
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+
+#include "troupe/actors/source/parse_budget.hpp"
+
+namespace troupe::actors::detail {
+
+/// Why a parse was stopped through tree-sitter's cancellation flag.
+enum class stop_reason : std::uint8_t {
+  none,
+  /// It reached its memory limit.
+  memory_limit,
+  /// The pool had no room for it to grow (it may run again with all it may
+  /// use).
+  memory_room,
+  /// Its time ran out inside the grammar's scanner.
+  time,
+  /// The run was cancelled.
+  cancelled,
+};
+
+/// The flag tree-sitter polls (every 100 parser operations) and why it was
+/// set: the first reason wins.
+struct parse_stop {
+  std::size_t flag = 0;
+  stop_reason reason = stop_reason::none;
+
+  void stop(stop_reason why) noexcept {
+    if (flag == 0) {
+      reason = why;
+      flag = 1;
+    }
+  }
+};
+
+/// The memory account of one parse: what tree-sitter holds for it, what it
+/// may hold (its reservation, grown from the pool up to the limit), and the
+/// flag that stops tree-sitter when it needs more. Active on the thread
+/// that created it until `stop_counting`; releases its reservation when
+/// destroyed (after the tree it paid for is gone).
+class parse_meter {
+public:
+  /// A meter allowed `reserved` bytes already taken from `limits.pool`
+  /// (or, without a pool, `limits.memory`), stopping the parse through
+  /// `stop`.
+  parse_meter(const parse_limits& limits, std::uint64_t reserved, parse_stop& stop) noexcept;
+  ~parse_meter();
+  parse_meter(const parse_meter&) = delete;
+  parse_meter& operator=(const parse_meter&) = delete;
+
+  /// Counts the allocations of this thread from now on.
+  void start_counting() noexcept;
+  /// Stops counting (the tree stays paid for until destruction).
+  void stop_counting() noexcept;
+
+  /// The most tree-sitter held for this parse at once.
+  std::uint64_t peak() const noexcept {
+    return peak_ > 0 ? static_cast<std::uint64_t>(peak_) : 0;
+  }
+
+  /// Bytes reserved for this parse now.
+  std::uint64_t reserved() const noexcept {
+    return reserved_;
+  }
+
+  /// Called by the counting allocator.
+  void allocated(std::size_t bytes) noexcept;
+  void freed(std::size_t bytes) noexcept;
+
+private:
+  parse_limits limits_;
+  std::uint64_t reserved_;
+  std::int64_t used_ = 0;
+  std::int64_t peak_ = 0;
+  parse_stop& stop_;
+  parse_meter* previous_ = nullptr;
+  bool counting_ = false;
+};
+
+/// Installs the counting allocator into tree-sitter (once per process).
+void install_counting_allocator() noexcept;
+
+} // namespace troupe::actors::detail

@@ -1,0 +1,86 @@
+// The Python grammar's language table, copied with its external scanner's
+// scan function wrapped (see watched_scanner.hpp). This file includes the
+// grammar's own parser.h for the TSLanguage and TSLexer layouts of ABI 14,
+// which libtree-sitter 0.20.7 shares field for field.
+#include "source/watched_scanner.hpp"
+
+#include <tree_sitter/parser.h>
+
+extern "C" const TSLanguage* tree_sitter_python(void);
+
+namespace troupe::actors::detail {
+
+namespace {
+
+/// The grammar's own scan function.
+bool (*grammar_scan)(void*, TSLexer*, const bool*) = nullptr;
+
+/// The watch of this thread, and the lexer functions of the scan running.
+thread_local scan_watch* active_watch = nullptr;
+thread_local void (*lexer_advance)(TSLexer*, bool) = nullptr;
+thread_local bool (*lexer_eof)(const TSLexer*) = nullptr;
+thread_local unsigned scan_steps = 0;
+
+/// Looks at the clock and the flag every this many characters scanned.
+constexpr unsigned steps_per_check = 4096;
+
+bool stopped() {
+  return active_watch->stop->flag != 0;
+}
+
+void check_watch() {
+  auto& w = *active_watch;
+  if (w.cancelled != nullptr && w.cancelled->load(std::memory_order_relaxed))
+    w.stop->stop(stop_reason::cancelled);
+  else if (std::chrono::steady_clock::now() >= w.deadline)
+    w.stop->stop(stop_reason::time);
+}
+
+void watched_advance(TSLexer* lexer, bool skip) {
+  lexer_advance(lexer, skip);
+  if (++scan_steps % steps_per_check == 0)
+    check_watch();
+  if (stopped())
+    lexer->lookahead = 0; // with eof() true: the scanner's loops end
+}
+
+bool watched_eof(const TSLexer* lexer) {
+  return stopped() || lexer_eof(lexer);
+}
+
+bool watched_scan(void* payload, TSLexer* lexer, const bool* valid_symbols) {
+  if (active_watch == nullptr || active_watch->stop == nullptr)
+    return grammar_scan(payload, lexer, valid_symbols);
+  if (stopped())
+    return false; // the parse ends at tree-sitter's next check
+  lexer_advance = lexer->advance;
+  lexer_eof = lexer->eof;
+  lexer->advance = watched_advance;
+  lexer->eof = watched_eof;
+  bool found = grammar_scan(payload, lexer, valid_symbols);
+  lexer->advance = lexer_advance;
+  lexer->eof = lexer_eof;
+  return found && !stopped();
+}
+
+} // namespace
+
+const TSLanguage* watched_python_language() {
+  static const TSLanguage language = [] {
+    TSLanguage copy = *tree_sitter_python();
+    grammar_scan = copy.external_scanner.scan;
+    copy.external_scanner.scan = watched_scan;
+    return copy;
+  }();
+  return &language;
+}
+
+scan_watch_scope::scan_watch_scope(scan_watch& watch) noexcept : previous_(active_watch) {
+  active_watch = &watch;
+}
+
+scan_watch_scope::~scan_watch_scope() {
+  active_watch = previous_;
+}
+
+} // namespace troupe::actors::detail
