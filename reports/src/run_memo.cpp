@@ -364,8 +364,12 @@ std::string store_run_memo(cache::tiered_cache& cache, const run_memo_lookup& lo
                            run_memo&& memo) {
   if (!lookup.parts)
     return {};
+  // Kept in the run's own cache folder only: a run looks its memo up
+  // before it joins any node (a run the memo answers joins none), so a
+  // copy in the nodes' L3 shards would never be read.
   auto err = cache.put(lookup.parts->key(), "run",
-                       cache::make_value(encode_run_memo(std::move(memo))));
+                       cache::make_value(encode_run_memo(std::move(memo))),
+                       cache::tiered_cache::put_reach::local_tiers);
   return err ? err.message() : std::string{};
 }
 

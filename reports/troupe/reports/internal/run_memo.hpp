@@ -9,7 +9,9 @@
 // digest of every file's relative path and content digest, in walk order.
 // So a run whose every input matches a stored run is served without
 // dispatching a task: the files are still read and digested (the key needs
-// them), nothing is parsed or decoded. Moving the checkout keeps the key;
+// them), nothing is parsed or decoded. Kept in L1 and L2 (the run's own cache
+// folder), never in the nodes' L3: it is looked up before any node is
+// joined. Moving the checkout keeps the key;
 // changing one byte, setting or agent version misses, and the run then goes
 // through the per-file records as usual (which are each cached on their own).
 //
