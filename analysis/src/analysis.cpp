@@ -448,10 +448,10 @@ troupe::error run_analysis(runtime& rt, const analysis_options& options, analysi
   // tasks of about target_task_seconds at the measured rate.
   detail::run_history history;
   if (!options.history_file.empty()) {
-    std::string warning;
+    troupe::error warning;
     history = detail::run_history::load(options.history_file, warning);
-    if (!warning.empty())
-      rt.logger("troupe.run")->warn("{}", warning);
+    if (warning)
+      rt.logger("troupe.run")->warn("{}", warning.message());
   }
   double rate = history.group1_bytes_per_second > 0 ? history.group1_bytes_per_second
                                                     : assumed_bytes_per_second;

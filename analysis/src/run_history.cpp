@@ -18,7 +18,7 @@ constexpr int format_version = 1;
 
 } // namespace
 
-run_history run_history::load(const std::string& path, std::string& warning) {
+run_history run_history::load(const std::string& path, error& warning) {
   run_history h;
   std::ifstream in{path};
   if (!in)
@@ -26,7 +26,7 @@ run_history run_history::load(const std::string& path, std::string& warning) {
   try {
     auto j = nlohmann::json::parse(in);
     if (j.value("version", 0) != format_version) {
-      warning = path + ": unknown format version, ignored";
+      warning = {errc::corrupt_record, path + ": unknown format version, ignored"};
       return h;
     }
     h.group1_bytes_per_second = j.value("group1_bytes_per_second", 0.0);
@@ -37,7 +37,7 @@ run_history run_history::load(const std::string& path, std::string& warning) {
       if (seconds.is_number() && seconds.get<double>() >= 0)
         h.agent_seconds[id] = seconds.get<double>();
   } catch (const std::exception& e) {
-    warning = path + ": malformed run history, ignored (" + e.what() + ")";
+    warning = {errc::corrupt_record, path + ": malformed run history, ignored (" + e.what() + ")"};
     return run_history{};
   }
   return h;

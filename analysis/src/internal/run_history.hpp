@@ -21,8 +21,9 @@ struct run_history {
   std::map<std::string, double> agent_seconds;
 
   /// Reads `path`; a missing file gives an empty history, an unreadable or
-  /// malformed one too, with `warning` set to say why.
-  static run_history load(const std::string& path, std::string& warning);
+  /// malformed one too, with `warning` set to say why
+  /// (errc::corrupt_record naming the file).
+  static run_history load(const std::string& path, error& warning);
 
   /// Writes through a temporary file of this writer and a rename (writers
   /// sharing `path` each put a whole history in place);

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -42,9 +43,9 @@ TEST_CASE("writers saving one run history at once each succeed and leave it whol
     t.join();
   INFO(first_error);
   CHECK(failed == 0);
-  std::string warning;
+  troupe::error warning;
   auto loaded = run_history::load(path, warning);
-  CHECK(warning.empty());
+  CHECK_FALSE(warning);
   CHECK(loaded.agent_seconds.size() == 40);
   CHECK(loaded.group1_bytes_per_second > 0);
   // Nothing but the history stays behind.
@@ -52,5 +53,36 @@ TEST_CASE("writers saving one run history at once each succeed and leave it whol
   for (auto& e : fs::directory_iterator{dir})
     names.push_back(e.path().filename().string());
   CHECK(names == std::vector<std::string>{"run-history.json"});
+  fs::remove_all(dir);
+}
+
+TEST_CASE("a damaged run history is ignored with a warning naming it", "[runtime][history]") {
+  auto dir = fs::temp_directory_path() / ("troupe-history-bad-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  auto path = (dir / "run-history.json").string();
+  {
+    std::ofstream out{path};
+    out << "{\"version\": 1, \"agent_seconds\": {\"x\": ";
+  }
+  troupe::error warning;
+  auto loaded = run_history::load(path, warning);
+  REQUIRE(warning);
+  CHECK(warning.code() == troupe::errc::corrupt_record);
+  CHECK(warning.message().find(path) != std::string::npos);
+  CHECK(loaded.agent_seconds.empty());
+  CHECK(loaded.group1_bytes_per_second == 0);
+  {
+    std::ofstream out{path};
+    out << "{\"version\": 99}";
+  }
+  warning = {};
+  (void) run_history::load(path, warning);
+  REQUIRE(warning);
+  CHECK(warning.message().find("unknown format version") != std::string::npos);
+  // A missing history is a first run, not a problem.
+  warning = {};
+  (void) run_history::load((dir / "absent.json").string(), warning);
+  CHECK_FALSE(warning);
   fs::remove_all(dir);
 }

@@ -1,7 +1,7 @@
 // File: the built-in corpus agents as plain functions, one per agent id of
 // DESIGN.md "The 23 agents" (groups 2 and 3). builtin_corpus_agents() wraps
-// them; tests call them directly. Each returns an empty string on success,
-// else the reason it failed, and writes only its own member of `results`.
+// them; tests call them directly. Each returns an empty troupe::error on
+// success, else why it failed, and writes only its own member of `results`.
 #pragma once
 
 #include <cstdint>
