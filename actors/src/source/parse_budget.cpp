@@ -121,6 +121,74 @@ thread_local parse_meter* active_meter = nullptr;
 /// Reservations grow in steps of this much (or what is left to the limit).
 constexpr std::uint64_t growth_step = 4u << 20;
 
+/// jemalloc's running totals of the bytes this thread allocated and freed
+/// (`thread.allocatedp`, `thread.deallocatedp`): null without jemalloc.
+struct thread_totals {
+  const std::uint64_t* allocated = nullptr;
+  const std::uint64_t* deallocated = nullptr;
+};
+
+thread_totals read_thread_totals() noexcept {
+  thread_totals t;
+  if (mallctl == nullptr)
+    return t;
+  std::uint64_t* allocated = nullptr;
+  std::uint64_t* deallocated = nullptr;
+  std::size_t size = sizeof allocated;
+  if (mallctl("thread.allocatedp", &allocated, &size, nullptr, 0) != 0)
+    return t;
+  size = sizeof deallocated;
+  if (mallctl("thread.deallocatedp", &deallocated, &size, nullptr, 0) != 0)
+    return t;
+  t.allocated = allocated;
+  t.deallocated = deallocated;
+  return t;
+}
+
+/// Whether the meters read jemalloc's totals (decided once, when the
+/// allocator is installed) rather than asking the size of every block.
+bool tallied = false;
+
+/// What this thread holds by jemalloc's totals (wrapping: only
+/// differences count).
+std::uint64_t thread_held() noexcept {
+  thread_local const thread_totals totals = read_thread_totals();
+  if (totals.allocated == nullptr)
+    return 0;
+  return *totals.allocated - *totals.deallocated;
+}
+
+// Under jemalloc: after each allocation the meter reads the thread's
+// totals, two loads (frees need no hook: the next allocation sees them).
+// Asking each block its size (malloc_usable_size, a lookup in jemalloc's
+// page map per malloc and free) cost about 1% more instructions per parse
+// and cache misses besides.
+void* tallied_malloc(std::size_t n) {
+  void* p = std::malloc(n);
+  if (p != nullptr && active_meter != nullptr)
+    active_meter->held(thread_held());
+  return p;
+}
+
+void* tallied_calloc(std::size_t count, std::size_t size) {
+  void* p = std::calloc(count, size);
+  if (p != nullptr && active_meter != nullptr)
+    active_meter->held(thread_held());
+  return p;
+}
+
+void* tallied_realloc(void* old, std::size_t n) {
+  void* p = std::realloc(old, n);
+  if (p != nullptr && active_meter != nullptr)
+    active_meter->held(thread_held());
+  return p;
+}
+
+void tallied_free(void* p) {
+  std::free(p);
+}
+
+// Any other allocator: each block's size, as it is allocated and freed.
 void* counted_malloc(std::size_t n) {
   void* p = std::malloc(n);
   if (p != nullptr && active_meter != nullptr)
@@ -155,10 +223,22 @@ void counted_free(void* p) {
 
 } // namespace
 
+bool thread_totals_available() noexcept {
+  return read_thread_totals().allocated != nullptr;
+}
+
+bool meters_read_thread_totals() noexcept {
+  return tallied;
+}
+
 void install_counting_allocator() noexcept {
   static std::once_flag once;
   std::call_once(once, [] {
-    ts_set_allocator(counted_malloc, counted_calloc, counted_realloc, counted_free);
+    tallied = thread_totals_available();
+    if (tallied)
+      ts_set_allocator(tallied_malloc, tallied_calloc, tallied_realloc, tallied_free);
+    else
+      ts_set_allocator(counted_malloc, counted_calloc, counted_realloc, counted_free);
   });
 }
 
@@ -183,6 +263,8 @@ void parse_meter::start_counting() noexcept {
   previous_ = active_meter;
   active_meter = this;
   counting_ = true;
+  if (tallied)
+    base_ = thread_held() - static_cast<std::uint64_t>(used_); // used_ carries on
 }
 
 void parse_meter::stop_counting() noexcept {
@@ -217,6 +299,14 @@ void parse_meter::allocated(std::size_t bytes) noexcept {
   }
   // No room now: the caller starts it again with all it may have.
   stop_.stop(stop_reason::memory_room);
+}
+
+void parse_meter::held(std::uint64_t thread_bytes) noexcept {
+  auto now = static_cast<std::int64_t>(thread_bytes - base_);
+  if (now > used_)
+    allocated(static_cast<std::size_t>(now - used_));
+  else
+    used_ = now;
 }
 
 void parse_meter::freed(std::size_t bytes) noexcept {

@@ -68,21 +68,36 @@ public:
     return reserved_;
   }
 
-  /// Called by the counting allocator.
+  /// Called by the counting allocator: `bytes` more or fewer held.
   void allocated(std::size_t bytes) noexcept;
   void freed(std::size_t bytes) noexcept;
+  /// Called by the allocator that reads jemalloc's totals: this thread's
+  /// allocated minus freed bytes now.
+  void held(std::uint64_t thread_bytes) noexcept;
 
 private:
   parse_limits limits_;
   std::uint64_t reserved_;
   std::int64_t used_ = 0;
   std::int64_t peak_ = 0;
+  /// The thread's held bytes (jemalloc's totals) when counting started,
+  /// less what was counted before.
+  std::uint64_t base_ = 0;
   parse_stop& stop_;
   parse_meter* previous_ = nullptr;
   bool counting_ = false;
 };
 
 /// Installs the counting allocator into tree-sitter (once per process).
+/// Under jemalloc it reads the thread's allocation totals after each
+/// allocation; otherwise it asks every block allocated or freed its size.
 void install_counting_allocator() noexcept;
+
+/// Whether this process's allocator keeps per-thread totals (jemalloc).
+bool thread_totals_available() noexcept;
+
+/// Whether the installed allocator reads those totals (false before
+/// install_counting_allocator).
+bool meters_read_thread_totals() noexcept;
 
 } // namespace troupe::actors::detail

@@ -6,6 +6,8 @@
 #include "troupe/actors/source/parse_budget.hpp"
 #include "troupe/actors/source/python_parser.hpp"
 
+#include "source/parse_meter.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <atomic>
@@ -100,6 +102,23 @@ TEST_CASE("a parse that would hold more memory than it may is stopped", "[parse_
   CHECK(parsed.peak_bytes < limits.memory + (2u << 20)); // stopped at once
   auto next = parser.parse(ordinary(3), limits);
   CHECK(next.outcome == parse_outcome::done);
+}
+
+TEST_CASE("parses are metered the way this process's allocator allows", "[parse_budget]") {
+  python_parser parser;
+  parse_limits limits;
+  limits.memory = 64u << 20;
+  auto parsed = parser.parse(long_sum(20'000), limits);
+  REQUIRE(parsed.outcome == parse_outcome::done);
+  CHECK(parsed.peak_bytes > 1u << 20); // ~40 KB of `+1` holds megabytes
+#ifdef TROUPE_TEST_ON_JEMALLOC
+  // Linked with jemalloc: the meters read its per-thread totals.
+  CHECK(detail::thread_totals_available());
+  CHECK(detail::meters_read_thread_totals());
+#else
+  CHECK_FALSE(detail::thread_totals_available());
+  CHECK_FALSE(detail::meters_read_thread_totals());
+#endif
 }
 
 TEST_CASE("a parse within its budget gives the tree an unlimited parse gives", "[parse_budget]") {
