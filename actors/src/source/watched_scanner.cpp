@@ -19,29 +19,40 @@ bool (*grammar_scan)(void*, TSLexer*, const bool*) = nullptr;
 thread_local scan_watch* active_watch = nullptr;
 thread_local void (*lexer_advance)(TSLexer*, bool) = nullptr;
 thread_local bool (*lexer_eof)(const TSLexer*) = nullptr;
-thread_local unsigned scan_steps = 0;
 
-/// Looks at the clock and the flag every this many characters scanned.
+/// Looks at the clock and the flags every this many characters scanned (a
+/// stop the meter sets in between is seen within as many).
 constexpr unsigned steps_per_check = 4096;
+
+/// Characters left before the next check; 1 once the parse is stopped, so
+/// that every later character is checked.
+thread_local unsigned countdown = steps_per_check;
 
 bool stopped() {
   return active_watch->stop->flag != 0;
 }
 
-void check_watch() {
+void check_watch(TSLexer* lexer) {
   auto& w = *active_watch;
-  if (w.cancelled != nullptr && w.cancelled->load(std::memory_order_relaxed))
-    w.stop->stop(stop_reason::cancelled);
-  else if (std::chrono::steady_clock::now() >= w.deadline)
-    w.stop->stop(stop_reason::time);
+  if (!stopped()) {
+    if (w.cancelled != nullptr && w.cancelled->load(std::memory_order_relaxed))
+      w.stop->stop(stop_reason::cancelled);
+    else if (std::chrono::steady_clock::now() >= w.deadline)
+      w.stop->stop(stop_reason::time);
+  }
+  if (stopped()) {
+    lexer->lookahead = 0; // with eof() true: the scanner's loops end
+    countdown = 1;
+  } else {
+    countdown = steps_per_check;
+  }
 }
 
+// Called for every character the scanner takes: only the count on the way.
 void watched_advance(TSLexer* lexer, bool skip) {
   lexer_advance(lexer, skip);
-  if (++scan_steps % steps_per_check == 0)
-    check_watch();
-  if (stopped())
-    lexer->lookahead = 0; // with eof() true: the scanner's loops end
+  if (--countdown == 0)
+    check_watch(lexer);
 }
 
 bool watched_eof(const TSLexer* lexer) {
