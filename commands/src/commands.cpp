@@ -157,47 +157,54 @@ struct run_outputs {
 
 /// Checks that the output folder and every output can be written (creating
 /// missing folders); "" or what cannot be written.
-std::string check_outputs(const run_command_options& options, const std::string& report_path,
-                          const std::string& trace_path, run_outputs& out) {
+/// A command-line mistake found before any work starts (exit 2).
+troupe::error usage_error(std::string message) {
+  return {errc::invalid_config, std::move(message)};
+}
+
+troupe::error check_outputs(const run_command_options& options, const std::string& report_path,
+                            const std::string& trace_path, run_outputs& out) {
   if (options.out_dir.empty() || options.out_dir == "-")
-    return "--out needs a folder";
+    return usage_error("--out needs a folder");
   std::error_code ec;
   if (fs::exists(options.out_dir, ec) && !fs::is_directory(options.out_dir, ec))
-    return "--out " + options.out_dir + ": exists and is not a folder";
+    return usage_error("--out " + options.out_dir + ": exists and is not a folder");
   auto out_dir = fs::path{options.out_dir};
   auto check = [](const std::string& option, const std::string& path,
-                  detail::output_target& target) -> std::string {
+                  detail::output_target& target) -> troupe::error {
     auto err = detail::resolve_output(path, target);
-    return err.empty() ? err : option + " " + path + ": " + err;
+    return err ? usage_error(option + " " + path + ": " + err.message()) : troupe::error{};
   };
-  if (auto err = check("--out", (out_dir / "report.md").string(), out.markdown); !err.empty())
+  if (auto err = check("--out", (out_dir / "report.md").string(), out.markdown))
     return err;
-  if (auto err = check("--out", (out_dir / "report.html").string(), out.html); !err.empty())
+  if (auto err = check("--out", (out_dir / "report.html").string(), out.html))
     return err;
-  if (auto err = check("--json", report_path, out.json); !err.empty())
+  if (auto err = check("--json", report_path, out.json))
     return err;
   out.with_trace = !trace_path.empty();
   if (out.with_trace)
-    if (auto err = check("--trace", trace_path, out.trace); !err.empty())
+    if (auto err = check("--trace", trace_path, out.trace))
       return err;
   using kind = detail::output_target::kind;
   if (out.with_trace && out.json.type == kind::standard_output
       && out.trace.type == kind::standard_output)
-    return "--json and --trace cannot both write to standard output";
+    return usage_error("--json and --trace cannot both write to standard output");
   bool to_stdout = out.json.type == kind::standard_output
                    || (out.with_trace && out.trace.type == kind::standard_output);
   if (to_stdout && options.format != output_format::summary)
-    return std::string{"--format "} + (options.format == output_format::text ? "text" : "sarif")
-           + " prints the findings on standard output: --json and --trace cannot write there too";
+    return usage_error(std::string{"--format "}
+                       + (options.format == output_format::text ? "text" : "sarif")
+                       + " prints the findings on standard output: --json and --trace cannot "
+                         "write there too");
   if (to_stdout)
     out.summary = stderr;
   return {};
 }
 
 /// Stages report.md, report.html and report.json (see detail::output_set)
-/// from a fresh head and stored (or just rendered) input-derived parts; ""
-/// or why one could not be written.
-std::string stage_reports(detail::output_set& set, const run_outputs& outputs,
+/// from a fresh head and stored (or just rendered) input-derived parts;
+/// errc::unwritable_output when one could not be written.
+troupe::error stage_reports(detail::output_set& set, const run_outputs& outputs,
                           const detail::report_head& head, const detail::run_memo& parts) {
   std::vector<detail::output_item> items;
   items.push_back({outputs.markdown, [&](std::ostream& out) {
@@ -213,14 +220,13 @@ std::string stage_reports(detail::output_set& set, const run_outputs& outputs,
   items.push_back({outputs.json, [&](std::ostream& out) {
                      detail::write_report_json(out, head.run, head.agents, parts.content);
                    }});
-  auto err = set.stage_concurrently(std::move(items));
-  return err;
+  return set.stage_concurrently(std::move(items));
 }
 
 /// Puts the staged outputs in place together (see detail::output_set), then
 /// lets the next run at the output folder in (the caller took the lock);
-/// "" or why they were not written.
-std::string commit_outputs(detail::output_set& set, detail::output_lock& lock) {
+/// errc::unwritable_output when they were not written.
+troupe::error commit_outputs(detail::output_set& set, detail::output_lock& lock) {
   auto err = set.commit();
   set.clear();
   lock.release();
@@ -228,8 +234,8 @@ std::string commit_outputs(detail::output_set& set, detail::output_lock& lock) {
 }
 
 /// The message and exit code of a run whose outputs could not be written.
-int output_failed(const std::string& error) {
-  std::cerr << "troupe: error: " << error
+int output_failed(const troupe::error& error) {
+  std::cerr << "troupe: error: " << error.message()
             << "; the run completed but its reports were not written (none was replaced)\n";
   return exit_output_failed;
 }
@@ -315,9 +321,9 @@ int serve_run_memo(runtime& rt, const analysis_options& ao, const run_command_op
   ao.corpus_context.before_writing(); // the output folder's lock
   detail::output_set set;
   auto err = stage_reports(set, outputs, head, memo);
-  if (err.empty())
+  if (!err)
     err = commit_outputs(set, lock);
-  if (!err.empty()) {
+  if (err) {
     set.clear();
     lock.release();
     return finish_command(rt, options, output_failed(err));
@@ -435,8 +441,8 @@ int run_command(const config::profile_loader& loader, const run_command_options&
                               : options.json_file;
   // Whatever cannot be written is refused before any work starts.
   run_outputs outputs;
-  if (auto err = check_outputs(options, report_path, trace_path, outputs); !err.empty()) {
-    std::cerr << "troupe: error: " << err << '\n';
+  if (auto err = check_outputs(options, report_path, trace_path, outputs)) {
+    std::cerr << "troupe: error: " << err.message() << '\n';
     return exit_usage;
   }
   // Signals are blocked before the runtime starts any thread, so only the
@@ -509,9 +515,8 @@ int run_command(const config::profile_loader& loader, const run_command_options&
   ao.corpus_context.before_writing = [&lock, &log, &options, &watch] {
     if (auto err = lock.acquire(
           [&] { log->info("waiting for another troupe run writing to {}", options.out_dir); },
-          [&] { return watch.last_signal() != 0; });
-        !err.empty())
-      log->warn("output folder not locked: {}", err);
+          [&] { return watch.last_signal() != 0; }))
+      log->warn("output folder not locked: {}", err.message());
   };
   // A setting this build cannot act on is named, never ignored in silence.
   if (ao.settings.tuner.enabled)
@@ -586,7 +591,7 @@ int run_command(const config::profile_loader& loader, const run_command_options&
   // run memo; without, the reports are streamed.
   double report_write_s = 0;
   detail::output_set staged;
-  std::string write_error;
+  troupe::error write_error;
   // What happened before the analysis: the runtime's start and, when the
   // memo lookup walked the tree and digested every file, that lookup.
   auto add_leading_phases = [&](analysis_result& r) {
@@ -601,11 +606,11 @@ int run_command(const config::profile_loader& loader, const run_command_options&
     add_leading_phases(r);
     ao.corpus_context.before_writing(); // the lock, if codegen did not take it
     staged.clear(); // an attempt starts afresh
-    write_error.clear();
-    auto failed = [&](std::string error) {
+    write_error = {};
+    auto failed = [&](troupe::error error) {
       staged.clear();
-      write_error = std::move(error);
-      return troupe::error{errc::unreadable_input, write_error};
+      write_error = error;
+      return error;
     };
     std::optional<detail::run_memo> parts;
     if (memo.parts)
@@ -618,10 +623,9 @@ int run_command(const config::profile_loader& loader, const run_command_options&
       auto err = stage_reports(staged, outputs, head, *parts);
       // Stored even when the reports could not be written: the next run
       // with the same inputs writes them without analysing again.
-      if (auto stored = detail::store_run_memo(*ao.cache, memo, std::move(*parts));
-          !stored.empty())
-        log->warn("run memo not stored: {}", stored);
-      if (!err.empty())
+      if (auto stored = detail::store_run_memo(*ao.cache, memo, std::move(*parts)))
+        log->warn("run memo not stored: {}", stored.message());
+      if (err)
         return failed(err);
     } else {
       // report.json carries the time the other two took to render.
@@ -631,9 +635,9 @@ int run_command(const config::profile_loader& loader, const run_command_options&
       pages.push_back({outputs.html, [&](std::ostream& out) { write_report_html(out, r, ao); }});
       auto err = staged.stage_concurrently(std::move(pages));
       r.report_seconds = seconds_since(writing);
-      if (err.empty())
+      if (!err)
         err = staged.stage(outputs.json, [&](std::ostream& out) { write_report_json(out, r, ao); });
-      if (!err.empty())
+      if (err)
         return failed(err);
     }
     report_write_s = seconds_since(writing);
@@ -684,13 +688,14 @@ int run_command(const config::profile_loader& loader, const run_command_options&
   if (!report_written) {
     staged.clear();
     lock.release();
-    if (!write_error.empty())
+    if (write_error)
       return finish_command(rt, options, output_failed(write_error));
     if (result.graph.cancelled || watch.last_signal() != 0)
       return finish_command(rt, options, exit_interrupted);
     return finish_command(rt, options,
-                          output_failed(report_error.empty() ? "the reports were not rendered"
-                                                             : report_error));
+                          output_failed({errc::unwritable_output,
+                                         report_error.empty() ? "the reports were not rendered"
+                                                              : report_error}));
   }
   auto findings = collect_findings(result);
   // The trace joins the reports, and the set is swapped in together.
@@ -698,11 +703,11 @@ int run_command(const config::profile_loader& loader, const run_command_options&
     write_error = staged.stage(outputs.trace, [&](std::ostream& out) {
       write_chrome_trace(out, trace_labels, result.graph);
     });
-  if (write_error.empty())
+  if (!write_error)
     write_error = commit_outputs(staged, lock);
   staged.clear();
   lock.release();
-  if (!write_error.empty())
+  if (write_error)
     return finish_command(rt, options, output_failed(write_error));
   if (options.format != output_format::summary)
     print_findings(options, findings, result.tree.root);

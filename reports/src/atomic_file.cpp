@@ -18,6 +18,10 @@ namespace troupe::detail {
 
 namespace {
 
+error unwritable(std::string message) {
+  return {errc::unwritable_output, std::move(message)};
+}
+
 std::string errno_text(int err) {
   return std::error_code{err, std::generic_category()}.message();
 }
@@ -170,7 +174,7 @@ int make_dirs(const std::string& dir) {
 
 } // namespace
 
-std::string resolve_output(const std::string& path, output_target& out) {
+error resolve_output(const std::string& path, output_target& out) {
   out = output_target{};
   out.shown = path;
   if (path == "-") {
@@ -178,7 +182,7 @@ std::string resolve_output(const std::string& path, output_target& out) {
     return {};
   }
   if (path.empty())
-    return "empty path";
+    return unwritable("empty path");
   // Follow symlinks by hand, so that a dangling one names the file to
   // create; 40 hops as the kernel allows.
   std::string p = path;
@@ -186,34 +190,34 @@ std::string resolve_output(const std::string& path, output_target& out) {
     struct stat st {};
     if (::lstat(p.c_str(), &st) != 0) {
       if (errno != ENOENT)
-        return p + ": " + errno_text(errno);
+        return unwritable(p + ": " + errno_text(errno));
       break; // to be created
     }
     if (S_ISLNK(st.st_mode)) {
       if (hops >= 40)
-        return "too many levels of symbolic links";
+        return unwritable("too many levels of symbolic links");
       std::vector<char> link(static_cast<std::size_t>(st.st_size > 0 ? st.st_size : 255) + 1);
       auto n = ::readlink(p.c_str(), link.data(), link.size());
       if (n < 0)
-        return p + ": " + errno_text(errno);
+        return unwritable(p + ": " + errno_text(errno));
       std::string next(link.data(), static_cast<std::size_t>(n));
       p = next.front() == '/' ? next : folder_of(p) + '/' + next;
       continue;
     }
     if (S_ISDIR(st.st_mode))
-      return p + " is a folder";
+      return unwritable(p + " is a folder");
     if (S_ISSOCK(st.st_mode))
-      return p + " is a socket";
+      return unwritable(p + " is a socket");
     if (!S_ISREG(st.st_mode)) {
       out.path = p;
       out.type = output_target::kind::stream;
       // A FIFO is opened when written (that waits for a reader); a device
       // must open for writing now.
       if (S_ISFIFO(st.st_mode))
-        return ::access(p.c_str(), W_OK) == 0 ? std::string{} : p + ": " + errno_text(errno);
+        return ::access(p.c_str(), W_OK) == 0 ? error{} : unwritable(p + ": " + errno_text(errno));
       int fd = ::open(p.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
       if (fd < 0)
-        return p + ": " + errno_text(errno);
+        return unwritable(p + ": " + errno_text(errno));
       ::close(fd);
       return {};
     }
@@ -223,12 +227,12 @@ std::string resolve_output(const std::string& path, output_target& out) {
   out.type = output_target::kind::file;
   auto dir = folder_of(p);
   if (int err = make_dirs(dir))
-    return "cannot create folder " + dir + ": " + errno_text(err);
+    return unwritable("cannot create folder " + dir + ": " + errno_text(err));
   // The folder must take a new file: try one.
   auto probe = temp_path(p);
   int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0)
-    return "cannot create a file in " + dir + ": " + errno_text(errno);
+    return unwritable("cannot create a file in " + dir + ": " + errno_text(errno));
   ::close(fd);
   ::unlink(probe.c_str());
   return {};
@@ -267,11 +271,11 @@ void staged_output::discard() noexcept {
   temp_.clear();
 }
 
-std::string staged_output::write(const std::function<void(std::ostream&)>& render) {
+error staged_output::write(const std::function<void(std::ostream&)>& render) {
   auto fail = [&](const std::string& what, int err) {
     discard();
-    return "cannot write " + target_.shown + (what.empty() ? "" : " (" + what + ")") + ": "
-           + errno_text(err);
+    return unwritable("cannot write " + target_.shown + (what.empty() ? "" : " (" + what + ")")
+                      + ": " + errno_text(err));
   };
   if (target_.type == output_target::kind::standard_output) {
     std::cout.flush();
@@ -319,11 +323,11 @@ std::string staged_output::write(const std::function<void(std::ostream&)>& rende
   return {};
 }
 
-std::string staged_output::commit() {
+error staged_output::commit() {
   if (target_.type != output_target::kind::file || committed_)
     return {};
   if (temp_.empty())
-    return "cannot write " + target_.shown + ": nothing written";
+    return unwritable("cannot write " + target_.shown + ": nothing written");
   // Swapping the new file with the old one keeps the swap atomic and costs
   // ~2 ms where renaming over a 34 MB report cost ~20-40 ms (ext4 starts
   // writing the new file back when a rename replaces one). No old file, or
@@ -336,7 +340,7 @@ std::string staged_output::commit() {
   if (::rename(temp_.c_str(), target_.path.c_str()) != 0) {
     int err = errno;
     discard();
-    return "cannot write " + target_.shown + ": " + errno_text(err);
+    return unwritable("cannot write " + target_.shown + ": " + errno_text(err));
   }
   committed_ = true;
   temp_.clear();
@@ -360,22 +364,15 @@ void staged_output::roll_back() noexcept {
   discard();
 }
 
-bool write_file_atomically(const std::string& path,
-                           const std::function<void(std::ostream&)>& write) {
+error write_file_atomically(const std::string& path,
+                            const std::function<void(std::ostream&)>& write) {
   output_target target;
-  auto err = resolve_output(path, target);
-  if (err.empty()) {
-    staged_output out{std::move(target)};
-    err = out.write(write);
-    if (err.empty())
-      err = out.commit();
-  } else {
-    err = "cannot write " + path + ": " + err;
-  }
-  if (err.empty())
-    return true;
-  std::cerr << "troupe: " << err << '\n';
-  return false;
+  if (auto err = resolve_output(path, target))
+    return unwritable("cannot write " + path + ": " + err.message());
+  staged_output out{std::move(target)};
+  if (auto err = out.write(write))
+    return err;
+  return out.commit();
 }
 
 } // namespace troupe::detail

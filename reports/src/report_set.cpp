@@ -11,11 +11,19 @@
 
 namespace troupe::detail {
 
-std::string output_set::stage(output_target target,
-                              const std::function<void(std::ostream&)>& render) {
+namespace {
+
+error locking_error(const std::string& path) {
+  return {errc::unwritable_output, path + ": " + std::error_code{errno, std::generic_category()}.message()};
+}
+
+} // namespace
+
+error output_set::stage(output_target target,
+                        const std::function<void(std::ostream&)>& render) {
   if (target.type == output_target::kind::file) {
     staged_output file{std::move(target)};
-    if (auto err = file.write(render); !err.empty())
+    if (auto err = file.write(render))
       return err;
     files_.push_back(std::move(file));
     return {};
@@ -28,9 +36,9 @@ std::string output_set::stage(output_target target,
   return {};
 }
 
-std::string output_set::stage_concurrently(std::vector<output_item> items) {
+error output_set::stage_concurrently(std::vector<output_item> items) {
   std::vector<output_set> parts(items.size());
-  std::vector<std::string> errors(items.size());
+  std::vector<error> errors(items.size());
   auto render = [&](std::size_t i) {
     errors[i] = parts[i].stage(std::move(items[i].target), items[i].render);
   };
@@ -47,7 +55,7 @@ std::string output_set::stage_concurrently(std::vector<output_item> items) {
   for (auto& t : threads)
     t.join();
   for (const auto& err : errors)
-    if (!err.empty())
+    if (err)
       return err; // `parts` removes what the others staged
   for (auto& part : parts) {
     for (auto& f : part.files_)
@@ -60,18 +68,18 @@ std::string output_set::stage_concurrently(std::vector<output_item> items) {
   return {};
 }
 
-std::string output_set::commit() {
+error output_set::commit() {
   auto files = std::move(files_);
   auto streams = std::move(streams_);
   files_.clear();
   streams_.clear();
   for (auto& s : streams) {
     staged_output stream{std::move(s.target)};
-    if (auto err = stream.write([&](std::ostream& out) { out << s.content; }); !err.empty())
+    if (auto err = stream.write([&](std::ostream& out) { out << s.content; }))
       return err; // the files' destructors remove their temporary files
   }
   for (std::size_t i = 0; i < files.size(); ++i) {
-    if (auto err = files[i].commit(); !err.empty()) {
+    if (auto err = files[i].commit()) {
       for (std::size_t j = 0; j < i; ++j)
         files[j].roll_back();
       return err;
@@ -85,10 +93,10 @@ void output_set::clear() noexcept {
   streams_.clear();
 }
 
-std::string write_output_set(std::vector<output_item> items) {
+error write_output_set(std::vector<output_item> items) {
   output_set set;
   for (auto& item : items)
-    if (auto err = set.stage(std::move(item.target), item.render); !err.empty())
+    if (auto err = set.stage(std::move(item.target), item.render))
       return err;
   return set.commit();
 }
@@ -100,8 +108,8 @@ output_lock::~output_lock() {
   release();
 }
 
-std::string output_lock::acquire(const std::function<void()>& on_wait,
-                                 const std::function<bool()>& stop) {
+error output_lock::acquire(const std::function<void()>& on_wait,
+                           const std::function<bool()>& stop) {
   std::lock_guard<std::mutex> guard{mtx_};
   if (held_)
     return {};
@@ -109,18 +117,18 @@ std::string output_lock::acquire(const std::function<void()>& on_wait,
   if (fd_ < 0)
     fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
   if (fd_ < 0)
-    return path + ": " + std::error_code{errno, std::generic_category()}.message();
+    return locking_error(path);
   if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
     if (errno != EWOULDBLOCK)
-      return path + ": " + std::error_code{errno, std::generic_category()}.message();
+      return locking_error(path);
     if (on_wait)
       on_wait();
     // Polled, so that an interrupted run does not wait for ever.
     while (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
       if (errno != EWOULDBLOCK && errno != EINTR)
-        return path + ": " + std::error_code{errno, std::generic_category()}.message();
+        return locking_error(path);
       if (stop && stop())
-        return "interrupted while waiting for " + path;
+        return {errc::cancelled, "interrupted while waiting for " + path};
       ::usleep(20 * 1000);
     }
   }

@@ -360,8 +360,8 @@ std::optional<run_memo> make_run_memo(const analysis_result& r, const analysis_o
   return memo;
 }
 
-std::string store_run_memo(cache::tiered_cache& cache, const run_memo_lookup& lookup,
-                           run_memo&& memo) {
+error store_run_memo(cache::tiered_cache& cache, const run_memo_lookup& lookup,
+                     run_memo&& memo) {
   if (!lookup.parts)
     return {};
   // Kept in the run's own cache folder only: a run looks its memo up
@@ -370,7 +370,7 @@ std::string store_run_memo(cache::tiered_cache& cache, const run_memo_lookup& lo
   auto err = cache.put(lookup.parts->key(), "run",
                        cache::make_value(encode_run_memo(std::move(memo))),
                        cache::tiered_cache::put_reach::local_tiers);
-  return err ? err.message() : std::string{};
+  return err;
 }
 
 } // namespace troupe::detail

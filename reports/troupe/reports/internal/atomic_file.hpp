@@ -10,6 +10,8 @@
 
 #include <sys/types.h>
 
+#include "troupe/base/error.hpp"
+
 namespace troupe::detail {
 
 /// A replaced file of at least this size is kept beside its successor (as
@@ -37,9 +39,10 @@ struct output_target {
 /// followed to its final target (created if it does not exist, as other
 /// tools do); a device or FIFO is written through rather than replaced; a
 /// folder, a socket, or a file whose folder cannot be created or written
-/// is refused. Creates the missing folders of a file. Returns "" or why the
-/// output cannot be written.
-std::string resolve_output(const std::string& path, output_target& out);
+/// is refused. Creates the missing folders of a file. Returns
+/// errc::unwritable_output saying why the output cannot be written, or no
+/// error.
+error resolve_output(const std::string& path, output_target& out);
 
 /// One output being written: for a regular file, into a temporary file of
 /// this process beside the target (`.NAME.PID-N.tmp`, or the claimed spare)
@@ -59,13 +62,13 @@ public:
     return target_;
   }
 
-  /// Writes the content; "" or why it could not be written (the
-  /// temporary file is gone then).
-  std::string write(const std::function<void(std::ostream&)>& render);
+  /// Writes the content; errc::unwritable_output naming the file when it
+  /// could not be written (the temporary file is gone then).
+  error write(const std::function<void(std::ostream&)>& render);
 
   /// Puts the written file in place of the target atomically (streams:
-  /// nothing to do); "" or why not.
-  std::string commit();
+  /// nothing to do); errc::unwritable_output when it cannot.
+  error commit();
 
   /// Undoes a commit: the replaced content goes back (or the new file is
   /// removed when there was none).
@@ -82,10 +85,10 @@ private:
   bool exchanged_ = false;
 };
 
-/// Writes one output (see staged_output), first resolving `path`. False,
-/// with a message on standard error naming the file, when it cannot be
-/// written; the target is unchanged then.
-bool write_file_atomically(const std::string& path,
-                           const std::function<void(std::ostream&)>& write);
+/// Writes one output (see staged_output), first resolving `path`;
+/// errc::unwritable_output naming the file when it cannot be written (the
+/// target is unchanged then).
+error write_file_atomically(const std::string& path,
+                            const std::function<void(std::ostream&)>& write);
 
 } // namespace troupe::detail

@@ -34,20 +34,20 @@ public:
   output_set(const output_set&) = delete;
   output_set& operator=(const output_set&) = delete;
 
-  /// Renders one output; "" or the error, naming the file (nothing of this
-  /// output stays behind then).
-  std::string stage(output_target target, const std::function<void(std::ostream&)>& render);
+  /// Renders one output; the error (errc::unwritable_output, naming the
+  /// file) when it cannot, and nothing of this output stays behind then.
+  error stage(output_target target, const std::function<void(std::ostream&)>& render);
 
   /// Renders several outputs at once, each on its own thread (the first on
   /// the caller's), and stages them in order; "" or the first error (none
   /// of these outputs stays behind then). The renderers must not share
   /// mutable state.
-  std::string stage_concurrently(std::vector<output_item> items);
+  error stage_concurrently(std::vector<output_item> items);
 
-  /// Puts every staged output in place; "" or the first error, naming the
-  /// file (no file of the set is replaced then; what went to a stream
+  /// Puts every staged output in place, or returns the first error, naming
+  /// the file (no file of the set is replaced then; what went to a stream
   /// stays written). The set is empty afterwards.
-  std::string commit();
+  error commit();
 
   /// Drops every staged output, removing its temporary file.
   void clear() noexcept;
@@ -69,10 +69,10 @@ private:
 /// each regular file into a temporary file of this process first, then
 /// the streams (devices, FIFOs, standard output) through, and only when
 /// everything was written are the files swapped in, one rename each; a
-/// swap that fails puts back the files swapped before it. Returns "" or
-/// the first error, naming the file; no file is replaced then and no
+/// swap that fails puts back the files swapped before it. Returns the
+/// first error, naming the file; no file is replaced then and no
 /// temporary file is left behind (what went to a stream stays written).
-std::string write_output_set(std::vector<output_item> items);
+error write_output_set(std::vector<output_item> items);
 
 /// An exclusive lock on an output folder (`.troupe.lock` there, flock(2)):
 /// a run holds it from the first file it writes there (generated code,
@@ -90,9 +90,10 @@ public:
 
   /// Takes the lock, waiting while another process holds it (`on_wait` is
   /// called once before waiting, `stop` polled while waiting); a second
-  /// call returns at once. Returns "" or why the folder was not locked
-  /// (the caller then writes unlocked: each file is still replaced whole).
-  std::string acquire(const std::function<void()>& on_wait = {},
+  /// call returns at once. Returns why the folder was not locked, if it
+  /// was not (the caller then writes unlocked: each file is still replaced
+  /// whole).
+  error acquire(const std::function<void()>& on_wait = {},
                       const std::function<bool()>& stop = {});
 
   /// Lets the next run in.

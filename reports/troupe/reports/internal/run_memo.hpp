@@ -109,9 +109,9 @@ std::optional<run_memo> make_run_memo(const analysis_result& r, const analysis_o
                                       std::string summary);
 
 /// Stores (and consumes) `memo` under the looked-up key; returns the
-/// cache's error text or "".
-std::string store_run_memo(cache::tiered_cache& cache, const run_memo_lookup& lookup,
-                           run_memo&& memo);
+/// cache's error, if any.
+error store_run_memo(cache::tiered_cache& cache, const run_memo_lookup& lookup,
+                     run_memo&& memo);
 
 /// The text of a generated-files manifest in `out_dir` ("" when absent).
 std::string read_generated_manifest(const std::string& out_dir, const char* name);
