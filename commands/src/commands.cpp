@@ -1,6 +1,7 @@
 #include "troupe/commands/commands.hpp"
 
 #include <algorithm>
+#include <mutex>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -45,6 +46,35 @@
 namespace troupe {
 
 namespace {
+
+/// The runtime that a signal cancels: the signal watcher's thread calls
+/// `cancel` while the command's thread sets and clears it; clearing waits
+/// for a cancel in progress, so the runtime is never used after it is gone.
+class cancel_target {
+public:
+  void cancel() {
+    std::lock_guard<std::mutex> guard{mtx_};
+    if (rt_ != nullptr)
+      rt_->cancel();
+  }
+
+  void set(runtime* rt) {
+    std::lock_guard<std::mutex> guard{mtx_};
+    rt_ = rt;
+  }
+
+  /// Clears the target when it goes out of scope.
+  struct scope {
+    cancel_target& target;
+    ~scope() {
+      target.set(nullptr);
+    }
+  };
+
+private:
+  std::mutex mtx_;
+  runtime* rt_ = nullptr;
+};
 
 namespace fs = std::filesystem;
 
@@ -447,11 +477,8 @@ int run_command(const config::profile_loader& loader, const run_command_options&
   }
   // Signals are blocked before the runtime starts any thread, so only the
   // watcher sees them and the run can stop cleanly.
-  runtime* active = nullptr;
-  signal_watch watch{[&active](int) {
-    if (active)
-      active->cancel();
-  }};
+  cancel_target active;
+  signal_watch watch{[&active](int) { active.cancel(); }};
   ao.corpus_context.out_dir = options.out_dir;
   ao.corpus_context.index_url = index_url;
   ao.corpus_context.generate_tests = generates("tests");
@@ -507,7 +534,9 @@ int run_command(const config::profile_loader& loader, const run_command_options&
   auto starting = std::chrono::steady_clock::now();
   runtime rt{ro};
   auto start_s = seconds_since(starting);
-  active = &rt;
+  active.set(&rt);
+  // Cleared before `rt` goes, on every way out: a signal then cancels nothing.
+  cancel_target::scope cancels_rt{active};
   auto log = rt.logger("troupe.run");
   // Runs writing one output folder take turns from the first file they
   // write there (generated code) until their reports are in place.
@@ -657,7 +686,7 @@ int run_command(const config::profile_loader& loader, const run_command_options&
     std::cerr << "troupe: error: " << analysed.message() << '\n';
     return exit_usage;
   }
-  active = nullptr;
+  active.set(nullptr);
   // Disk writes happen on the L2 actor; once committed, its first failure
   // (if any) is known.
   if (ao.cache) {
