@@ -78,17 +78,6 @@ private:
 
 namespace fs = std::filesystem;
 
-std::string human_bytes(std::uint64_t n) {
-  char buf[32];
-  if (n >= (1ull << 30))
-    std::snprintf(buf, sizeof buf, "%.2f GiB", n / double(1ull << 30));
-  else if (n >= (1ull << 20))
-    std::snprintf(buf, sizeof buf, "%.1f MiB", n / double(1ull << 20));
-  else
-    std::snprintf(buf, sizeof buf, "%.1f KiB", n / 1024.0);
-  return buf;
-}
-
 /// The command's exit: with run_command_options::end_process, the runtime
 /// persists the cache state, logs and standard streams are flushed and the
 /// process ends here without tearing down the run's memory and the actor
@@ -125,7 +114,7 @@ std::string content_summary(const analysis_result& r) {
   };
   add(std::snprintf(line, sizeof line, "  files     %zu found, %zu parsed (%zu with syntax errors), %s\n",
                     r.files.size(), r.count(file_state::parsed), r.files_with_syntax_errors(),
-                    human_bytes(r.bytes).c_str()));
+                    detail::human_bytes(r.bytes).c_str()));
   add(std::snprintf(line, sizeof line,
                     "  skipped   %zu unreadable, %zu binary, %zu not UTF-8, %zu too large, "
                     "%zu with a name not UTF-8, %zu over the parse budget\n",
@@ -161,7 +150,7 @@ void print_summary(std::FILE* to, const analysis_result& r, const std::string& r
               r.graph.count(task_status::skipped), r.graph.count(task_status::cancelled));
   std::fprintf(to, "  time      %.2f s wall with %u workers, %.1f MiB/s, peak RSS %s\n",
               r.wall_seconds, r.workers, r.bytes / double(1 << 20) / r.wall_seconds,
-              human_bytes(r.peak_rss_bytes).c_str());
+              detail::human_bytes(r.peak_rss_bytes).c_str());
   if (r.cached)
     std::fprintf(to, "  cache     %zu of %zu records from the cache, %llu corrupt\n", r.cache_hits(),
                 r.count(file_state::parsed), static_cast<unsigned long long>(r.corrupt_records));
@@ -368,7 +357,7 @@ int serve_run_memo(runtime& rt, const analysis_options& ao, const run_command_op
                      "reports from the run memo\n");
     std::fprintf(to, "  time      %.2f s wall, peak RSS %s; start %.3f s, run memo %.3f s, "
                      "report %.3f s\n",
-                 r.wall_seconds, human_bytes(r.peak_rss_bytes).c_str(), start_s, lookup_s,
+                 r.wall_seconds, detail::human_bytes(r.peak_rss_bytes).c_str(), start_s, lookup_s,
                  seconds_since(writing));
     std::fprintf(to, "  report    %s\n", report_path.c_str());
   }
