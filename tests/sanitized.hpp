@@ -1,6 +1,7 @@
-// File: whether this build runs under AddressSanitizer (its shadow memory
-// and quarantine multiply a process's resident size, so a test of peak RSS
-// cannot check what it is for there and reports itself skipped).
+// File: whether this build runs under AddressSanitizer or ThreadSanitizer
+// (their shadow memory, and ASan's quarantine, multiply a process's
+// resident size, so a test of peak RSS cannot check what it is for there
+// and reports itself skipped).
 #pragma once
 
 namespace troupe::test {
@@ -16,5 +17,21 @@ constexpr bool address_sanitized = false;
 #else
 constexpr bool address_sanitized = false;
 #endif
+
+#if defined(__SANITIZE_THREAD__)
+constexpr bool thread_sanitized = true;
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+constexpr bool thread_sanitized = true;
+#else
+constexpr bool thread_sanitized = false;
+#endif
+#else
+constexpr bool thread_sanitized = false;
+#endif
+
+/// Whether a sanitizer's shadow memory counts in this process's resident
+/// size.
+constexpr bool memory_shadowed = address_sanitized || thread_sanitized;
 
 } // namespace troupe::test

@@ -50,10 +50,13 @@ namespace {
 /// The runtime that a signal cancels: the signal watcher's thread calls
 /// `cancel` while the command's thread sets and clears it; clearing waits
 /// for a cancel in progress, so the runtime is never used after it is gone.
+/// A signal that comes before the runtime is set cancels it as it is set
+/// (a Ctrl-C while the run starts up is not lost).
 class cancel_target {
 public:
   void cancel() {
     std::lock_guard<std::mutex> guard{mtx_};
+    requested_ = true;
     if (rt_ != nullptr)
       rt_->cancel();
   }
@@ -61,6 +64,8 @@ public:
   void set(runtime* rt) {
     std::lock_guard<std::mutex> guard{mtx_};
     rt_ = rt;
+    if (rt_ != nullptr && requested_)
+      rt_->cancel();
   }
 
   /// Clears the target when it goes out of scope.
@@ -74,6 +79,7 @@ public:
 private:
   std::mutex mtx_;
   runtime* rt_ = nullptr;
+  bool requested_ = false;
 };
 
 namespace fs = std::filesystem;

@@ -128,6 +128,9 @@ struct runtime::impl {
   std::mutex current_mutex;
   detail::run_state_ptr current;
   detail::supervisor_actor current_supervisor;
+  /// A cancel that came while no run was in progress: the next run starts
+  /// cancelled.
+  bool cancel_pending = false;
   /// Ids of this runtime's runs: random high bits, so that the runs of
   /// several processes a node serves do not share ids.
   std::atomic<std::uint64_t> next_run{(std::random_device{}() | 1ull) << 32};
@@ -271,6 +274,10 @@ graph_result detail::run_graph(runtime& rt, const agent_registry& agents,
   {
     std::lock_guard<std::mutex> cur{impl.current_mutex};
     impl.current = state;
+    if (impl.cancel_pending) {
+      impl.cancel_pending = false;
+      state->env->cancelled = true;
+    }
   }
   // The supervisor exists before other nodes open lanes for it (they answer
   // it), and starts once they did.
@@ -297,8 +304,10 @@ graph_result detail::run_graph(runtime& rt, const agent_registry& agents,
 
 void runtime::cancel() noexcept {
   std::lock_guard<std::mutex> cur{impl_->current_mutex};
-  if (!impl_->current)
+  if (!impl_->current) {
+    impl_->cancel_pending = true;
     return;
+  }
   impl_->current->env->cancelled = true;
   caf::anon_send(impl_->current_supervisor, detail::cancel_atom::value);
 }

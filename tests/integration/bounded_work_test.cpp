@@ -121,8 +121,8 @@ TEST_CASE("SIGINT stops a run inside a slow parse within a second", "[integratio
 }
 
 TEST_CASE("parallel.memory_limit holds for the peak RSS of a run", "[integration][budget]") {
-  if (troupe::test::address_sanitized)
-    TROUPE_SKIP("peak RSS is not the run's own under AddressSanitizer");
+  if (troupe::test::memory_shadowed)
+    TROUPE_SKIP("peak RSS is not the run's own under a sanitizer (shadow memory)");
   temp_dir tmp;
   auto root = tmp.path / "tree";
   fs::create_directories(root);

@@ -25,8 +25,8 @@ namespace fs = std::filesystem;
 
 TEST_CASE("every pathological input finishes within its budget and memory",
           "[integration][pathological]") {
-  if (troupe::test::address_sanitized)
-    TROUPE_SKIP("peak RSS and parse times are not the run's own under AddressSanitizer");
+  if (troupe::test::memory_shadowed)
+    TROUPE_SKIP("peak RSS and parse times are not the run's own under a sanitizer");
   if (run({"/usr/bin/python3", "-c", "pass"}).exit_code != 0)
     TROUPE_SKIP("/usr/bin/python3 is not installed");
   temp_dir tmp;

@@ -118,6 +118,8 @@ public:
                    const std::vector<work_item>& items, const graph_run_options& options = {});
 
   /// Asks the run in progress to stop dispatching; in-flight tasks finish.
+  /// Called while no run is in progress, it cancels the next run as that
+  /// starts (so a signal during a host's start-up is not lost).
   void cancel() noexcept;
 
   /// Number of worker slots (attempts that may run at once).

@@ -196,6 +196,32 @@ TEST_CASE("cancel stops dispatching and marks the rest cancelled", "[runtime]") 
   CHECK(res.count(task_status::cancelled) > 0);
 }
 
+TEST_CASE("a cancel before a run cancels that run as it starts, and only that one",
+          "[runtime]") {
+  runtime_options opts;
+  opts.workers = 1;
+  runtime rt{opts};
+  test::scripted_agents agents;
+  task_graph g;
+  std::atomic<int> ran{0};
+  for (int i = 0; i < 20; ++i)
+    agents.add(g, "t" + std::to_string(i), 1, {}, [&](const agent_input&) -> expected<std::string> {
+      ++ran;
+      std::this_thread::sleep_for(5ms);
+      return std::string{};
+    });
+  rt.cancel(); // no run yet: a Ctrl-C during start-up
+  auto first = rt.run(agents.registry, g);
+  CHECK(first.cancelled);
+  CHECK(first.count(task_status::cancelled) > 0);
+  CHECK(ran < 20);
+  ran = 0;
+  auto second = rt.run(agents.registry, g);
+  CHECK_FALSE(second.cancelled);
+  CHECK(second.count(task_status::done) == 20);
+  CHECK(ran == 20);
+}
+
 TEST_CASE("a runtime stops cleanly and leaves no thread behind", "[runtime]") {
   auto before = thread_count();
   for (int i = 0; i < 3; ++i) {
