@@ -4,28 +4,22 @@
 // and reports itself skipped).
 #pragma once
 
+#if defined(__has_feature)
+#define TROUPE_TEST_HAS_FEATURE(x) __has_feature(x)
+#else
+#define TROUPE_TEST_HAS_FEATURE(x) 0
+#endif
+
 namespace troupe::test {
 
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(__SANITIZE_ADDRESS__) || TROUPE_TEST_HAS_FEATURE(address_sanitizer)
 constexpr bool address_sanitized = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool address_sanitized = true;
-#else
-constexpr bool address_sanitized = false;
-#endif
 #else
 constexpr bool address_sanitized = false;
 #endif
 
-#if defined(__SANITIZE_THREAD__)
+#if defined(__SANITIZE_THREAD__) || TROUPE_TEST_HAS_FEATURE(thread_sanitizer)
 constexpr bool thread_sanitized = true;
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-constexpr bool thread_sanitized = true;
-#else
-constexpr bool thread_sanitized = false;
-#endif
 #else
 constexpr bool thread_sanitized = false;
 #endif

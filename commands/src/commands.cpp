@@ -180,13 +180,13 @@ struct run_outputs {
   std::FILE* summary = stdout;
 };
 
-/// Checks that the output folder and every output can be written (creating
-/// missing folders); "" or what cannot be written.
 /// A command-line mistake found before any work starts (exit 2).
 troupe::error usage_error(std::string message) {
   return {errc::invalid_config, std::move(message)};
 }
 
+/// Checks that the output folder and every output can be written (creating
+/// missing folders); a usage error naming what cannot be written.
 troupe::error check_outputs(const run_command_options& options, const std::string& report_path,
                             const std::string& trace_path, run_outputs& out) {
   if (options.out_dir.empty() || options.out_dir == "-")

@@ -16,8 +16,6 @@
 
 namespace troupe::detail {
 
-namespace {
-
 error unwritable(std::string message) {
   return {errc::unwritable_output, std::move(message)};
 }
@@ -25,6 +23,8 @@ error unwritable(std::string message) {
 std::string errno_text(int err) {
   return std::error_code{err, std::generic_category()}.message();
 }
+
+namespace {
 
 /// Writes all of `size` bytes; returns 0 or an errno.
 int write_all(int fd, const char* data, std::size_t size) {

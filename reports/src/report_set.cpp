@@ -14,7 +14,7 @@ namespace troupe::detail {
 namespace {
 
 error locking_error(const std::string& path) {
-  return {errc::unwritable_output, path + ": " + std::error_code{errno, std::generic_category()}.message()};
+  return unwritable(path + ": " + errno_text(errno));
 }
 
 } // namespace

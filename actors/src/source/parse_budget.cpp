@@ -163,25 +163,22 @@ std::uint64_t thread_held() noexcept {
 // Asking each block its size (malloc_usable_size, a lookup in jemalloc's
 // page map per malloc and free) cost about 1% more instructions per parse
 // and cache misses besides.
-void* tallied_malloc(std::size_t n) {
-  void* p = std::malloc(n);
+void* note_held(void* p) {
   if (p != nullptr && active_meter != nullptr)
     active_meter->held(thread_held());
   return p;
+}
+
+void* tallied_malloc(std::size_t n) {
+  return note_held(std::malloc(n));
 }
 
 void* tallied_calloc(std::size_t count, std::size_t size) {
-  void* p = std::calloc(count, size);
-  if (p != nullptr && active_meter != nullptr)
-    active_meter->held(thread_held());
-  return p;
+  return note_held(std::calloc(count, size));
 }
 
 void* tallied_realloc(void* old, std::size_t n) {
-  void* p = std::realloc(old, n);
-  if (p != nullptr && active_meter != nullptr)
-    active_meter->held(thread_held());
-  return p;
+  return note_held(std::realloc(old, n));
 }
 
 void tallied_free(void* p) {
@@ -189,18 +186,18 @@ void tallied_free(void* p) {
 }
 
 // Any other allocator: each block's size, as it is allocated and freed.
-void* counted_malloc(std::size_t n) {
-  void* p = std::malloc(n);
+void* note_allocated(void* p) {
   if (p != nullptr && active_meter != nullptr)
     active_meter->allocated(malloc_usable_size(p));
   return p;
 }
 
+void* counted_malloc(std::size_t n) {
+  return note_allocated(std::malloc(n));
+}
+
 void* counted_calloc(std::size_t count, std::size_t size) {
-  void* p = std::calloc(count, size);
-  if (p != nullptr && active_meter != nullptr)
-    active_meter->allocated(malloc_usable_size(p));
-  return p;
+  return note_allocated(std::calloc(count, size));
 }
 
 void* counted_realloc(void* old, std::size_t n) {

@@ -14,6 +14,12 @@
 
 namespace troupe::detail {
 
+/// errc::unwritable_output with `message`.
+error unwritable(std::string message);
+
+/// The text of an errno value.
+std::string errno_text(int err);
+
 /// A replaced file of at least this size is kept beside its successor (as
 /// `.NAME.spare`) and the next write claims it and overwrites it in place.
 constexpr std::uintmax_t spare_min_bytes = 1u << 20;
