@@ -35,15 +35,48 @@ std::uint64_t get_u64(std::string_view in) {
 
 constexpr std::size_t frame_header = 16;
 
+/// To the put sender: confirm the puts sent so far to these shards.
+using flush_atom = caf::atom_constant<caf::atom("l3flush")>;
+
+/// The put sender: forwards nothing itself (puts are sent as it), answers a
+/// flush with the number of shards that confirmed within the limit.
+caf::behavior put_sender(caf::event_based_actor* self) {
+  self->set_default_handler(caf::drop);
+  return {
+    [self](flush_atom, const std::vector<tier_actor>& shards,
+           caf::timespan limit) -> caf::result<std::uint64_t> {
+      if (shards.empty())
+        return std::uint64_t{0};
+      auto promise = self->make_response_promise<std::uint64_t>();
+      struct tally {
+        std::size_t waiting;
+        std::uint64_t confirmed = 0;
+      };
+      auto t = std::make_shared<tally>(tally{shards.size()});
+      for (const auto& shard : shards) {
+        self->request(shard, limit, commit_atom::value)
+          .then(
+            [t, promise](std::uint64_t) mutable {
+              ++t->confirmed;
+              if (--t->waiting == 0)
+                promise.deliver(t->confirmed);
+            },
+            [t, promise](caf::error&) mutable {
+              if (--t->waiting == 0)
+                promise.deliver(t->confirmed);
+            });
+      }
+      return promise;
+    },
+  };
+}
+
 } // namespace
 
 l3_group::l3_group(caf::actor_system& sys, std::chrono::milliseconds timeout)
   : sys_(sys), timeout_(timeout) {
   // A node's shard drops anonymous messages: the one-way puts need a sender.
-  sender_ = sys_.spawn([](caf::event_based_actor* self) -> caf::behavior {
-    self->set_default_handler(caf::drop);
-    return {[](caf::ok_atom) {}};
-  });
+  sender_ = sys_.spawn(put_sender);
 }
 
 l3_group::~l3_group() {
@@ -183,6 +216,30 @@ cache_error l3_group::put(const cache_key& key, const value_ptr& value) {
   std::lock_guard<std::mutex> guard{mtx_};
   ++counters_.puts;
   return {};
+}
+
+cache_error l3_group::flush(std::chrono::milliseconds limit) {
+  std::vector<tier_actor> shards;
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    for (const auto& m : members_)
+      shards.push_back(m.shard);
+  }
+  if (shards.empty())
+    return {};
+  caf::scoped_actor self{sys_};
+  std::uint64_t confirmed = 0;
+  // The sender's own requests time out after `limit`; this one a little
+  // later, so their answers come first.
+  self->request(sender_, limit + std::chrono::milliseconds(100), flush_atom::value, shards,
+                caf::timespan{limit})
+    .receive([&](std::uint64_t n) { confirmed = n; }, [](caf::error&) {});
+  if (confirmed == shards.size())
+    return {};
+  return {errc::peer_unreachable, std::to_string(shards.size() - confirmed) + " of "
+                                    + std::to_string(shards.size())
+                                    + " L3 shards did not confirm their puts within "
+                                    + std::to_string(limit.count()) + " ms"};
 }
 
 l3_counters l3_group::counters() const {

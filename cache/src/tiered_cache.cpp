@@ -108,7 +108,7 @@ cache_lookup tiered_cache::get(const key_parts& parts, const cache_key& key,
 }
 
 cache_error tiered_cache::put(const cache_key& key, std::string_view agent,
-                              const value_ptr& value, put_reach reach) {
+                              const value_ptr& value) {
   if (value == nullptr)
     return {};
   auto size = value->size();
@@ -125,7 +125,7 @@ cache_error tiered_cache::put(const cache_key& key, std::string_view agent,
       ++stats_.l2_puts_skipped;
     }
   }
-  if (l3_ && reach == put_reach::all_tiers) {
+  if (l3_) {
     auto err = l3_->put(key, value);
     if (err)
       log_->debug("{} put failed: {}", l3_->name(), err.message());

@@ -583,13 +583,9 @@ int run_command(const config::profile_loader& loader, const run_command_options&
     if (memo.memo)
       return serve_run_memo(rt, ao, options, memo, lock, outputs, report_path, starting, start_s,
                             lookup_s);
-    if (memo.inputs.walked) {
-      ao.walked_tree = std::move(memo.inputs.tree); // not walked twice
-      ao.content_digests = std::move(memo.inputs.digests); // nor read twice, where cached
-    }
   }
-  // Nodes are joined (node processes started) only for a run the memo did
-  // not answer.
+  // Nodes are joined (node processes started) only for a run the local
+  // tiers' memo did not answer.
   detail::run_nodes joined;
   if (uses_nodes) {
     auto connected = options.nodes->connect(rt, ao.settings, options.join);
@@ -602,6 +598,25 @@ int run_command(const config::profile_loader& loader, const run_command_options&
       log->debug("{}", note);
     ao.nodes = joined.nodes;
     ao.local_item_work = !joined.nodes_are_workers;
+  }
+  // A memo the local tiers lacked may be in the nodes' L3 (stored there by
+  // a run of another node): then it answers the run, and the nodes served
+  // it that much.
+  if (joined.stop && memo.parts && !memo.memo && ao.cache->l3()) {
+    auto looking = std::chrono::steady_clock::now();
+    detail::find_run_memo(*ao.cache, ao, memo);
+    lookup_s += seconds_since(looking);
+    if (memo.memo) {
+      ao.nodes.clear();
+      joined.stop(); // puts nothing: the memo's L3 hit went to L2 and L1 only
+      joined = {};
+      return serve_run_memo(rt, ao, options, memo, lock, outputs, report_path, starting, start_s,
+                            lookup_s);
+    }
+  }
+  if (memo.inputs.walked) {
+    ao.walked_tree = std::move(memo.inputs.tree); // not walked twice
+    ao.content_digests = std::move(memo.inputs.digests); // nor read twice, where cached
   }
   if (ao.settings.cache.l3_enabled && !uses_nodes)
     log->warn("cache.l3_enabled: no node takes part in this run, so there is no L3 tier");

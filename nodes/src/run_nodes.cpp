@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include <caf/all.hpp>
+#include <spdlog/spdlog.h>
 
 #include "troupe/cache/internal/l3_group.hpp"
 #include "troupe/cache/tiered_cache.hpp"
@@ -331,16 +332,22 @@ struct run_hold {
   node_processes processes;
   std::vector<std::shared_ptr<joined_remote>> joined;
   std::shared_ptr<cache::tiered_cache> cache;
+  std::shared_ptr<spdlog::logger> log;
   caf::actor watch;
 
   ~run_hold() {
     end();
   }
 
-  /// Leaves the L3 group and stops the node processes; idempotent.
+  /// Leaves the L3 group, once the shards hold what the run put there,
+  /// and stops the node processes; idempotent.
   void end() {
-    if (cache)
+    if (cache) {
+      if (auto l3 = cache->l3())
+        if (auto err = l3->flush(std::chrono::seconds(2)))
+          log->warn("some of the run's L3 puts may be lost: {}", err.message());
       cache->set_l3(nullptr);
+    }
     cache = nullptr;
     if (watch)
       caf::anon_send_exit(watch, caf::exit_reason::user_shutdown);
@@ -460,6 +467,7 @@ public:
         }
         cache->set_l3(group);
         hold->cache = cache;
+        hold->log = rt.logger("troupe.nodes");
         std::vector<l3_member> members;
         for (const auto& j : hold->joined)
           if (j->joined().info.l3)

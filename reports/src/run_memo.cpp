@@ -110,8 +110,11 @@ std::string result_settings(const analysis_options& options) {
   auto s = options.settings;
   s.profile.clear();
   s.description.clear();
+  // Where and how fast the work runs changes no result.
   s.parallel = {};
   s.cache = {};
+  s.nodes = {};
+  s.tuner = {};
   return config::to_yaml(s) + "max_file_bytes: " + std::to_string(options.max_file_bytes) + "\n";
 }
 
@@ -268,14 +271,22 @@ run_memo_lookup lookup_run_memo(cache::tiered_cache& cache, const analysis_optio
   parts.grammar_version = actors::symbols_agent::grammar;
   parts.settings = result_settings(options);
   parts.input = cache::content_digest(inputs_text);
-  auto found = cache.get(parts, "run");
   out.parts = std::move(parts);
+  find_run_memo(cache, options, out);
+  return out;
+}
+
+void find_run_memo(cache::tiered_cache& cache, const analysis_options& options,
+                   run_memo_lookup& out) {
+  if (!out.parts || out.memo)
+    return;
+  auto found = cache.get(*out.parts, "run");
   if (!found)
-    return out;
+    return;
   run_memo memo;
   if (!decode_run_memo(*found.value, memo)) {
     out.inputs.not_used = "the stored memo does not decode";
-    return out;
+    return;
   }
   // The generated files must still be where the stored run left them.
   // (Only the kinds this run generates: the settings are part of the key.)
@@ -285,7 +296,7 @@ run_memo_lookup lookup_run_memo(cache::tiered_cache& cache, const analysis_optio
       || (ctx.generate_docs
           && read_generated_manifest(dir, ".docs-manifest") != memo.docs_manifest)) {
     out.inputs.not_used = "the output folder's generated files differ from the stored run's";
-    return out;
+    return;
   }
   corpus::folder_listing present{dir};
   for (const auto* manifest : {&memo.tests_manifest, &memo.docs_manifest}) {
@@ -294,12 +305,11 @@ run_memo_lookup lookup_run_memo(cache::tiered_cache& cache, const analysis_optio
     while (lines >> file >> digest) {
       if (!present.contains(file)) {
         out.inputs.not_used = "generated file missing: " + file;
-        return out;
+        return;
       }
     }
   }
   out.memo = std::move(memo);
-  return out;
 }
 
 std::optional<run_memo> make_run_memo(const analysis_result& r, const analysis_options& options,
@@ -364,12 +374,8 @@ error store_run_memo(cache::tiered_cache& cache, const run_memo_lookup& lookup,
                      run_memo&& memo) {
   if (!lookup.parts)
     return {};
-  // Kept in the run's own cache folder only: a run looks its memo up
-  // before it joins any node (a run the memo answers joins none), so a
-  // copy in the nodes' L3 shards would never be read.
   auto err = cache.put(lookup.parts->key(), "run",
-                       cache::make_value(encode_run_memo(std::move(memo))),
-                       cache::tiered_cache::put_reach::local_tiers);
+                       cache::make_value(encode_run_memo(std::move(memo))));
   return err;
 }
 

@@ -162,29 +162,45 @@ scenario_spec cluster(const scenario_inputs& in) {
   return s;
 }
 
-scenario_spec l3_warm(const scenario_inputs& in) {
+/// A cold node's run whose cluster L3 holds an earlier run's results vs a
+/// fully cold run. `run_memo`: with the run memo (troupe run's default: the
+/// memo one run stored in L3 answers the whole run), else per-file records
+/// only (--no-run-memo: every task looked up in L3).
+scenario_spec l3_warm(const scenario_inputs& in, bool run_memo) {
   auto profile = helper_program(in, "bench/l3_only.yaml");
+  std::string name = run_memo ? "l3_warm" : "l3_warm_records";
   command run{"run",      in.corpus, "--workers", std::to_string(in.workers),
               "--profile", profile,  "--cache-dir", "{cache}",
-              "--quiet",   "--out",  scratch(in, "l3_warm-run")};
-  auto report = scratch(in, "l3_warm-run") + "/report.json";
+              "--quiet",   "--out",  scratch(in, name + "-run")};
+  if (!run_memo)
+    run.emplace_back("--no-run-memo");
+  auto report = scratch(in, name + "-run") + "/report.json";
   scenario_spec s;
-  s.name = "l3_warm";
-  s.summary = "a run with an empty cache whose records are in the cluster's L3 vs a fully "
-              "cold one (the L3 tier's worth)";
+  s.name = name;
+  s.summary = std::string{"a run with an empty cache whose "}
+              + (run_memo ? "results" : "per-file records (--no-run-memo)")
+              + " are in the cluster's L3 vs a fully cold one (the L3 tier's worth)";
   s.description = "a whole troupe run of the corpus, its own cache folder empty, joined to "
                   "two `troupe node` processes on 127.0.0.1 whose L3 shards form the run's "
                   "L3 tier (profile bench/l3_only.yaml: cluster, nodes.lend_workers false, so "
-                  "every task runs in the run's process): nodes whose shards hold the records "
-                  "an earlier run put there (l3_warm) vs nodes started afresh for every run "
-                  "(cold: nothing cached anywhere)";
+                  "every task runs in the run's process): nodes whose shards hold what "
+                  "an earlier run put there (" + name + ") vs nodes started afresh for every "
+                  "run (cold: nothing cached anywhere)";
+  s.description += run_memo ? ". With the run memo, as troupe run does by default: the "
+                              "earlier run stored its memo in L3 too, so the warm run finds "
+                              "it there after joining and dispatches no task"
+                            : ". With --no-run-memo: every file's records are looked up "
+                              "in L3 and the corpus agents and reports run again";
   s.baseline = "cold";
-  s.candidate = "l3_warm";
-  s.required = 10;
+  s.candidate = name;
+  s.required = run_memo ? 10 : 0;
   s.notes = {"l3_hits and l3_misses are the timed run's lookups in the L3 tier; a warm run's "
              "L3 hits fill its L2 and L1, as a cold node joining a cluster would."};
+  if (run_memo)
+    s.notes.push_back("l3_warm_records is the same comparison without the run memo: what "
+                      "the cluster's per-file records alone are worth.");
   s.variants.push_back({s.baseline,
-                        runs_on_nodes(in, "l3_warm", 2,
+                        runs_on_nodes(in, name, 2,
                                       {"--fresh-nodes", "--warmups", "0", "--reps", "1",
                                        "--report", report},
                                       run),
@@ -194,7 +210,7 @@ scenario_spec l3_warm(const scenario_inputs& in) {
   s.variants.back().what = "a troupe run process with an empty cache folder, joined to two "
                            "freshly started nodes (empty L3 shards)";
   s.variants.push_back({s.candidate,
-                        runs_on_nodes(in, "l3_warm", 2,
+                        runs_on_nodes(in, name, 2,
                                       {"--warmups", "1", "--reps", "1", "--report", report},
                                       run),
                         {},
@@ -212,7 +228,8 @@ scenario_spec l3_warm(const scenario_inputs& in) {
 } // namespace
 
 std::vector<scenario_spec> cluster_scenarios(const scenario_inputs& in) {
-  return {remote_round_trip(in), l3_latency(in), cluster(in), l3_warm(in)};
+  return {remote_round_trip(in), l3_latency(in), cluster(in), l3_warm(in, true),
+          l3_warm(in, false)};
 }
 
 } // namespace troupe::scenarios

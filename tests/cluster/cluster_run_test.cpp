@@ -332,6 +332,51 @@ TEST_CASE("with cache.l3_enabled a node with an empty cache is answered by the o
         > only["run"]["cache"]["l3"]["misses"].get<long>());
 }
 
+TEST_CASE("a run memo one node's run stored answers a run with an empty cache folder "
+          "through L3",
+          "[cluster][run][l3]") {
+  scratch_dir dir;
+  write_tree(dir.path / "src", 40);
+  auto expected = run_alone(dir.path);
+  auto profile = dir.path / "l3.yaml";
+  std::ofstream{profile} << "extends: balanced\ncache:\n  l3_enabled: true\nnodes:\n"
+                            "  lend_workers: false\n";
+  node_process a{{"--token", token, "--cache-dir", (dir.path / "cache-a").string()}};
+  REQUIRE(a.wait_listening());
+  auto cached_run = [&](const char* out, const char* cache) {
+    return std::vector<std::string>{troupe_binary(), "run", (dir.path / "src").string(),
+                                    "--out", (dir.path / out).string(), "-q", "--token", token,
+                                    "--cache-dir", (dir.path / cache).string(), "--profile",
+                                    profile.string(), "--join", a.address()};
+  };
+  // A cold run stores its memo, in its own cache folder and in L3.
+  child_process first{cached_run("first", "run-1")};
+  INFO("first run: " << slurp(first.err_file()));
+  REQUIRE(first.reap(120s) == 0);
+  auto first_report = nlohmann::json::parse(slurp(dir.path / "first" / "report.json"));
+  CHECK(first_report["run"]["cache"]["run_memo"] != "hit");
+  // Another cache folder, another output folder: the memo comes from L3.
+  child_process second{cached_run("second", "run-2")};
+  INFO("second run: " << slurp(second.err_file()));
+  REQUIRE(second.reap(120s) == 0);
+  CHECK(content_of(dir.path / "second" / "report.json") == expected);
+  auto report = nlohmann::json::parse(slurp(dir.path / "second" / "report.json"));
+  CHECK(report["run"]["cache"]["run_memo"] == "hit");
+  CHECK(report["run"]["cache"]["l3"]["hits"] == 1);
+  CHECK(report["run"]["cache"]["l2"]["hits"] == 0);
+  // The hit filled the run's own cache folder: without the node, the same
+  // folder answers the next run from L2.
+  child_process third{{troupe_binary(), "run", (dir.path / "src").string(), "--out",
+                       (dir.path / "third").string(), "-q", "--cache-dir",
+                       (dir.path / "run-2").string()}};
+  INFO("third run: " << slurp(third.err_file()));
+  REQUIRE(third.reap(120s) == 0);
+  auto local = nlohmann::json::parse(slurp(dir.path / "third" / "report.json"));
+  CHECK(content_of(dir.path / "third" / "report.json") == expected);
+  CHECK(local["run"]["cache"]["run_memo"] == "hit");
+  CHECK(local["run"]["cache"]["l2"]["hits"] == 1);
+}
+
 TEST_CASE("placement sends a file's task to the node whose cache holds its records",
           "[cluster][run][placement]") {
   scratch_dir dir;

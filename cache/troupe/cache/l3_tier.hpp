@@ -6,6 +6,7 @@
 // simply has two tiers.
 #pragma once
 
+#include <chrono>
 #include <string_view>
 #include <vector>
 
@@ -40,6 +41,14 @@ public:
 
   /// Stores `value` under `key`; may return before the shard has it.
   virtual cache_error put(const cache_key& key, const value_ptr& value) = 0;
+
+  /// Returns once every value put before the call has reached its shard,
+  /// or when `limit` has passed (an error saying how many shards did not
+  /// confirm). A process that ends after a flush has lost none of its puts.
+  virtual cache_error flush(std::chrono::milliseconds limit) {
+    (void) limit;
+    return {};
+  }
 
   /// A short name for logs and statistics, e.g. "l3:rendezvous".
   virtual std::string_view name() const noexcept = 0;

@@ -107,20 +107,12 @@ public:
   cache_lookup get(const key_parts& parts, const cache_key& key,
                    std::string_view input_name);
 
-  /// Which tiers a put writes.
-  enum class put_reach {
-    /// L1, L2 and, when the run has nodes, L3.
-    all_tiers,
-    /// L1 and L2: a value only this process's cache folder is asked for.
-    local_tiers,
-  };
-
   /// Stores `value` (a successful result; null is ignored, so failures are
-  /// never cached) under `key` in every tier `reach` names. Returns the
-  /// first L2 write error, after which L2 is no longer written to (reads
-  /// continue): the caller warns once and the run goes on with L1 only.
-  cache_error put(const cache_key& key, std::string_view agent, const value_ptr& value,
-                  put_reach reach = put_reach::all_tiers);
+  /// never cached) under `key` in every tier. Returns the first L2 write
+  /// error, after which L2 is no longer written to (reads continue): the
+  /// caller warns once and the run goes on with L1 only.
+  cache_error put(const cache_key& key, std::string_view agent,
+                  const value_ptr& value);
 
   /// Looks up the records of several agents for one input: `parts` holds
   /// one entry per agent (distinct agent ids), `bundle` is the L2 and L3

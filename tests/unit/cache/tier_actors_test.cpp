@@ -349,6 +349,44 @@ TEST_CASE("the tiered cache reads and writes whole bundles through L3 and backfi
   CHECK(third.members[0].tier == cache_tier::l2);
 }
 
+TEST_CASE("the L3 group's flush returns once every shard holds the puts sent before it",
+          "[cache][actors][l3]") {
+  tier_config cfg;
+  caf::actor_system sys{cfg};
+  // A shard slow to store: each put takes 5 ms.
+  auto stored = std::make_shared<std::atomic<int>>(0);
+  auto slow = sys.spawn([stored](tier_actor::pointer) -> tier_actor::behavior_type {
+    return {
+      [](get_atom, const cache_key&) { return troupe::detail::shared_bytes{}; },
+      [stored](put_atom, const cache_key&, const troupe::detail::shared_bytes&) {
+        std::this_thread::sleep_for(5ms);
+        ++*stored;
+      },
+      [](commit_atom) { return std::uint64_t{0}; },
+      [](stats_atom) { return tier_counters{}; },
+    };
+  });
+  l3_group group{sys, 500ms};
+  group.join("slow", slow);
+  for (int k = 0; k < 40; ++k)
+    REQUIRE_FALSE(group.put(key_of(k), make_value("value " + std::to_string(k))));
+  CHECK(*stored < 40); // one-way: the puts are still on their way
+  CHECK_FALSE(group.flush(5s));
+  CHECK(*stored == 40);
+
+  // A member whose shard vanished cannot confirm: an error naming how many,
+  // within the limit.
+  tier_actor dead = spawn_l1_actor(sys, std::make_shared<l1_store>(l1_options{}));
+  caf::anon_send_exit(dead, caf::exit_reason::kill);
+  group.join("dead", dead);
+  auto t0 = std::chrono::steady_clock::now();
+  auto err = group.flush(1s);
+  CHECK(std::chrono::steady_clock::now() - t0 < 2s);
+  REQUIRE(err);
+  CHECK(err.message().find("1 of 2 L3 shards") != std::string::npos);
+  caf::anon_send_exit(slow, caf::exit_reason::user_shutdown);
+}
+
 TEST_CASE("an L3 tier's puts and gets carry a sender (a node's shard drops anonymous ones)",
           "[cache][actors]") {
   tier_config cfg;

@@ -179,22 +179,6 @@ TEST_CASE("tiered cache consults an L3 tier last and backfills L2 and L1") {
   REQUIRE_FALSE(none.put(parts.key(), parts.agent_id, make_value("x")));
 }
 
-TEST_CASE("a put writes L3 unless it is kept to the local tiers") {
-  fixture f;
-  auto l3 = std::make_shared<fake_l3>();
-  tiered_cache cache{f.l1, f.l2, l3};
-  auto shared = parts_for("shared");
-  auto local = parts_for("local");
-  REQUIRE_FALSE(cache.put(shared.key(), shared.agent_id, make_value("everywhere")));
-  REQUIRE_FALSE(cache.put(local.key(), local.agent_id, make_value("here only"),
-                          tiered_cache::put_reach::local_tiers));
-  CHECK(l3->map.count(shared.key()) == 1);
-  CHECK(l3->map.count(local.key()) == 0);
-  REQUIRE(f.l1->get(local.key()));
-  REQUIRE(f.l2->get(local.key()));
-  CHECK(*f.l2->get(local.key()) == "here only");
-}
-
 TEST_CASE("an L1 hit allocates nothing") {
   if (!allocation_counter::available())
     TROUPE_SKIP("allocation counting is off in sanitizer builds");

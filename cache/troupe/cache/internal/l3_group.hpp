@@ -64,6 +64,10 @@ public:
   /// Every request goes out before the first answer is awaited.
   std::vector<value_ptr> get_many(const std::vector<cache_key>& keys) override;
   cache_error put(const cache_key& key, const value_ptr& value) override;
+  /// Asks every member's shard for a commit through the actor that sent the
+  /// puts: a shard handles its messages from one sender in order, so its
+  /// answer means it holds every earlier put.
+  cache_error flush(std::chrono::milliseconds limit) override;
   std::string_view name() const noexcept override {
     return "l3:rendezvous";
   }

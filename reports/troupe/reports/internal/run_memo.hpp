@@ -4,14 +4,16 @@
 // cache under one key over all of its inputs. Internal.
 //
 // Key (cache::key_parts, agent "run"): the id and version of every agent,
-// the grammar, the settings that change results (everything but the
-// `parallel` and `cache` sections) and the size limit, and as input the
+// the grammar, the settings that change results (all but the `parallel`,
+// `cache`, `nodes` and `tuner` sections) and the size limit, and as input the
 // digest of every file's relative path and content digest, in walk order.
 // So a run whose every input matches a stored run is served without
 // dispatching a task: the files are still read and digested (the key needs
-// them), nothing is parsed or decoded. Kept in L1 and L2 (the run's own cache
-// folder), never in the nodes' L3: it is looked up before any node is
-// joined. Moving the checkout keeps the key;
+// them), nothing is parsed or decoded. Looked up in L1 and L2 before any
+// node is joined (a run they answer joins none), then, for a run that joins
+// nodes with cache.l3_enabled, in the nodes' L3, where every memo-storing run
+// of the cluster puts it: a node with an empty cache folder is then answered
+// by a run another node made. Moving the checkout keeps the key;
 // changing one byte, setting or agent version misses, and the run then goes
 // through the per-file records as usual (which are each cached on their own).
 //
@@ -100,6 +102,12 @@ struct run_memo_lookup {
 /// Looks the run up by its inputs (from digest_run_inputs).
 run_memo_lookup lookup_run_memo(cache::tiered_cache& cache, const analysis_options& options,
                                 run_inputs inputs);
+
+/// Asks the cache again for the memo `lookup` did not find (a run that has
+/// joined nodes since: their L3 may hold it); sets `lookup.memo` when found
+/// and usable, else `lookup.inputs.not_used` says why when one was found.
+void find_run_memo(cache::tiered_cache& cache, const analysis_options& options,
+                   run_memo_lookup& lookup);
 
 /// The memo of a finished run, `agents` left for the caller (the rows as
 /// written into the reports); nullopt when the run must not be stored
