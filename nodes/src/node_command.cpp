@@ -28,6 +28,7 @@
 #include "troupe/nodes/internal/node_actor.hpp"
 #include "troupe/nodes/internal/node_client.hpp"
 #include "troupe/runtime/caf_interop.hpp"
+#include "troupe/runtime/internal/served_run.hpp"
 #include "troupe/runtime/runtime.hpp"
 #include "troupe/runtime/signal_watch.hpp"
 
@@ -235,6 +236,8 @@ int node_command(const config::profile_loader& loader, const node_command_option
   }
   setup.log = log;
   setup.join_timeout = std::chrono::milliseconds{o.timeout_ms};
+  setup.served_lanes = std::make_shared<troupe::detail::lane_census>();
+  auto served_lanes = setup.served_lanes;
   auto identity = setup.identity;
   auto peers = setup.peers;
   auto l3 = setup.l3;
@@ -285,12 +288,24 @@ int node_command(const config::profile_loader& loader, const node_command_option
   auto sig = stop.get_future().get();
   log->info("stopping on {}", sig == SIGTERM ? "SIGTERM" : "SIGINT");
   stop_actors();
+  // The served lanes end after their current item; then one round trip
+  // through the BASP broker, behind their down messages, which also stops
+  // accepting connections (troupe::detail::lane_census says why).
+  if (!served_lanes->wait_empty(std::chrono::seconds(5)))
+    log->warn("served lanes still running after 5 s");
+  {
+    caf::scoped_actor self{sys};
+    self
+      ->request(sys.middleman().actor_handle(), std::chrono::seconds(2),
+                caf::unpublish_atom::value, caf::actor_addr{node.address()}, bound.port)
+      .receive([] {}, [&](caf::error& err) {
+        log->debug("unpublishing the node: {}", caf_text(sys, err));
+      });
+  }
   rt.persist();
-  // CAF's shutdown waits until every detached actor is destroyed; a served
-  // lane still referenced for a peer that vanished while the node stopped
-  // kept it waiting forever (1 in 3 tries with the run killed at the
-  // SIGTERM). The cache is persisted: the shutdown gets 5 s, then the
-  // process ends.
+  // A safety net: should CAF's shutdown still wait for an actor that is
+  // never destroyed, the cache is persisted by now; the shutdown gets 5 s,
+  // then the process ends.
   std::thread([log] {
     std::this_thread::sleep_for(std::chrono::seconds(5));
     log->warn("the actor system did not stop within 5 s; ending the process");

@@ -13,14 +13,15 @@
 
 namespace troupe::test {
 
-/// A Python tree large enough that a run lasts a few seconds on two cores.
-inline void write_tree(const std::filesystem::path& root, int files) {
+/// A Python tree large enough that a run lasts a few seconds on two cores;
+/// `functions` per file sets how long each file takes.
+inline void write_tree(const std::filesystem::path& root, int files, int functions = 12) {
   std::filesystem::create_directories(root / "pkg");
   std::ofstream{root / "pkg" / "__init__.py"} << "from .m0 import f0\n";
   for (int i = 0; i < files; ++i) {
     std::ofstream out{root / "pkg" / ("m" + std::to_string(i) + ".py")};
     out << "import os\nimport sys\n\n\n";
-    for (int f = 0; f < 12; ++f)
+    for (int f = 0; f < functions; ++f)
       out << "def f" << (f == 0 ? std::to_string(i) : std::to_string(i) + "_" + std::to_string(f))
           << "(x, y=None):\n    \"\"\"Doc.\"\"\"\n    total = 0\n    for k in range(x):\n"
           << "        if k % 3 == 0 and y:\n            total += k * " << f << "\n"

@@ -21,6 +21,10 @@
 #include "troupe/nodes/join_credentials.hpp"
 #include "troupe/runtime/agent_registry.hpp"
 
+namespace troupe::detail {
+class lane_census;
+} // namespace troupe::detail
+
 namespace spdlog {
 class logger;
 } // namespace spdlog
@@ -79,6 +83,9 @@ struct node_setup {
   /// whose actor goes down leaves it. May be null.
   std::shared_ptr<cache::detail::l3_group> l3_group;
   std::shared_ptr<spdlog::logger> log;
+  /// Counts the served lanes until each is cleaned up (the node's shutdown
+  /// waits for them: troupe::detail::lane_census). May be null.
+  std::shared_ptr<troupe::detail::lane_census> served_lanes;
   /// Time a join this node makes may take (each step).
   std::chrono::milliseconds join_timeout{5000};
   /// Started handshakes kept at most, and how long each may wait for its auth.

@@ -21,8 +21,10 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include <caf/fwd.hpp>
@@ -34,6 +36,33 @@
 
 namespace troupe::detail {
 
+/// Counts the served lanes of a process that are not cleaned up yet.
+///
+/// Why a node's shutdown waits for it: a served lane is monitored by the
+/// remote run, so its end sends a down message to the BASP broker. A message
+/// still in the broker's mailbox when CAF 0.17.6 stops the middleman is
+/// never destroyed (abstract_broker::cleanup does not drain the mailbox),
+/// and it holds the lane (its source) strongly: the detached lane is never
+/// destroyed, and the actor system's destructor waits for every detached
+/// actor, forever. A lane leaves the census in a functor attached at spawn,
+/// before its handle leaves the process: cleanup runs the latest attached
+/// first, so by then the remote monitors' down messages are enqueued, and
+/// one round trip through the broker (an unpublish) sees them handled.
+///
+/// Thread safety: every member function may be called from any thread.
+class lane_census {
+public:
+  void add();
+  void remove();
+  /// Whether every lane added has been removed, waiting at most `limit`.
+  bool wait_empty(std::chrono::milliseconds limit);
+
+private:
+  std::mutex mtx_;
+  std::condition_variable cv_;
+  std::size_t alive_ = 0;
+};
+
 /// The lanes one process runs for a run supervised elsewhere.
 class served_run {
 public:
@@ -41,11 +70,13 @@ public:
   /// attempts that take longer than `task_timeout`, drop messages `guard`
   /// does not admit (no check when null), add the attempts they ran to
   /// `tasks_done` (if not null), run with `locals` (make_serving_locals)
-  /// and use `cache` (may be null).
+  /// and use `cache` (may be null); every lane is counted in `census`
+  /// until it is cleaned up (no count when null).
   served_run(caf::actor_system& sys, supervisor_actor supervisor,
              std::chrono::milliseconds task_timeout, std::shared_ptr<sender_guard> guard,
              std::shared_ptr<std::atomic<std::uint64_t>> tasks_done,
-             std::shared_ptr<run_locals> locals, std::shared_ptr<cache::tiered_cache> cache);
+             std::shared_ptr<run_locals> locals, std::shared_ptr<cache::tiered_cache> cache,
+             std::shared_ptr<lane_census> census = nullptr);
 
   /// Stops the lanes (see stop).
   ~served_run();
@@ -75,6 +106,7 @@ private:
   supervisor_actor supervisor_;
   std::shared_ptr<lane_env> env_;
   std::vector<agent_actor> lanes_;
+  std::shared_ptr<lane_census> census_;
   bool stopped_ = false;
 };
 
