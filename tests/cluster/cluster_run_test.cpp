@@ -50,6 +50,26 @@ nlohmann::json run_alone(const fs::path& dir) {
   return content_of(dir / "alone" / "report.json");
 }
 
+/// DIR/NAME: the balanced profile with cache.l3_enabled, then `more` (YAML).
+fs::path l3_profile(const fs::path& dir, const char* name, const std::string& more = "") {
+  auto path = dir / name;
+  std::ofstream{path} << "extends: balanced\ncache:\n  l3_enabled: true\n" << more;
+  return path;
+}
+
+/// A cached run of DIR/src into DIR/OUT with the cache folder DIR/CACHE,
+/// joined to `join`, with `extra` arguments.
+std::vector<std::string> cached_run(const fs::path& dir, const char* out, const char* cache,
+                                    const fs::path& profile, const std::string& join,
+                                    std::vector<std::string> extra = {}) {
+  std::vector<std::string> args{troupe_binary(), "run", (dir / "src").string(), "--out",
+                                (dir / out).string(), "-q", "--token", token, "--cache-dir",
+                                (dir / cache).string(), "--profile", profile.string(),
+                                "--join", join};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
 /// Three nodes of one cluster: the second and third join the first.
 struct cluster_of_three {
   std::vector<std::unique_ptr<node_process>> nodes;
@@ -274,18 +294,16 @@ TEST_CASE("with cache.l3_enabled a node with an empty cache is answered by the o
   scratch_dir dir;
   write_tree(dir.path / "src", 120);
   auto expected = run_alone(dir.path);
-  auto profile = dir.path / "l3.yaml";
-  std::ofstream{profile} << "extends: balanced\ncache:\n  l3_enabled: true\n";
+  auto profile = l3_profile(dir.path, "l3.yaml");
   auto with_cache = [&](const char* name) {
     return std::vector<std::string>{"--token", token, "--cache-dir",
                                     (dir.path / name).string()};
   };
-  // A cached run: like run_args, without --no-cache.
-  auto cached_run = [&](const char* out, const char* cache, const std::string& join) {
-    return std::vector<std::string>{troupe_binary(), "run", (dir.path / "src").string(),
-                                    "--out", (dir.path / out).string(), "-q", "--token", token,
-                                    "--no-run-memo", "--cache-dir", (dir.path / cache).string(),
-                                    "--profile", profile.string(), "--join", join};
+  // Per-file records only: no run memo.
+  auto records_run = [&](const char* out, const char* cache, const std::string& join,
+                         const fs::path& with = {}) {
+    return cached_run(dir.path, out, cache, with.empty() ? profile : with, join,
+                      {"--no-run-memo"});
   };
   node_process a{with_cache("cache-a")};
   REQUIRE(a.wait_listening());
@@ -295,7 +313,7 @@ TEST_CASE("with cache.l3_enabled a node with an empty cache is answered by the o
     return args;
   }()};
   REQUIRE(b.wait_listening());
-  child_process first{cached_run("first", "run-1", a.address())};
+  child_process first{records_run("first", "run-1", a.address())};
   INFO("first run: " << slurp(first.err_file()));
   REQUIRE(first.reap(120s) == 0);
   CHECK(content_of(dir.path / "first" / "report.json") == expected);
@@ -307,7 +325,7 @@ TEST_CASE("with cache.l3_enabled a node with an empty cache is answered by the o
     return args;
   }()};
   REQUIRE(c.wait_listening());
-  child_process second{cached_run("second", "run-2", c.address())};
+  child_process second{records_run("second", "run-2", c.address())};
   INFO("second run: " << slurp(second.err_file()));
   REQUIRE(second.reap(120s) == 0);
   CHECK(content_of(dir.path / "second" / "report.json") == expected);
@@ -348,11 +366,8 @@ TEST_CASE("with cache.l3_enabled a node with an empty cache is answered by the o
   // every task, and its empty cache is filled from the shards (those keys
   // the newcomer's shard took over since the first run are misses: the
   // second run found them in its nodes' L2, which puts nothing in L3).
-  auto l3_only = dir.path / "l3-only.yaml";
-  std::ofstream{l3_only} << "extends: " << profile.string() << "\nnodes:\n  lend_workers: false\n";
-  auto args = cached_run("third", "run-3", a.address());
-  args[std::find(args.begin(), args.end(), profile.string()) - args.begin()] = l3_only.string();
-  child_process third{args};
+  auto l3_only = l3_profile(dir.path, "l3-only.yaml", "nodes:\n  lend_workers: false\n");
+  child_process third{records_run("third", "run-3", a.address(), l3_only)};
   INFO("third run: " << slurp(third.err_file()));
   REQUIRE(third.reap(120s) == 0);
   CHECK(content_of(dir.path / "third" / "report.json") == expected);
@@ -369,25 +384,17 @@ TEST_CASE("a run memo one node's run stored answers a run with an empty cache fo
   scratch_dir dir;
   write_tree(dir.path / "src", 40);
   auto expected = run_alone(dir.path);
-  auto profile = dir.path / "l3.yaml";
-  std::ofstream{profile} << "extends: balanced\ncache:\n  l3_enabled: true\nnodes:\n"
-                            "  lend_workers: false\n";
+  auto profile = l3_profile(dir.path, "l3.yaml", "nodes:\n  lend_workers: false\n");
   node_process a{{"--token", token, "--cache-dir", (dir.path / "cache-a").string()}};
   REQUIRE(a.wait_listening());
-  auto cached_run = [&](const char* out, const char* cache) {
-    return std::vector<std::string>{troupe_binary(), "run", (dir.path / "src").string(),
-                                    "--out", (dir.path / out).string(), "-q", "--token", token,
-                                    "--cache-dir", (dir.path / cache).string(), "--profile",
-                                    profile.string(), "--join", a.address()};
-  };
   // A cold run stores its memo, in its own cache folder and in L3.
-  child_process first{cached_run("first", "run-1")};
+  child_process first{cached_run(dir.path, "first", "run-1", profile, a.address())};
   INFO("first run: " << slurp(first.err_file()));
   REQUIRE(first.reap(120s) == 0);
   auto first_report = nlohmann::json::parse(slurp(dir.path / "first" / "report.json"));
   CHECK(first_report["run"]["cache"]["run_memo"] != "hit");
   // Another cache folder, another output folder: the memo comes from L3.
-  child_process second{cached_run("second", "run-2")};
+  child_process second{cached_run(dir.path, "second", "run-2", profile, a.address())};
   INFO("second run: " << slurp(second.err_file()));
   REQUIRE(second.reap(120s) == 0);
   CHECK(content_of(dir.path / "second" / "report.json") == expected);
@@ -422,7 +429,7 @@ TEST_CASE("placement sends a file's task to the node whose cache holds its recor
   REQUIRE(a.wait_listening());
   node_process b{node_with_cache("cache-b"), {}, false};
   REQUIRE(b.wait_listening());
-  auto cached_run = [&](const char* out, std::vector<std::string> joins) {
+  auto placed_run = [&](const char* out, std::vector<std::string> joins) {
     std::vector<std::string> args{troupe_binary(), "run", (dir.path / "src").string(), "--out",
                                   (dir.path / out).string(), "-q", "--token", token,
                                   "--no-run-memo", "--cache-dir", (dir.path / "run").string()};
@@ -431,7 +438,7 @@ TEST_CASE("placement sends a file's task to the node whose cache holds its recor
     return args;
   };
   // The first run splits the files between this process's cache and a's.
-  child_process first{cached_run("first", {a.address()})};
+  child_process first{placed_run("first", {a.address()})};
   INFO("first run: " << slurp(first.err_file()));
   REQUIRE(first.reap(120s) == 0);
   auto one = nlohmann::json::parse(slurp(dir.path / "first" / "report.json"));
@@ -443,7 +450,7 @@ TEST_CASE("placement sends a file's task to the node whose cache holds its recor
   // its records are, so (almost) nothing is computed again. Misses left:
   // shards whose files were split between the two caches (the shards of
   // this run need not be the first run's).
-  child_process second{cached_run("second", {a.address(), b.address()})};
+  child_process second{placed_run("second", {a.address(), b.address()})};
   INFO("second run: " << slurp(second.err_file()));
   REQUIRE(second.reap(120s) == 0);
   CHECK(content_of(dir.path / "second" / "report.json") == expected);
