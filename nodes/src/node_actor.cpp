@@ -336,8 +336,8 @@ caf::result<opened_lanes> on_open(self_ptr self, open_request& req) {
   entry.owner = sender ? sender->node() : self->node();
   entry.lanes = std::make_unique<troupe::detail::served_run>(
     self->system(), req.supervisor, timeout, st.setup.peers, st.tasks_done,
-    troupe::detail::make_serving_locals(*st.setup.agents), st.setup.cache,
-    st.setup.served_lanes);
+    troupe::detail::make_serving_locals(*st.setup.agents),
+    req.use_cache ? st.setup.cache : nullptr, st.setup.served_lanes);
   opened_lanes out;
   out.run = req.run;
   out.node = st.setup.identity->name();

@@ -46,9 +46,15 @@ constexpr std::chrono::milliseconds l3_timeout{1000};
 /// A node this run joined, as the supervisor sees it.
 class joined_remote final : public troupe::detail::remote_node {
 public:
+  /// `use_cache`: whether the lanes of this run's tasks may use the node's
+  /// cache (not for a run without one: --no-cache).
   joined_remote(caf::actor_system& sys, joined_node joined, std::chrono::milliseconds timeout,
-                std::chrono::milliseconds task_timeout)
-    : sys_(sys), joined_(std::move(joined)), timeout_(timeout), task_timeout_(task_timeout) {
+                std::chrono::milliseconds task_timeout, bool use_cache)
+    : sys_(sys),
+      joined_(std::move(joined)),
+      timeout_(timeout),
+      task_timeout_(task_timeout),
+      use_cache_(use_cache) {
   }
 
   const std::string& name() const noexcept override {
@@ -83,6 +89,7 @@ public:
         if (std::find(req.agents.begin(), req.agents.end(), id) == req.agents.end())
           req.agents.push_back(id);
     req.l3 = l3_;
+    req.use_cache = use_cache_;
     auto opened = nodes::detail::open_lanes(sys_, joined_.node, req, timeout_);
     if (!opened)
       return opened.error();
@@ -124,6 +131,7 @@ private:
   joined_node joined_;
   std::chrono::milliseconds timeout_;
   std::chrono::milliseconds task_timeout_;
+  bool use_cache_;
   std::vector<l3_member> l3_;
 };
 
@@ -452,7 +460,8 @@ public:
       out.notes.push_back("joined node " + joined->info.name + " (" + ep.to_string() + ", "
                           + std::to_string(joined->info.workers) + " workers)");
       hold->joined.push_back(std::make_shared<joined_remote>(
-        sys, std::move(*joined), options_.timeout, settings.agents.task_timeout));
+        sys, std::move(*joined), options_.timeout, settings.agents.task_timeout,
+        rt.cache() != nullptr));
     }
     if (settings.cache.l3_enabled) {
       if (auto cache = rt.cache()) {

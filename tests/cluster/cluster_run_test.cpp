@@ -415,6 +415,29 @@ TEST_CASE("a run memo one node's run stored answers a run with an empty cache fo
   CHECK(local["run"]["cache"]["l2"]["hits"] == 1);
 }
 
+TEST_CASE("a run without a cache uses no node's cache either", "[cluster][run]") {
+  scratch_dir dir;
+  write_tree(dir.path / "src", 120);
+  auto expected = run_alone(dir.path);
+  // A cache folder holding every file's records, then a node serving it.
+  child_process seed{{troupe_binary(), "run", (dir.path / "src").string(), "--out",
+                      (dir.path / "seed").string(), "-q", "--no-run-memo", "--cache-dir",
+                      (dir.path / "cache").string()}};
+  REQUIRE(seed.reap(120s) == 0);
+  node_process a{{"--token", token, "--workers", "2", "--cache-dir",
+                  (dir.path / "cache").string()}};
+  REQUIRE(a.wait_listening());
+  // The same files, --no-cache: the node computes what it is sent.
+  child_process run{run_args(dir.path / "src", dir.path / "out", {"--join", a.address()})};
+  INFO("run: " << slurp(run.err_file()));
+  REQUIRE(run.reap(120s) == 0);
+  CHECK(content_of(dir.path / "out" / "report.json") == expected);
+  auto report = nlohmann::json::parse(slurp(dir.path / "out" / "report.json"));
+  REQUIRE(report["run"]["nodes"].size() == 2);
+  CHECK(report["run"]["nodes"][1]["tasks"].get<long>() > 0);
+  CHECK(report["run"]["nodes"][1]["cache_hits"] == 0);
+}
+
 TEST_CASE("placement sends a file's task to the node whose cache holds its records",
           "[cluster][run][placement]") {
   scratch_dir dir;

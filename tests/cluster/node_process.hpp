@@ -158,7 +158,8 @@ private:
   int exit_code_ = -1;
 };
 
-/// `troupe node` on 127.0.0.1:0 (unless args say otherwise), no cache.
+/// `troupe node` on 127.0.0.1:0 (unless args say otherwise), no cache unless
+/// args give a --cache-dir.
 class node_process {
 public:
   explicit node_process(std::vector<std::string> args,
@@ -211,7 +212,8 @@ private:
         all.insert(all.end(), {"--listen", "127.0.0.1:0"});
       if (!has("--workers"))
         all.insert(all.end(), {"--workers", "1"});
-      all.push_back("--no-cache");
+      if (!has("--cache-dir"))
+        all.push_back("--no-cache");
     }
     all.insert(all.end(), args.begin(), args.end());
     return all;

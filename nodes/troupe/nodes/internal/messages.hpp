@@ -45,7 +45,7 @@
 namespace troupe::nodes::detail {
 
 /// The version of this protocol; a joiner and a node must speak the same.
-constexpr std::uint32_t protocol_version = 1;
+constexpr std::uint32_t protocol_version = 2;
 
 using hello_atom = caf::atom_constant<caf::atom("hello")>;
 using auth_atom = caf::atom_constant<caf::atom("auth")>;
@@ -227,12 +227,15 @@ struct open_request {
   /// The run uses the L3 tier over these shards (every node of the run):
   /// the node's cache joins them to its L3 group. Empty: no L3.
   std::vector<l3_member> l3;
+  /// Whether the lanes may read and write the node's cache: false for a
+  /// run without a cache (--no-cache), whose every task is computed.
+  bool use_cache = true;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, open_request& x) {
   return f(caf::meta::type_name("open_request"), x.run, x.agents, x.task_timeout_ms,
-           x.supervisor, x.l3);
+           x.supervisor, x.l3, x.use_cache);
 }
 
 /// The lanes of one executor: one per worker slot of the node for per-item
