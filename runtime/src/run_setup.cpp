@@ -60,7 +60,7 @@ void open_remote_lanes(run_state& st, const supervisor_actor& supervisor,
       group_index.push_back(g);
     }
   auto next_slot = st.workers;
-  st.result.nodes.push_back({"local", st.workers});
+  st.result.nodes.push_back(node_outcome::local(st.workers));
   for (const auto& node : nodes) {
     node_outcome outcome;
     outcome.name = node->name();

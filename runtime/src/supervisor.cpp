@@ -457,7 +457,7 @@ void set_up_slots(self_ptr self) {
       st.task_home[t] = home_of(run, run.graph->tasks()[t], counts);
   }
   if (run.result.nodes.empty())
-    run.result.nodes.push_back({"local", run.workers});
+    run.result.nodes.push_back(node_outcome::local(run.workers));
   run.result.workers = static_cast<std::uint32_t>(st.slots.size());
 }
 

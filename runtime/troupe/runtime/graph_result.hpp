@@ -107,6 +107,14 @@ struct node_outcome {
   double redispatched_at_s = -1;
   /// Why it was lost or could not serve the run.
   troupe::error error;
+
+  /// The row of the process that runs the graph.
+  static node_outcome local(std::uint32_t workers) {
+    node_outcome out;
+    out.name = "local";
+    out.workers = workers;
+    return out;
+  }
 };
 
 /// Outcome of a whole graph run.
