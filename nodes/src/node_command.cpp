@@ -290,10 +290,9 @@ int node_command(const config::profile_loader& loader, const node_command_option
   bool serving = served_lanes->alive() > 0;
   stop_actors();
   // Served lanes end after their current item; then one round trip through
-  // the BASP broker, behind their down messages (troupe::detail::lane_census
-  // says why). Only when lanes were serving: the round trip is what the
-  // lanes' messages need, and at other times it made CAF leak the TLS
-  // broker at exit now and then (LeakSanitizer, test_cluster_netns).
+  // the BASP broker (a read-only lookup), behind their down messages
+  // (troupe::detail::lane_census says why). Only when lanes were serving:
+  // nothing else needs it.
   if (serving) {
     if (!served_lanes->wait_empty(std::chrono::seconds(5)))
       log->warn("served lanes still running after 5 s");
