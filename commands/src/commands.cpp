@@ -600,9 +600,9 @@ int run_command(const config::profile_loader& loader, const run_command_options&
     ao.local_item_work = !joined.nodes_are_workers;
   }
   // A memo the local tiers lacked may be in the nodes' L3 (stored there by
-  // a run of another node): then it answers the run, and the nodes served
-  // it that much.
-  if (joined.stop && memo.parts && !memo.memo && ao.cache->l3()) {
+  // a run of another node): then it answers the run. (memo.parts implies a
+  // cache; an L3 tier implies joined nodes.)
+  if (memo.parts && !memo.memo && ao.cache->l3()) {
     auto looking = std::chrono::steady_clock::now();
     detail::find_run_memo(*ao.cache, ao, memo);
     lookup_s += seconds_since(looking);
