@@ -5,7 +5,9 @@
 #include "source/parse_meter.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <mutex>
 
 #include <malloc.h>
@@ -149,6 +151,28 @@ thread_totals read_thread_totals() noexcept {
 /// allocator is installed) rather than asking the size of every block.
 bool tallied = false;
 
+/// Set while a parser is being created on this thread (parser_layout_scope).
+thread_local bool whole_lines = false;
+
+/// The size of a cache line, which the parser's own state is given whole.
+constexpr std::size_t line_bytes = 64;
+
+/// A block of whole cache lines: nothing another thread allocates shares a
+/// line with it.
+void* whole_line_block(std::size_t n) noexcept {
+  return std::aligned_alloc(line_bytes, (std::max<std::size_t>(n, 1) + line_bytes - 1)
+                                          / line_bytes * line_bytes);
+}
+
+void* whole_line_zeroed(std::size_t count, std::size_t size) noexcept {
+  if (size != 0 && count > SIZE_MAX / size)
+    return nullptr;
+  void* p = whole_line_block(count * size);
+  if (p != nullptr)
+    std::memset(p, 0, count * size);
+  return p;
+}
+
 /// What this thread holds by jemalloc's totals (wrapping: only
 /// differences count).
 std::uint64_t thread_held() noexcept {
@@ -170,11 +194,11 @@ void* note_held(void* p) {
 }
 
 void* tallied_malloc(std::size_t n) {
-  return note_held(std::malloc(n));
+  return note_held(whole_lines ? whole_line_block(n) : std::malloc(n));
 }
 
 void* tallied_calloc(std::size_t count, std::size_t size) {
-  return note_held(std::calloc(count, size));
+  return note_held(whole_lines ? whole_line_zeroed(count, size) : std::calloc(count, size));
 }
 
 void* tallied_realloc(void* old, std::size_t n) {
@@ -193,11 +217,11 @@ void* note_allocated(void* p) {
 }
 
 void* counted_malloc(std::size_t n) {
-  return note_allocated(std::malloc(n));
+  return note_allocated(whole_lines ? whole_line_block(n) : std::malloc(n));
 }
 
 void* counted_calloc(std::size_t count, std::size_t size) {
-  return note_allocated(std::calloc(count, size));
+  return note_allocated(whole_lines ? whole_line_zeroed(count, size) : std::calloc(count, size));
 }
 
 void* counted_realloc(void* old, std::size_t n) {
@@ -237,6 +261,15 @@ void install_counting_allocator() noexcept {
     else
       ts_set_allocator(counted_malloc, counted_calloc, counted_realloc, counted_free);
   });
+}
+
+parser_layout_scope::parser_layout_scope() noexcept {
+  install_counting_allocator();
+  whole_lines = true;
+}
+
+parser_layout_scope::~parser_layout_scope() {
+  whole_lines = false;
 }
 
 parse_meter::parse_meter(const parse_limits& limits, std::uint64_t reserved,

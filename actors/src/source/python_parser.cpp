@@ -14,7 +14,9 @@
 
 namespace troupe::actors {
 
-python_parser::python_parser() : parser_(ts_parser_new()) {
+python_parser::python_parser() {
+  detail::parser_layout_scope whole_lines;
+  parser_ = ts_parser_new();
   if (parser_ == nullptr)
     throw std::bad_alloc{};
   // The grammar with its scanner watched: a parse with a budget can stop
