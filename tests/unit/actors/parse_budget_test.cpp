@@ -10,12 +10,21 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
+#include <cstdint>
 #include <cstdlib>
 #include <chrono>
 #include <string>
 #include <thread>
 #include <vector>
+
+extern "C" {
+// libtree-sitter's current allocator (lib/src/alloc.h of 0.20.7, exported).
+extern void* (*ts_current_malloc)(std::size_t);
+extern void* (*ts_current_calloc)(std::size_t, std::size_t);
+extern void (*ts_current_free)(void*);
+}
 
 using namespace troupe::actors;
 using clock_type = std::chrono::steady_clock;
@@ -188,4 +197,38 @@ TEST_CASE("a wait for the pool ends when the run is cancelled", "[parse_budget]"
   pool.release(8u << 20);
   CHECK(pool.reserve(1u << 20, nullptr)); // a waiter that gave up blocks nobody
   pool.release(1u << 20);
+}
+
+
+TEST_CASE("while a parser is created, tree-sitter's blocks are whole cache lines",
+          "[parse_budget]") {
+  auto line = [](const void* p) { return reinterpret_cast<std::uintptr_t>(p) % 64 == 0; };
+  {
+    detail::parser_layout_scope whole_lines;
+    // Odd sizes: an allocator's own classes would give 16-byte alignment.
+    for (std::size_t n : {1u, 24u, 88u, 100u, 1000u}) {
+      void* p = ts_current_malloc(n);
+      CHECK(line(p));
+      ts_current_free(p);
+    }
+    auto* zeroed = static_cast<unsigned char*>(ts_current_calloc(3, 29));
+    CHECK(line(zeroed));
+    bool all_zero = true;
+    for (std::size_t i = 0; i < 3 * 29; ++i)
+      all_zero = all_zero && zeroed[i] == 0;
+    CHECK(all_zero);
+    ts_current_free(zeroed);
+    CHECK(ts_current_calloc(SIZE_MAX / 2, 4) == nullptr); // overflow refused
+  }
+  // After the scope: blocks of an allocator's own classes again (of 64
+  // blocks of 24 bytes, not all can start a line).
+  std::vector<void*> small;
+  for (int i = 0; i < 64; ++i)
+    small.push_back(ts_current_malloc(24));
+  CHECK_FALSE(std::all_of(small.begin(), small.end(), line));
+  for (void* p : small)
+    ts_current_free(p);
+  // A parser made this way parses as any other.
+  python_parser parser;
+  CHECK(parser.parse(ordinary(3), parse_limits{}).outcome == parse_outcome::done);
 }
