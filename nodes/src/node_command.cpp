@@ -289,22 +289,11 @@ int node_command(const config::profile_loader& loader, const node_command_option
   log->info("stopping on {}", sig == SIGTERM ? "SIGTERM" : "SIGINT");
   bool serving = served_lanes->alive() > 0;
   stop_actors();
-  // Served lanes end after their current item; then one round trip through
-  // the BASP broker (a read-only lookup), behind their down messages
-  // (troupe::detail::lane_census says why). Only when lanes were serving:
-  // nothing else needs it.
-  if (serving) {
-    if (!served_lanes->wait_empty(std::chrono::seconds(5)))
-      log->warn("served lanes still running after 5 s");
-    caf::scoped_actor self{sys};
-    self
-      ->request(sys.middleman().actor_handle(), std::chrono::seconds(2), caf::get_atom::value,
-                sys.node())
-      .receive([](const caf::node_id&, const std::string&, std::uint16_t) {},
-               [&](caf::error& err) {
-                 log->debug("round trip through the BASP broker: {}", caf_text(sys, err));
-               });
-  }
+  // Served lanes end after their current item; their down messages then
+  // reach the BASP broker, which the runtime's shutdown empties (see
+  // quiet_broker in runtime.cpp; troupe::detail::lane_census says why).
+  if (serving && !served_lanes->wait_empty(std::chrono::seconds(5)))
+    log->warn("served lanes still running after 5 s");
   rt.persist();
   // A safety net: should CAF's shutdown still wait for an actor that is
   // never destroyed, the cache is persisted by now; the shutdown gets 5 s,

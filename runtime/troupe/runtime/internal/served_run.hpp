@@ -47,8 +47,8 @@ namespace troupe::detail {
 /// actor, forever. A lane leaves the census in a functor attached at spawn,
 /// before its handle leaves the process: cleanup runs the latest attached
 /// first, so by then the remote monitors' down messages are enqueued, and
-/// one round trip through the broker (a lookup through the middleman actor,
-/// which the broker answers) sees them handled.
+/// the runtime's shutdown sees them handled (one round trip through the
+/// broker, quiet_broker in runtime.cpp).
 ///
 /// Thread safety: every member function may be called from any thread.
 class lane_census {
