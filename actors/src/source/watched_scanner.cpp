@@ -32,6 +32,12 @@ bool stopped() {
   return active_watch->stop->flag != 0;
 }
 
+/// The scanner's eof() once the watch stopped the parse: every later call
+/// sees the end of the input.
+bool watched_eof(const TSLexer*) {
+  return true;
+}
+
 void check_watch(TSLexer* lexer) {
   auto& w = *active_watch;
   if (!stopped()) {
@@ -41,7 +47,9 @@ void check_watch(TSLexer* lexer) {
       w.stop->stop(stop_reason::time);
   }
   if (stopped()) {
-    lexer->lookahead = 0; // with eof() true: the scanner's loops end
+    // With eof() true from now on: the scanner's loops end.
+    lexer->lookahead = 0;
+    lexer->eof = watched_eof;
     countdown = 1;
   } else {
     countdown = steps_per_check;
@@ -55,19 +63,16 @@ void watched_advance(TSLexer* lexer, bool skip) {
     check_watch(lexer);
 }
 
-bool watched_eof(const TSLexer* lexer) {
-  return stopped() || lexer_eof(lexer);
-}
-
 bool watched_scan(void* payload, TSLexer* lexer, const bool* valid_symbols) {
   if (active_watch == nullptr || active_watch->stop == nullptr)
     return grammar_scan(payload, lexer, valid_symbols);
   if (stopped())
     return false; // the parse ends at tree-sitter's next check
+  // Only advance() is wrapped: it counts, and once the watch stops the
+  // parse it swaps in watched_eof (one indirect call less per character).
   lexer_advance = lexer->advance;
   lexer_eof = lexer->eof;
   lexer->advance = watched_advance;
-  lexer->eof = watched_eof;
   bool found = grammar_scan(payload, lexer, valid_symbols);
   lexer->advance = lexer_advance;
   lexer->eof = lexer_eof;
