@@ -160,9 +160,14 @@ TEST_CASE("SIGINT stops a run, writes an incomplete report, exits 130",
   auto pid = spawn({troupe_binary(), "run", "/usr/lib/python3.11", "--workers", "1",
                     "--no-cache", "--json", report_path.string()},
                    tmp.path);
-  // 600 ms: in the analysis here; under a sanitizer still starting up (a
-  // signal then cancels the run as it starts: not lost).
-  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  // Once the analysis runs: its first progress line (2 s in). A fixed delay
+  // of 600 ms came before main under AddressSanitizer, whose start-up alone
+  // took 0.8 s on the 2-core machine (a SIGINT then ends the process before
+  // it has a handler: no report).
+  auto started = std::chrono::steady_clock::now();
+  while (slurp(tmp.path / "stderr").find("progress") == std::string::npos
+         && std::chrono::steady_clock::now() - started < std::chrono::seconds(60))
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
   auto sent = std::chrono::steady_clock::now();
   kill(pid, SIGINT);
   auto r = wait_for(pid, tmp.path);
