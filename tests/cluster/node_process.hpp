@@ -18,29 +18,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "integration/troupe_process.hpp"
 #include "troupe/nodes/internal/node_client.hpp"
 #include "troupe/nodes/network_options.hpp"
 #include "troupe/runtime/caf_interop.hpp"
 #include "troupe/runtime/runtime.hpp"
 
 namespace troupe::test {
-
-inline std::string env_or(const char* name, const std::string& fallback) {
-  const char* v = std::getenv(name);
-  return v ? v : fallback;
-}
-
-/// The troupe executable of this build.
-inline std::string troupe_binary() {
-  return (std::filesystem::path{env_or("TROUPE_BINARY_DIR", ".")} / "troupe").string();
-}
-
-inline std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in{p, std::ios::binary};
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 /// A fresh temporary folder, removed by the destructor.
 struct scratch_dir {
@@ -58,19 +42,6 @@ struct scratch_dir {
   scratch_dir(const scratch_dir&) = delete;
   scratch_dir& operator=(const scratch_dir&) = delete;
 };
-
-/// Polls `pred` every 10 ms until it holds or `limit` passes.
-template <class Pred>
-bool eventually(Pred pred, std::chrono::milliseconds limit = std::chrono::seconds(10)) {
-  auto end = std::chrono::steady_clock::now() + limit;
-  for (;;) {
-    if (pred())
-      return true;
-    if (std::chrono::steady_clock::now() >= end)
-      return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-}
 
 /// A child process with its stdout and stderr in files; killed (SIGKILL)
 /// and reaped by the destructor if it still runs.

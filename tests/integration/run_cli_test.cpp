@@ -164,10 +164,8 @@ TEST_CASE("SIGINT stops a run, writes an incomplete report, exits 130",
   // of 600 ms came before main under AddressSanitizer, whose start-up alone
   // took 0.8 s on the 2-core machine (a SIGINT then ends the process before
   // it has a handler: no report).
-  auto started = std::chrono::steady_clock::now();
-  while (slurp(tmp.path / "stderr").find("progress") == std::string::npos
-         && std::chrono::steady_clock::now() - started < std::chrono::seconds(60))
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  eventually([&] { return slurp(tmp.path / "stderr").find("progress") != std::string::npos; },
+             std::chrono::seconds(60));
   auto sent = std::chrono::steady_clock::now();
   kill(pid, SIGINT);
   auto r = wait_for(pid, tmp.path);
