@@ -287,12 +287,11 @@ int node_command(const config::profile_loader& loader, const node_command_option
   }
   auto sig = stop.get_future().get();
   log->info("stopping on {}", sig == SIGTERM ? "SIGTERM" : "SIGINT");
-  bool serving = served_lanes->alive() > 0;
   stop_actors();
   // Served lanes end after their current item; their down messages then
   // reach the BASP broker, which the runtime's shutdown empties (see
   // quiet_broker in runtime.cpp; troupe::detail::lane_census says why).
-  if (serving && !served_lanes->wait_empty(std::chrono::seconds(5)))
+  if (!served_lanes->wait_empty(std::chrono::seconds(5)))
     log->warn("served lanes still running after 5 s");
   rt.persist();
   // A safety net: should CAF's shutdown still wait for an actor that is

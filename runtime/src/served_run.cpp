@@ -16,11 +16,6 @@ void lane_census::remove() {
     cv_.notify_all();
 }
 
-std::size_t lane_census::alive() {
-  std::lock_guard<std::mutex> guard{mtx_};
-  return alive_;
-}
-
 bool lane_census::wait_empty(std::chrono::milliseconds limit) {
   std::unique_lock<std::mutex> guard{mtx_};
   return cv_.wait_for(guard, limit, [this] { return alive_ == 0; });

@@ -173,6 +173,15 @@ void* whole_line_zeroed(std::size_t count, std::size_t size) noexcept {
   return p;
 }
 
+/// The block both installed allocators hand out before counting it.
+void* new_block(std::size_t n) noexcept {
+  return whole_lines ? whole_line_block(n) : std::malloc(n);
+}
+
+void* new_zeroed_block(std::size_t count, std::size_t size) noexcept {
+  return whole_lines ? whole_line_zeroed(count, size) : std::calloc(count, size);
+}
+
 /// What this thread holds by jemalloc's totals (wrapping: only
 /// differences count).
 std::uint64_t thread_held() noexcept {
@@ -194,11 +203,11 @@ void* note_held(void* p) {
 }
 
 void* tallied_malloc(std::size_t n) {
-  return note_held(whole_lines ? whole_line_block(n) : std::malloc(n));
+  return note_held(new_block(n));
 }
 
 void* tallied_calloc(std::size_t count, std::size_t size) {
-  return note_held(whole_lines ? whole_line_zeroed(count, size) : std::calloc(count, size));
+  return note_held(new_zeroed_block(count, size));
 }
 
 void* tallied_realloc(void* old, std::size_t n) {
@@ -217,11 +226,11 @@ void* note_allocated(void* p) {
 }
 
 void* counted_malloc(std::size_t n) {
-  return note_allocated(whole_lines ? whole_line_block(n) : std::malloc(n));
+  return note_allocated(new_block(n));
 }
 
 void* counted_calloc(std::size_t count, std::size_t size) {
-  return note_allocated(whole_lines ? whole_line_zeroed(count, size) : std::calloc(count, size));
+  return note_allocated(new_zeroed_block(count, size));
 }
 
 void* counted_realloc(void* old, std::size_t n) {

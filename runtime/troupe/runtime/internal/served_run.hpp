@@ -55,8 +55,6 @@ class lane_census {
 public:
   void add();
   void remove();
-  /// Lanes added and not removed yet.
-  std::size_t alive();
   /// Whether every lane added has been removed, waiting at most `limit`.
   bool wait_empty(std::chrono::milliseconds limit);
 
